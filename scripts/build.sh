@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Configures and builds keepa-ingest into build/ (RelWithDebInfo).
+# Extra arguments go to CMake's configure step, e.g. -DKEEPA_SANITIZE=address,undefined.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir=${BUILD_DIR:-build}
+jobs=${JOBS:-$(nproc)}
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+cmake --build "$build_dir" -j "$jobs"

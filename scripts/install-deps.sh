@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian packages keepa-ingest needs, only those missing.
+# Quiet and quick when everything is present; runs apt-get update only when
+# something has to be installed.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libcaf-dev libboost1.81-dev rapidjson-dev libsqlite3-dev libspdlog-dev
+  doctest-dev libssl-dev zlib1g-dev sqlite3 ca-certificates
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+    || missing+=("$p")
+done
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

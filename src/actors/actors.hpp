@@ -1,0 +1,133 @@
+#pragma once
+
+// The typed interface of every actor that other files talk to. One comment
+// per handler says what it does and what it answers.
+
+#include "actors/atoms.hpp"
+#include "actors/messages.hpp"
+
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+namespace keepa {
+
+/// KEEPA_CLIENT: runs Keepa calls on the HTTP client's io thread and answers
+/// each with a classified keepa_reply. It never blocks and never fails a
+/// request: every failure is a reply with a status.
+using keepa_client_actor = caf::typed_actor<
+  // Calls /token (free) and answers its envelope.
+  caf::replies_to<atom::token>::with<keepa_reply>,
+  // Calls /product with up to 100 ASINs and any parameters.
+  caf::replies_to<atom::product, product_request>::with<keepa_reply>,
+  // Calls /deal for one page of a selection.
+  caf::replies_to<atom::deal, deal_request>::with<keepa_reply>,
+  // Internal: an exchange finished on the io thread.
+  caf::reacts_to<atom::completed, uint64_t, keepa_reply>>;
+
+/// TOKEN_BUCKET: the only model of the Keepa balance. Every Keepa call goes
+/// through it: it waits for a grant, runs on KEEPA_CLIENT, is settled with
+/// the response's envelope, and is re-queued on a 429.
+using token_bucket_actor = caf::typed_actor<
+  // Runs a call once the balance allows it; answers the final reply.
+  caf::replies_to<atom::call, keepa_call>::with<keepa_reply>,
+  // Internal: the refill tick (or a re-sync retry) of one generation.
+  caf::reacts_to<atom::wake, uint64_t>,
+  // Stops (true) or restarts (false) granting; queued calls are kept.
+  caf::reacts_to<atom::pause, bool>,
+  // Answers the bucket's state.
+  caf::replies_to<atom::stats>::with<bucket_stats>>;
+
+/// WATERMARK: the discovery watermark, which passes only durable listings.
+using watermark_actor = caf::typed_actor<
+  // Listings routed but not yet durable.
+  caf::reacts_to<atom::track, std::vector<deal_key>>,
+  // Listings now durable (from DB_WRITER) or needing no write.
+  caf::reacts_to<atom::settle, std::vector<deal_key>>,
+  // A discovery cycle listed everything up to this lastUpdate.
+  caf::reacts_to<atom::cycle, keepa_minutes>,
+  // Answers the watermark (-1 before the first).
+  caf::replies_to<atom::get>::with<keepa_minutes>,
+  // Moves the watermark back N hours; answers the new value.
+  caf::replies_to<atom::rewind, int64_t>::with<keepa_minutes>,
+  // Answers the watermark's state.
+  caf::replies_to<atom::stats>::with<watermark_stats>>;
+
+/// DB_WRITER: owns the only SQLite connection (spawned detached).
+using db_writer_actor = caf::typed_actor<
+  // Sends durable confirmations to this watermark from now on.
+  caf::reacts_to<atom::settle, watermark_actor>,
+  // Queues writes; they commit in one transaction with others shortly.
+  caf::reacts_to<atom::write, write_batch>,
+  // Commits everything queued now; answers the rows written so far.
+  caf::replies_to<atom::flush>::with<uint64_t>,
+  // Internal: the delayed flush of one generation.
+  caf::reacts_to<atom::wake, uint64_t>,
+  // Answers what the database knows of these ASINs.
+  caf::replies_to<atom::lookup, std::vector<std::string>>::with<lookup_result>,
+  // Answers up to N ASINs of `pending` rows, oldest first.
+  caf::replies_to<atom::pending, uint64_t>::with<std::vector<std::string>>,
+  // Answers up to N active deals last seen before an ISO time, oldest first.
+  caf::replies_to<atom::stale, std::string, uint64_t>::with<light_jobs>,
+  // Deletes rows last seen before an ISO time; answers how many.
+  caf::replies_to<atom::purge, std::string>::with<int64_t>,
+  // Answers one system_state value ("" when absent).
+  caf::replies_to<atom::read_state, std::string>::with<std::string>,
+  // Answers the writer's state.
+  caf::replies_to<atom::stats>::with<db_stats>>;
+
+/// PEEK_POOL: cheap stats for new ASINs, the peek filter, pending rows.
+using peek_pool_actor = caf::typed_actor<
+  // Queues new listings for a peek.
+  caf::reacts_to<atom::enqueue, deal_list>,
+  // Internal: sends the next batch if there is one.
+  caf::reacts_to<atom::run>,
+  // Answers the pool's state.
+  caf::replies_to<atom::stats>::with<pool_stats>>;
+
+/// COMMIT_POOL: the heavy fetch and analytics for peek survivors.
+using commit_pool_actor = caf::typed_actor<
+  // Queues peek survivors for the heavy fetch.
+  caf::reacts_to<atom::enqueue, std::vector<deal_key>>,
+  // Internal: sends the next batch if there is one.
+  caf::reacts_to<atom::run>,
+  // Answers the pool's state.
+  caf::replies_to<atom::stats>::with<pool_stats>>;
+
+/// LIGHT_POOL: light refreshes of stored deals.
+using light_pool_actor = caf::typed_actor<
+  // Queues stored deals for a light refresh; `true` means near the
+  // retention deadline (granted before peeks).
+  caf::reacts_to<atom::enqueue, light_jobs, bool>,
+  // Internal: sends the next batch if there is one.
+  caf::reacts_to<atom::run>,
+  // Answers the pool's state.
+  caf::replies_to<atom::stats>::with<pool_stats>>;
+
+/// ROUTER: decides for each listing: payload refresh, light, peek or known.
+using router_actor = caf::typed_actor<
+  // Routes the deals of one /deal page.
+  caf::reacts_to<atom::deal, deal_list>,
+  // The scout's cycle ended with this newest lastUpdate.
+  caf::reacts_to<atom::cycle, keepa_minutes>,
+  // Forgets which listings it routed (after a rewind).
+  caf::reacts_to<atom::rewind>,
+  // Answers the router's state.
+  caf::replies_to<atom::stats>::with<discovery_stats>>;
+
+/// SCOUT: walks the /deal query every cycle.
+using scout_actor = caf::typed_actor<
+  // Starts a cycle now unless one is running.
+  caf::reacts_to<atom::run>,
+  // Internal: the cycle timer of one generation.
+  caf::reacts_to<atom::wake, uint64_t>,
+  // Answers the scout's state.
+  caf::replies_to<atom::stats>::with<discovery_stats>>;
+
+/// ENGINE: spawns, monitors and restarts the others; stops them in order.
+using engine_actor = caf::typed_actor<
+  // Runs one console command; answers the text to print.
+  caf::replies_to<atom::command, std::string>::with<std::string>,
+  // Internal: a progress check (for --once or a stop) of one generation.
+  caf::reacts_to<atom::wake, uint64_t>>;
+
+} // namespace keepa

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "actors/actors.hpp"
+#include "actors/backoff.hpp"
+
+#include <deque>
+#include <set>
+
+namespace keepa {
+
+/// Where COMMIT_POOL calls and writes.
+struct commit_links {
+  token_bucket_actor bucket;
+  db_writer_actor db;
+};
+
+struct commit_pool_state {
+  commit_links links;
+  wall_clock now_ms;
+  size_t batch = 5;
+  size_t max_in_flight = 2;
+  std::deque<deal_key> queue;
+  /// ASINs queued or in flight, so a survivor is never bought twice.
+  std::set<std::string> known;
+  backoff retry;
+  bool retry_armed = false;
+  pool_stats stats;
+
+  static inline constexpr const char* name = "commit_pool";
+};
+
+/// Spawns COMMIT_POOL with batches of at most `batch` ASINs; it first
+/// resumes the `pending` rows a previous run left.
+commit_pool_actor::behavior_type
+make_commit_pool(commit_pool_actor::stateful_pointer<commit_pool_state> self,
+                 commit_links links, size_t batch, wall_clock now_ms);
+
+/// The /product parameters of the heavy fetch.
+std::vector<std::pair<std::string, std::string>> commit_params();
+
+} // namespace keepa

@@ -1,0 +1,187 @@
+#include "actors/db_writer.hpp"
+#include "actors/type_ids.hpp"
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <spdlog/spdlog.h>
+
+namespace keepa {
+
+namespace {
+
+using self_ptr = db_writer_actor::stateful_pointer<db_writer_state>;
+
+/// Rows one batch writes.
+size_t rows_of(const write_batch& b) {
+  return b.upserts.size() + b.rejections.size() + b.state.size();
+}
+
+/// Commits now and tells the watermark which listings became durable.
+void flush_now(self_ptr self) {
+  auto& st = self->state;
+  std::vector<deal_key> settled;
+  if (!st.flush(settled)) {
+    spdlog::error("db_writer: commit failed, {} rows kept for a retry: {}",
+                  st.queued_rows, st.last_error);
+    st.timer_armed = true;
+    self->delayed_send(self, st.settings.retry_delay, atom::wake_v,
+                       ++st.generation);
+    return;
+  }
+  if (!settled.empty() && st.watermark)
+    self->send(st.watermark, atom::settle_v, std::move(settled));
+}
+
+/// Runs a read, turning a database_error into a CAF error for the caller.
+template <class F>
+auto guarded(self_ptr self, F f) -> caf::result<decltype(f(*self->state.db))> {
+  try {
+    return f(*self->state.db);
+  } catch (const database_error& e) {
+    self->state.last_error = e.what();
+    spdlog::error("db_writer: {}", e.what());
+    return caf::make_error(caf::sec::runtime_error, e.what());
+  }
+}
+
+} // namespace
+
+std::string db_writer_state::now_iso() const {
+  return iso_utc(now_ms());
+}
+
+bool db_writer_state::flush(std::vector<deal_key>& settled) {
+  if (queued.empty())
+    return true;
+  auto now = now_iso();
+  try {
+    db->begin();
+    for (auto& b : queued) {
+      for (auto& u : b.upserts)
+        db->upsert(u);
+      for (auto& r : b.rejections)
+        db->reject(r, now);
+      for (auto& [key, value] : b.state)
+        db->set_state(key, value, now);
+    }
+    db->commit();
+  } catch (const database_error& e) {
+    last_error = e.what();
+    try {
+      db->rollback();
+    } catch (const database_error&) {
+      // The transaction is gone either way.
+    }
+    return false;
+  }
+  for (auto& b : queued)
+    settled.insert(settled.end(), b.settles.begin(), b.settles.end());
+  written_total += queued_rows;
+  ++transactions_total;
+  queued.clear();
+  queued_rows = 0;
+  last_error.clear();
+  return true;
+}
+
+db_writer_actor::behavior_type
+make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
+               db_writer_settings settings, wall_clock now_ms) {
+  self->state.settings = settings;
+  self->state.now_ms = std::move(now_ms);
+  try {
+    self->state.db = std::make_unique<database>(settings.path);
+  } catch (const database_error& e) {
+    spdlog::error("db_writer: {}", e.what());
+    self->quit(caf::make_error(caf::sec::runtime_error, e.what()));
+    return db_writer_actor::behavior_type::make_empty_behavior();
+  }
+  self->attach_functor([=](const caf::error&) {
+    std::vector<deal_key> ignored;
+    if (!self->state.flush(ignored))
+      spdlog::error("db_writer: final commit failed: {}",
+                    self->state.last_error);
+  });
+  return {
+    // Remembers where durable confirmations go.
+    [=](atom::settle, watermark_actor wm) { self->state.watermark = wm; },
+    // Queues writes and commits by size or after a short delay.
+    [=](atom::write, write_batch& b) {
+      auto& st = self->state;
+      st.queued_rows += rows_of(b);
+      if (rows_of(b) == 0 && !b.settles.empty() && st.queued.empty()) {
+        if (st.watermark)
+          self->send(st.watermark, atom::settle_v, std::move(b.settles));
+        return;
+      }
+      st.queued.push_back(std::move(b));
+      if (st.queued_rows >= st.settings.batch_rows) {
+        flush_now(self);
+      } else if (!st.timer_armed) {
+        st.timer_armed = true;
+        self->delayed_send(self, st.settings.flush_delay, atom::wake_v,
+                           ++st.generation);
+      }
+    },
+    // Commits everything queued now.
+    [=](atom::flush) -> caf::result<uint64_t> {
+      flush_now(self);
+      if (!self->state.queued.empty())
+        return caf::make_error(caf::sec::runtime_error,
+                               self->state.last_error);
+      return self->state.written_total;
+    },
+    // Commits at the end of the delay (stale generations are ignored).
+    [=](atom::wake, uint64_t generation) {
+      if (generation != self->state.generation)
+        return;
+      self->state.timer_armed = false;
+      flush_now(self);
+    },
+    // Answers what the database knows of these ASINs.
+    [=](atom::lookup, const std::vector<std::string>& asins) {
+      return guarded(self, [&](database& db) {
+        return lookup_result{db.find(asins), db.find_rejections(asins)};
+      });
+    },
+    // Answers pending ASINs, oldest first.
+    [=](atom::pending, uint64_t limit) {
+      return guarded(self, [&](database& db) { return db.pending(limit); });
+    },
+    // Answers active deals last seen before a time, oldest first.
+    [=](atom::stale, const std::string& before, uint64_t limit) {
+      return guarded(self,
+                     [&](database& db) { return db.stale(before, limit); });
+    },
+    // Deletes rows unseen since a time, after committing queued writes.
+    [=](atom::purge, const std::string& before) {
+      flush_now(self);
+      return guarded(self, [&](database& db) {
+        return db.delete_unseen_before(before);
+      });
+    },
+    // Answers one system_state value.
+    [=](atom::read_state, const std::string& key) {
+      return guarded(self, [&](database& db) {
+        return db.state(key).value_or(std::string{});
+      });
+    },
+    // Answers the writer's state.
+    [=](atom::stats) {
+      auto& st = self->state;
+      db_stats s;
+      try {
+        s.rows = st.db->counts();
+      } catch (const database_error& e) {
+        st.last_error = e.what();
+      }
+      s.pending_writes = st.queued_rows;
+      s.written_total = st.written_total;
+      s.transactions_total = st.transactions_total;
+      s.last_error = st.last_error;
+      return s;
+    },
+  };
+}
+
+} // namespace keepa

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "actors/actors.hpp"
+
+#include <memory>
+
+#include <caf/actor_clock.hpp>
+
+namespace keepa {
+
+/// Tunables of DB_WRITER.
+struct db_writer_settings {
+  std::string path;
+  /// Commit as soon as this many rows are queued...
+  size_t batch_rows = 500;
+  /// ...or this long after the first queued write.
+  caf::timespan flush_delay = std::chrono::milliseconds{200};
+  /// After a failed commit, retry this much later.
+  caf::timespan retry_delay = std::chrono::seconds{2};
+};
+
+struct db_writer_state {
+  db_writer_settings settings;
+  wall_clock now_ms;
+  std::unique_ptr<database> db;
+  watermark_actor watermark;
+  std::vector<write_batch> queued;
+  uint64_t queued_rows = 0;
+  uint64_t written_total = 0;
+  uint64_t transactions_total = 0;
+  uint64_t generation = 0;
+  bool timer_armed = false;
+  std::string last_error;
+
+  static inline constexpr const char* name = "db_writer";
+
+  /// Commits every queued write in one transaction; false (with
+  /// `last_error`) when SQLite refused, in which case nothing is dropped.
+  bool flush(std::vector<deal_key>& settled);
+
+  std::string now_iso() const;
+};
+
+/// Spawns DB_WRITER on the database at `settings.path`. The caller has
+/// opened it once already (so a bad path fails before any actor runs);
+/// here a failure to open quits the actor with the error.
+db_writer_actor::behavior_type
+make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
+               db_writer_settings settings, wall_clock now_ms);
+
+} // namespace keepa

@@ -1,0 +1,90 @@
+#pragma once
+
+#include "actors/actors.hpp"
+
+#include <deque>
+
+#include <caf/actor_addr.hpp>
+#include <caf/actor_clock.hpp>
+
+namespace keepa {
+
+/// Everything ENGINE needs to run the pipeline.
+struct engine_options {
+  keepa_client_actor client;
+  std::string selection;
+  std::string db_path;
+  size_t peek_batch = 50;
+  size_t commit_batch = 5;
+  size_t light_batch = 50;
+  int64_t retention_hours = 72;
+  int64_t refresh_after_hours = 24;
+  int64_t deficit_floor = -180;
+  /// One discovery cycle, drain, one janitor pass, stop (`--once`).
+  bool once = false;
+  /// The db_writer gets its own thread (off only under the test scheduler).
+  bool detached_db = true;
+  wall_clock now_ms;
+  /// Without a successful Keepa response for this long, ingestion counts
+  /// as stalled and the janitor deletes nothing.
+  caf::timespan stall_window = std::chrono::minutes{30};
+  /// How often progress is checked in --once and while stopping.
+  caf::timespan check_interval = std::chrono::milliseconds{250};
+  /// How long a stop waits for calls in flight.
+  caf::timespan stop_grace = std::chrono::seconds{30};
+};
+
+/// The handles of the pipeline's actors.
+struct pipeline {
+  token_bucket_actor bucket;
+  db_writer_actor db;
+  watermark_actor watermark;
+  commit_pool_actor commit;
+  light_pool_actor light;
+  peek_pool_actor peek;
+  router_actor router;
+  scout_actor scout;
+};
+
+/// Every actor's state at one moment, collected in the pipeline's order.
+struct pipeline_snapshot {
+  discovery_stats scout;
+  discovery_stats router;
+  pool_stats peek;
+  pool_stats commit;
+  pool_stats light;
+  bucket_stats bucket;
+  watermark_stats watermark;
+  db_stats db;
+
+  /// True when a cycle ran and nothing is queued or in flight.
+  bool drained() const;
+
+  /// True when no Keepa call or lookup is in flight.
+  bool quiet() const;
+};
+
+enum class engine_phase : uint8_t { running, draining, closing, restarting };
+
+struct engine_state {
+  engine_options options;
+  pipeline actors;
+  std::vector<caf::actor_addr> alive;
+  engine_phase phase = engine_phase::running;
+  /// Why the engine stops: none for a clean stop.
+  caf::error exit_reason;
+  std::deque<caf::actor_clock::time_point> restarts;
+  caf::actor_clock::time_point drain_started;
+  uint64_t generation = 0;
+  bool once_done = false;
+
+  static inline constexpr const char* name = "engine";
+};
+
+/// Spawns ENGINE, which spawns the pipeline at once. It quits when the
+/// pipeline has stopped: normally, or with an error when it cannot go on.
+engine_actor::behavior_type
+make_engine(engine_actor::stateful_pointer<engine_state> self,
+            engine_options options);
+
+} // namespace keepa

@@ -1,0 +1,132 @@
+#include "actors/light_pool.hpp"
+#include "actors/type_ids.hpp"
+
+#include "model/deal_rows.hpp"
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <spdlog/spdlog.h>
+
+#include <map>
+
+namespace keepa {
+
+namespace {
+
+using self_ptr = light_pool_actor::stateful_pointer<light_pool_state>;
+
+constexpr caf::timespan call_timeout = std::chrono::hours{24};
+
+/// Writes the light rows of an answered batch; nothing else is touched.
+void refresh(self_ptr self, const std::vector<stored_deal>& batch,
+             const keepa_body& body) {
+  auto& st = self->state;
+  std::map<std::string, const product*> found;
+  for (auto& p : body.products)
+    found.emplace(p.asin, &p);
+  auto now_iso = iso_utc(st.now_ms());
+  write_batch out;
+  for (auto& job : batch) {
+    st.known.erase(job.asin);
+    auto i = found.find(job.asin);
+    if (i == found.end()) {
+      ++st.stats.failed_total;
+      continue;
+    }
+    out.upserts.push_back(
+      light_row(*i->second, job.list_at, job.one_yr_avg, now_iso));
+    ++st.stats.done_total;
+  }
+  self->send(st.links.db, atom::write_v, std::move(out));
+}
+
+/// Puts a failed batch back at the front and retries after a backoff.
+void requeue(self_ptr self, const std::vector<stored_deal>& batch,
+             bool urgent, const std::string& why) {
+  auto& st = self->state;
+  ++st.stats.failed_total;
+  auto& q = urgent ? st.urgent : st.routine;
+  q.insert(q.begin(), batch.begin(), batch.end());
+  auto delay = st.retry.bump();
+  spdlog::warn("light_pool: batch of {} failed ({}); retry in {} s",
+               batch.size(), why,
+               std::chrono::duration_cast<std::chrono::seconds>(delay).count());
+  st.retry_armed = true;
+  self->delayed_send(self, delay, atom::run_v);
+}
+
+/// Sends batches, urgent jobs first, while slots are free.
+void send_batches(self_ptr self) {
+  auto& st = self->state;
+  while (!st.retry_armed && st.stats.in_flight < st.max_in_flight
+         && (!st.urgent.empty() || !st.routine.empty())) {
+    bool urgent = !st.urgent.empty();
+    auto& q = urgent ? st.urgent : st.routine;
+    auto n = std::min(st.batch, q.size());
+    std::vector<stored_deal> batch(q.begin(), q.begin() + n);
+    q.erase(q.begin(), q.begin() + n);
+    keepa_call call;
+    call.kind = call_kind::light;
+    call.priority = urgent ? call_priority::urgent_refresh
+                           : call_priority::refresh;
+    call.product.params = light_params();
+    for (auto& job : batch)
+      call.product.asins.push_back(job.asin);
+    ++st.stats.in_flight;
+    self->request(st.links.bucket, call_timeout, atom::call_v, std::move(call))
+      .then(
+        [=](const keepa_reply& r) {
+          --self->state.stats.in_flight;
+          if (r.status == call_status::ok && r.body) {
+            self->state.retry.reset();
+            refresh(self, batch, *r.body);
+          } else {
+            requeue(self, batch, urgent,
+                    to_string(r.status) + std::string{": "} + r.detail);
+          }
+          send_batches(self);
+        },
+        [=](const caf::error& err) {
+          --self->state.stats.in_flight;
+          requeue(self, batch, urgent, to_string(err));
+        });
+  }
+  st.stats.queued = st.urgent.size() + st.routine.size();
+}
+
+} // namespace
+
+std::vector<std::pair<std::string, std::string>> light_params() {
+  return {{"stats", "30"}, {"history", "0"}};
+}
+
+light_pool_actor::behavior_type
+make_light_pool(light_pool_actor::stateful_pointer<light_pool_state> self,
+                light_links links, size_t batch, wall_clock now_ms) {
+  self->state.links = std::move(links);
+  self->state.batch = std::max<size_t>(1, batch);
+  self->state.now_ms = std::move(now_ms);
+  return {
+    // Queues stored deals for a light refresh, once each.
+    [=](atom::enqueue, const light_jobs& jobs, bool urgent) {
+      auto& st = self->state;
+      for (auto& job : jobs)
+        if (st.known.insert(job.asin).second)
+          (urgent ? st.urgent : st.routine).push_back(job);
+      send_batches(self);
+    },
+    // Retries after a backoff.
+    [=](atom::run) {
+      self->state.retry_armed = false;
+      send_batches(self);
+    },
+    // Answers the pool's state.
+    [=](atom::stats) {
+      self->state.stats.queued = self->state.urgent.size()
+                                 + self->state.routine.size();
+      return self->state.stats;
+    },
+  };
+}
+
+} // namespace keepa

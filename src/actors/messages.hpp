@@ -1,0 +1,140 @@
+#pragma once
+
+// The plain structs that travel between the engine's actors.
+
+#include "io/database.hpp"
+#include "io/keepa_api.hpp"
+#include "model/keepa.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace keepa {
+
+/// Unix milliseconds now: the system clock in production, derived from the
+/// actor clock in tests.
+using wall_clock = std::function<int64_t()>;
+
+/// What a Keepa call is for; the token bucket learns a cost per kind.
+enum class call_kind : uint8_t { token, deal_page, peek, commit, light };
+inline constexpr size_t call_kind_count = 5;
+
+/// The order in which waiting calls are granted (DESIGN.md, token_bucket).
+enum class call_priority : uint8_t {
+  discovery,
+  commit,
+  urgent_refresh,
+  peek,
+  refresh,
+};
+inline constexpr size_t call_priority_count = 5;
+
+/// One Keepa call as a pool hands it to the token bucket.
+struct keepa_call {
+  call_kind kind = call_kind::peek;
+  call_priority priority = call_priority::peek;
+  product_request product;
+  deal_request deal;
+
+  /// How many units the cost estimate scales with (ASINs, or one page).
+  size_t items() const;
+};
+
+/// One listing of a deal: an ASIN at one Keepa lastUpdate.
+struct deal_key {
+  std::string asin;
+  keepa_minutes last_update = -1;
+
+  friend bool operator<(const deal_key& a, const deal_key& b) {
+    return std::tie(a.asin, a.last_update) < std::tie(b.asin, b.last_update);
+  }
+  friend bool operator==(const deal_key& a, const deal_key& b) {
+    return a.asin == b.asin && a.last_update == b.last_update;
+  }
+};
+
+/// Writes for the db_writer, committed in one transaction with others.
+/// `settles` are the listings these writes account for; the watermark hears
+/// of them once they are durable.
+struct write_batch {
+  std::vector<deal_update> upserts;
+  std::vector<rejection> rejections;
+  std::vector<std::pair<std::string, std::string>> state;
+  std::vector<deal_key> settles;
+};
+
+/// Deals listed on /deal pages, shared read-only between actors.
+using deal_list = std::shared_ptr<const std::vector<deal>>;
+
+/// What the database knows of some ASINs.
+struct lookup_result {
+  std::vector<stored_deal> stored;
+  std::vector<rejection> rejected;
+};
+
+/// A light refresh job: the stored row whose estimates must be preserved.
+using light_jobs = std::vector<stored_deal>;
+
+/// TOKEN_BUCKET's state for `dump` and `status`.
+struct bucket_stats {
+  double balance = 0;
+  bool synced = false;
+  int64_t refill_per_min = 0;
+  int64_t next_refill_ms = 0;
+  uint64_t waiting = 0;
+  uint64_t in_flight = 0;
+  int64_t consumed_total = 0;
+  uint64_t http_429_total = 0;
+  uint64_t calls_total = 0;
+  uint64_t failures_total = 0;
+  double lowest_balance = 0;
+  bool paused = false;
+  std::string halted; // why requests stopped (key refused), or empty
+  std::vector<double> cost_per_item; // by call_kind
+  int64_t since_success_ms = 0; // time since the last ok reply
+};
+
+/// A pool's state for `dump` and `status`.
+struct pool_stats {
+  uint64_t queued = 0;
+  uint64_t in_flight = 0;
+  uint64_t done_total = 0;
+  uint64_t rejected_total = 0;
+  uint64_t failed_total = 0;
+};
+
+/// DB_WRITER's state.
+struct db_stats {
+  row_counts rows;
+  uint64_t pending_writes = 0;
+  uint64_t written_total = 0;
+  uint64_t transactions_total = 0;
+  std::string last_error;
+};
+
+/// WATERMARK's state.
+struct watermark_stats {
+  keepa_minutes watermark = -1;
+  keepa_minutes candidate = -1;
+  uint64_t unsettled = 0;
+  keepa_minutes oldest_unsettled = -1;
+};
+
+/// SCOUT's and ROUTER's state.
+struct discovery_stats {
+  uint64_t cycles = 0;
+  bool cycle_running = false;
+  uint64_t pages_total = 0;
+  uint64_t listed_total = 0;
+  uint64_t new_total = 0;
+  uint64_t existing_total = 0;
+  uint64_t known_rejected_total = 0;
+  uint64_t duplicates_total = 0;
+  uint64_t lookups_in_flight = 0;
+};
+
+} // namespace keepa

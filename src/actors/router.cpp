@@ -1,0 +1,138 @@
+#include "actors/router.hpp"
+#include "actors/type_ids.hpp"
+
+#include "model/deal_rows.hpp"
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <spdlog/spdlog.h>
+
+#include <map>
+#include <set>
+
+namespace keepa {
+
+namespace {
+
+using self_ptr = router_actor::stateful_pointer<router_state>;
+
+constexpr auto db_timeout = std::chrono::seconds{60};
+
+/// The listings of a page not routed before (newer lastUpdate per ASIN).
+std::vector<deal> fresh_listings(router_state& st, const std::vector<deal>& page) {
+  std::vector<deal> out;
+  for (auto& d : page) {
+    if (d.asin.empty())
+      continue;
+    auto [i, inserted] = st.routed.emplace(d.asin, d.last_update);
+    if (!inserted && i->second >= d.last_update) {
+      ++st.stats.duplicates_total;
+      continue;
+    }
+    i->second = d.last_update;
+    out.push_back(d);
+  }
+  return out;
+}
+
+/// Sends each listing where it belongs, given what the database knows.
+void route(self_ptr self, const std::vector<deal>& deals,
+           const lookup_result& known) {
+  auto& st = self->state;
+  std::map<std::string, const stored_deal*> stored;
+  for (auto& s : known.stored)
+    stored.emplace(s.asin, &s);
+  std::set<deal_key> rejected;
+  for (auto& r : known.rejected)
+    rejected.insert(deal_key{r.asin, r.keepa_last_update});
+  auto now = st.now_ms();
+  auto now_iso = iso_utc(now);
+  auto refresh_before = iso_utc(now - st.refresh_after_hours * 3600000);
+  write_batch refreshes;
+  std::vector<deal_key> known_rejected;
+  auto fresh = std::make_shared<std::vector<deal>>();
+  light_jobs light;
+  for (auto& d : deals) {
+    deal_key key{d.asin, d.last_update};
+    if (auto i = stored.find(d.asin); i != stored.end()) {
+      ++st.stats.existing_total;
+      refreshes.upserts.push_back(payload_refresh(d, now_iso));
+      refreshes.settles.push_back(key);
+      if (i->second->status == "active"
+          && i->second->last_fetch_utc < refresh_before)
+        light.push_back(*i->second);
+    } else if (rejected.count(key) > 0) {
+      ++st.stats.known_rejected_total;
+      known_rejected.push_back(key);
+    } else {
+      ++st.stats.new_total;
+      fresh->push_back(d);
+    }
+  }
+  if (!refreshes.settles.empty())
+    self->send(st.links.db, atom::write_v, std::move(refreshes));
+  if (!known_rejected.empty())
+    self->send(st.links.watermark, atom::settle_v, std::move(known_rejected));
+  if (!fresh->empty())
+    self->send(st.links.peek, atom::enqueue_v, deal_list{std::move(fresh)});
+  if (!light.empty())
+    self->send(st.links.light, atom::enqueue_v, std::move(light), false);
+}
+
+} // namespace
+
+router_actor::behavior_type
+make_router(router_actor::stateful_pointer<router_state> self,
+            router_links links, int64_t refresh_after_hours,
+            wall_clock now_ms) {
+  self->state.links = std::move(links);
+  self->state.refresh_after_hours = refresh_after_hours;
+  self->state.now_ms = std::move(now_ms);
+  return {
+    // Tracks the page's new listings, looks them up, then routes them.
+    [=](atom::deal, const deal_list& page) {
+      auto& st = self->state;
+      st.stats.listed_total += page->size();
+      auto deals = fresh_listings(st, *page);
+      if (deals.empty())
+        return;
+      std::vector<deal_key> keys;
+      std::vector<std::string> asins;
+      for (auto& d : deals) {
+        keys.push_back({d.asin, d.last_update});
+        asins.push_back(d.asin);
+      }
+      self->send(st.links.watermark, atom::track_v, keys);
+      ++st.stats.lookups_in_flight;
+      self->request(st.links.db, db_timeout, atom::lookup_v, asins)
+        .then(
+          [=](const lookup_result& known) {
+            --self->state.stats.lookups_in_flight;
+            route(self, deals, known);
+          },
+          [=](const caf::error& err) {
+            // Forget them so the next cycle routes them again; the
+            // watermark stays behind them until then.
+            auto& st = self->state;
+            --st.stats.lookups_in_flight;
+            for (auto& k : keys)
+              if (auto i = st.routed.find(k.asin);
+                  i != st.routed.end() && i->second == k.last_update)
+                st.routed.erase(i);
+            spdlog::error("router: lookup of {} ASINs failed: {}",
+                          keys.size(), to_string(err));
+          });
+    },
+    // Passes a completed cycle on to the watermark, after its pages.
+    [=](atom::cycle, keepa_minutes newest) {
+      ++self->state.stats.cycles;
+      self->send(self->state.links.watermark, atom::cycle_v, newest);
+    },
+    // Forgets what was routed, so a rewound cycle routes it again.
+    [=](atom::rewind) { self->state.routed.clear(); },
+    // Answers the router's state.
+    [=](atom::stats) { return self->state.stats; },
+  };
+}
+
+} // namespace keepa

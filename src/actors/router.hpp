@@ -1,0 +1,33 @@
+#pragma once
+
+#include "actors/actors.hpp"
+
+#include <unordered_map>
+
+namespace keepa {
+
+/// Where ROUTER sends listings.
+struct router_links {
+  db_writer_actor db;
+  watermark_actor watermark;
+  peek_pool_actor peek;
+  light_pool_actor light;
+};
+
+struct router_state {
+  router_links links;
+  wall_clock now_ms;
+  int64_t refresh_after_hours = 24;
+  /// The newest lastUpdate routed per ASIN in this process.
+  std::unordered_map<std::string, keepa_minutes> routed;
+  discovery_stats stats;
+
+  static inline constexpr const char* name = "router";
+};
+
+/// Spawns ROUTER.
+router_actor::behavior_type
+make_router(router_actor::stateful_pointer<router_state> self,
+            router_links links, int64_t refresh_after_hours, wall_clock now_ms);
+
+} // namespace keepa

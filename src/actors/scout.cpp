@@ -1,0 +1,171 @@
+#include "actors/scout.hpp"
+#include "actors/type_ids.hpp"
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <rapidjson/document.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace keepa {
+
+namespace {
+
+using self_ptr = scout_actor::stateful_pointer<scout_state>;
+
+constexpr caf::timespan call_timeout = std::chrono::hours{24};
+constexpr auto ask_timeout = std::chrono::seconds{60};
+
+/// The `sortType` of a selection; 0 when absent or malformed.
+int sort_type_of(const std::string& selection) {
+  rapidjson::Document doc;
+  doc.Parse(selection.c_str(), selection.size());
+  if (doc.HasParseError() || !doc.IsObject())
+    return 0;
+  auto i = doc.FindMember("sortType");
+  return i != doc.MemberEnd() && i->value.IsInt() ? i->value.GetInt() : 0;
+}
+
+void fetch_page(self_ptr self);
+
+/// Schedules the next cycle after `delay`.
+void schedule(self_ptr self, caf::timespan delay) {
+  self->delayed_send(self, delay, atom::wake_v, ++self->state.generation);
+}
+
+/// Picks the pause before the next cycle so discovery spends at most its
+/// share of the refill, then schedules it.
+void schedule_next(self_ptr self) {
+  auto pages = std::max<uint64_t>(1, self->state.pages_this_cycle);
+  self->request(self->state.links.bucket, ask_timeout, atom::stats_v)
+    .then(
+      [=](const bucket_stats& b) {
+        auto& s = self->state.settings;
+        auto per_min = std::max(1.0, s.refill_share
+                                       * static_cast<double>(b.refill_per_min));
+        auto minutes = static_cast<double>(pages) * b.cost_per_item[1]
+                       / per_min;
+        auto wanted = std::chrono::duration_cast<caf::timespan>(
+          std::chrono::duration<double, std::ratio<60>>{minutes});
+        schedule(self, std::max(s.min_interval, wanted));
+      },
+      [=](const caf::error&) { schedule(self, self->state.settings.min_interval); });
+}
+
+/// Ends the cycle; a complete one moves the watermark candidate on.
+void end_cycle(self_ptr self, bool complete) {
+  auto& st = self->state;
+  st.running = false;
+  st.stats.cycle_running = false;
+  if (complete) {
+    ++st.stats.cycles;
+    st.retry.reset();
+    self->send(st.links.router, atom::cycle_v, st.newest);
+    spdlog::info("scout: cycle {} read {} pages", st.stats.cycles,
+                 st.pages_this_cycle);
+    if (!st.settings.once)
+      schedule_next(self);
+    return;
+  }
+  schedule(self, st.retry.bump());
+}
+
+/// Takes one answered page: routes it, then reads on or ends the cycle.
+void on_page(self_ptr self, const keepa_reply& r) {
+  auto& st = self->state;
+  if (r.status != call_status::ok || !r.body) {
+    spdlog::warn("scout: /deal page {} failed ({}: {}); cycle retried later",
+                 st.page, to_string(r.status), r.detail);
+    end_cycle(self, false);
+    return;
+  }
+  auto deals = std::make_shared<std::vector<deal>>();
+  if (r.body->deals)
+    *deals = r.body->deals->deals;
+  ++st.stats.pages_total;
+  ++st.pages_this_cycle;
+  st.stats.listed_total += deals->size();
+  for (auto& d : *deals)
+    st.newest = std::max(st.newest, d.last_update);
+  bool last = deals->size() < deals_per_page || st.page + 1 >= max_deal_pages
+              || st.covered(*deals);
+  if (!deals->empty())
+    self->send(st.links.router, atom::deal_v, deal_list{std::move(deals)});
+  if (last) {
+    end_cycle(self, true);
+    return;
+  }
+  ++st.page;
+  fetch_page(self);
+}
+
+/// Asks for the current page through the token bucket.
+void fetch_page(self_ptr self) {
+  auto& st = self->state;
+  keepa_call call;
+  call.kind = call_kind::deal_page;
+  call.priority = call_priority::discovery;
+  call.deal = deal_request{st.settings.selection, st.page};
+  self->request(st.links.bucket, call_timeout, atom::call_v, std::move(call))
+    .then([=](const keepa_reply& r) { on_page(self, r); },
+          [=](const caf::error& err) {
+            spdlog::warn("scout: /deal page failed: {}", to_string(err));
+            end_cycle(self, false);
+          });
+}
+
+/// Starts a cycle from page 0 once the watermark is known.
+void start_cycle(self_ptr self) {
+  auto& st = self->state;
+  if (st.running)
+    return;
+  st.running = true;
+  st.stats.cycle_running = true;
+  st.page = 0;
+  st.newest = -1;
+  st.pages_this_cycle = 0;
+  self->request(st.links.watermark, ask_timeout, atom::get_v)
+    .then(
+      [=](keepa_minutes wm) {
+        self->state.watermark_at_start = wm;
+        fetch_page(self);
+      },
+      [=](const caf::error&) {
+        self->state.watermark_at_start = -1;
+        fetch_page(self);
+      });
+}
+
+} // namespace
+
+bool scout_state::covered(const std::vector<deal>& page_deals) const {
+  if (sort_type != 1 || watermark_at_start < 0)
+    return false;
+  return std::any_of(page_deals.begin(), page_deals.end(), [&](const deal& d) {
+    return d.last_update < watermark_at_start - settings.overlap;
+  });
+}
+
+scout_actor::behavior_type
+make_scout(scout_actor::stateful_pointer<scout_state> self, scout_links links,
+           scout_settings settings) {
+  self->state.links = std::move(links);
+  self->state.sort_type = sort_type_of(settings.selection);
+  self->state.settings = std::move(settings);
+  start_cycle(self);
+  return {
+    // Starts a cycle now unless one runs.
+    [=](atom::run) { start_cycle(self); },
+    // Starts the scheduled cycle (stale generations are ignored).
+    [=](atom::wake, uint64_t generation) {
+      if (generation == self->state.generation)
+        start_cycle(self);
+    },
+    // Answers the scout's state.
+    [=](atom::stats) { return self->state.stats; },
+  };
+}
+
+} // namespace keepa

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "actors/actors.hpp"
+#include "actors/backoff.hpp"
+
+namespace keepa {
+
+/// Where SCOUT calls and reports.
+struct scout_links {
+  token_bucket_actor bucket;
+  router_actor router;
+  watermark_actor watermark;
+};
+
+/// Tunables of SCOUT.
+struct scout_settings {
+  /// The /deal selection JSON.
+  std::string selection;
+  /// One cycle only (`--once`).
+  bool once = false;
+  /// Keepa caches a query's result for 120 s: no point asking sooner.
+  caf::timespan min_interval = std::chrono::seconds{120};
+  /// The share of the refill that discovery may spend in steady state.
+  double refill_share = 0.25;
+  /// With newest-first order, read this far past the watermark, for
+  /// listings Keepa indexed late.
+  keepa_minutes overlap = 60;
+};
+
+struct scout_state {
+  scout_links links;
+  scout_settings settings;
+  /// The selection's sortType (1 = newest first allows a safe early stop).
+  int sort_type = 0;
+  bool running = false;
+  int page = 0;
+  keepa_minutes watermark_at_start = -1;
+  keepa_minutes newest = -1;
+  uint64_t pages_this_cycle = 0;
+  uint64_t generation = 0;
+  backoff retry;
+  discovery_stats stats;
+
+  static inline constexpr const char* name = "scout";
+
+  /// True when the pages read so far cover everything new since the
+  /// watermark, given the selection's order.
+  bool covered(const std::vector<deal>& page_deals) const;
+};
+
+/// Spawns SCOUT; its first cycle starts at once.
+scout_actor::behavior_type
+make_scout(scout_actor::stateful_pointer<scout_state> self, scout_links links,
+           scout_settings settings);
+
+/// Keepa's page size and result limit for /deal.
+inline constexpr size_t deals_per_page = 150;
+inline constexpr int max_deal_pages = 67;
+
+} // namespace keepa

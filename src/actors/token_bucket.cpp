@@ -1,0 +1,295 @@
+#include "actors/token_bucket.hpp"
+#include "actors/type_ids.hpp"
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace keepa {
+
+namespace {
+
+using self_ptr = token_bucket_actor::stateful_pointer<token_bucket_state>;
+
+constexpr auto tick_margin = std::chrono::milliseconds{500};
+
+void pump(self_ptr self);
+
+/// Schedules one wake-up at the next refill tick, unless one is pending.
+void arm_for_tick(self_ptr self) {
+  auto& st = self->state;
+  if (st.timer_armed)
+    return;
+  st.timer_armed = true;
+  auto now = self->clock().now();
+  auto at = st.synced ? std::max(st.next_tick, now) + tick_margin
+                      : now + st.settings.sync_retry;
+  self->scheduled_send(self, at, atom::wake_v, ++st.generation);
+}
+
+/// Reads the true balance from /token (free); retried until it works.
+void request_sync(self_ptr self) {
+  auto& st = self->state;
+  if (st.syncing || self->clock().now() < st.next_sync)
+    return;
+  st.syncing = true;
+  self->request(st.client, st.settings.call_timeout, atom::token_v)
+    .then(
+      [=](const keepa_reply& r) {
+        auto& st = self->state;
+        st.syncing = false;
+        if (r.envelope) {
+          st.sync(*r.envelope, self->clock().now());
+        } else if (r.status == call_status::key_rejected
+                   || r.status == call_status::payment_required) {
+          st.halted = to_string(r.status) + std::string{": "} + r.detail;
+          spdlog::error("token_bucket: Keepa refused the key, requests "
+                        "stop: {}",
+                        r.detail);
+        } else {
+          spdlog::warn("token_bucket: /token failed ({}), retrying",
+                       r.detail);
+          st.next_sync = self->clock().now() + st.settings.sync_retry;
+          arm_for_tick(self);
+          return;
+        }
+        pump(self);
+      },
+      [=](const caf::error&) {
+        auto& st = self->state;
+        st.syncing = false;
+        st.next_sync = self->clock().now() + st.settings.sync_retry;
+        arm_for_tick(self);
+      });
+}
+
+/// Settles a granted call with its outcome and answers or re-queues it.
+void settle(self_ptr self, waiting_call w, double est, const keepa_reply& r) {
+  auto& st = self->state;
+  auto now = self->clock().now();
+  st.outstanding = std::max(0.0, st.outstanding - est);
+  --st.in_flight;
+  if (r.envelope) {
+    st.sync(*r.envelope, now);
+    st.consumed_total += r.envelope->tokens_consumed;
+    auto items = w.call.items();
+    if (r.status == call_status::ok && items > 0) {
+      auto per_item = static_cast<double>(r.envelope->tokens_consumed)
+                      / static_cast<double>(items);
+      auto& learned = st.cost_per_item[static_cast<size_t>(w.call.kind)];
+      learned = 0.7 * learned + 0.3 * per_item;
+    }
+  } else {
+    // No envelope: assume the call was charged as estimated.
+    st.balance -= est;
+    st.lowest_balance = std::min(st.lowest_balance, st.balance);
+  }
+  switch (r.status) {
+    case call_status::ok:
+      st.last_success = now;
+      w.promise.deliver(r);
+      break;
+    case call_status::not_enough_tokens:
+      ++st.http_429_total;
+      spdlog::warn("token_bucket: 429 with {} tokens left; call re-queued",
+                   r.envelope ? r.envelope->tokens_left : 0);
+      st.queues[static_cast<size_t>(w.call.priority)].push_front(std::move(w));
+      break;
+    case call_status::key_rejected:
+    case call_status::payment_required:
+      st.halted = to_string(r.status) + std::string{": "} + r.detail;
+      spdlog::error("token_bucket: Keepa refused the key, requests stop: {}",
+                    r.detail);
+      ++st.failures_total;
+      w.promise.deliver(r);
+      break;
+    default:
+      ++st.failures_total;
+      w.promise.deliver(r);
+  }
+  pump(self);
+}
+
+/// Sends a granted call to KEEPA_CLIENT.
+void dispatch(self_ptr self, waiting_call w) {
+  auto& st = self->state;
+  auto est = st.estimate(w.call);
+  st.outstanding += est;
+  ++st.in_flight;
+  ++st.calls_total;
+  auto timeout = st.settings.call_timeout;
+  auto on_error = [=](const caf::error& err) {
+    keepa_reply r;
+    r.status = call_status::retryable;
+    r.detail = "keepa_client did not answer: " + to_string(err);
+    settle(self, w, est, r);
+  };
+  auto on_reply = [=](const keepa_reply& r) { settle(self, w, est, r); };
+  switch (w.call.kind) {
+    case call_kind::token:
+      self->request(st.client, timeout, atom::token_v)
+        .then(on_reply, on_error);
+      break;
+    case call_kind::deal_page:
+      self->request(st.client, timeout, atom::deal_v, w.call.deal)
+        .then(on_reply, on_error);
+      break;
+    default:
+      self->request(st.client, timeout, atom::product_v, w.call.product)
+        .then(on_reply, on_error);
+  }
+}
+
+/// Answers at once a call that can never fit the bucket.
+bool refuse_if_too_large(self_ptr self, waiting_call& w) {
+  auto& st = self->state;
+  auto est = st.estimate(w.call);
+  if (st.rate <= 0 || est <= st.cap())
+    return false;
+  keepa_reply r;
+  r.status = call_status::item_error;
+  r.detail = "the call needs about " + std::to_string(std::lround(est))
+             + " tokens, more than the bucket holds ("
+             + std::to_string(std::lround(st.cap())) + "); split it";
+  w.promise.deliver(r);
+  return true;
+}
+
+/// Grants waiting calls in priority order while the balance allows; the
+/// first call that must wait holds back every call behind it.
+void pump(self_ptr self) {
+  auto& st = self->state;
+  if (st.paused || !st.halted.empty())
+    return;
+  auto now = self->clock().now();
+  // A wait after a long silence (a deficit, a plan change) starts with the
+  // true balance: stories 10, 11, 15 and 24.
+  if (st.synced && st.in_flight == 0 && st.waiting() > 0
+      && now - st.last_envelope >= st.settings.resync_after)
+    st.synced = false;
+  if (!st.synced) {
+    if (st.waiting() > 0)
+      request_sync(self);
+    return;
+  }
+  st.project(now);
+  for (auto& queue : st.queues) {
+    while (!queue.empty()) {
+      if (refuse_if_too_large(self, queue.front())) {
+        queue.pop_front();
+        continue;
+      }
+      auto available = st.balance - st.outstanding;
+      auto est = st.estimate(queue.front().call);
+      if (available <= 0
+          || available - est < static_cast<double>(st.settings.deficit_floor)) {
+        arm_for_tick(self);
+        return;
+      }
+      auto w = std::move(queue.front());
+      queue.pop_front();
+      dispatch(self, std::move(w));
+    }
+  }
+}
+
+} // namespace
+
+double token_bucket_state::estimate(const keepa_call& c) const {
+  if (c.kind == call_kind::token)
+    return 0;
+  return cost_per_item[static_cast<size_t>(c.kind)]
+         * static_cast<double>(std::max<size_t>(1, c.items()));
+}
+
+void token_bucket_state::project(caf::actor_clock::time_point now) {
+  while (rate > 0 && now >= next_tick) {
+    balance = std::min(cap(), balance + static_cast<double>(rate));
+    next_tick += std::chrono::minutes{1};
+  }
+}
+
+void token_bucket_state::sync(const token_envelope& env,
+                              caf::actor_clock::time_point now) {
+  balance = static_cast<double>(env.tokens_left);
+  if (env.refill_rate > 0)
+    rate = env.refill_rate;
+  auto refill_in = env.refill_in_ms > 0 ? env.refill_in_ms : 60000;
+  next_tick = now + std::chrono::milliseconds{refill_in};
+  last_envelope = now;
+  synced = true;
+  lowest_balance = ever_synced ? std::min(lowest_balance, balance) : balance;
+  ever_synced = true;
+}
+
+uint64_t token_bucket_state::waiting() const {
+  uint64_t n = 0;
+  for (auto& q : queues)
+    n += q.size();
+  return n;
+}
+
+token_bucket_actor::behavior_type
+make_token_bucket(token_bucket_actor::stateful_pointer<token_bucket_state> self,
+                  keepa_client_actor client, bucket_settings settings) {
+  self->state.client = std::move(client);
+  self->state.settings = settings;
+  self->state.last_envelope = self->clock().now();
+  self->state.last_success = self->clock().now();
+  request_sync(self);
+  return {
+    // Queues a call and grants what the balance allows.
+    [=](atom::call, keepa_call call) -> caf::result<keepa_reply> {
+      auto rp = self->make_response_promise<keepa_reply>();
+      auto prio = static_cast<size_t>(call.priority);
+      self->state.queues[prio].push_back(waiting_call{std::move(call), rp});
+      pump(self);
+      return rp;
+    },
+    // Wakes at a refill tick (stale generations are ignored).
+    [=](atom::wake, uint64_t generation) {
+      if (generation != self->state.generation)
+        return;
+      self->state.timer_armed = false;
+      pump(self);
+    },
+    // Stops or restarts granting.
+    [=](atom::pause, bool paused) {
+      self->state.paused = paused;
+      pump(self);
+    },
+    // Answers the bucket's state.
+    [=](atom::stats) {
+      auto& st = self->state;
+      auto now = self->clock().now();
+      st.project(now);
+      bucket_stats s;
+      s.balance = st.balance;
+      s.synced = st.synced;
+      s.refill_per_min = st.rate;
+      s.next_refill_ms = std::max<int64_t>(
+        0, std::chrono::duration_cast<std::chrono::milliseconds>(st.next_tick
+                                                                 - now)
+             .count());
+      s.waiting = st.waiting();
+      s.in_flight = st.in_flight;
+      s.consumed_total = st.consumed_total;
+      s.http_429_total = st.http_429_total;
+      s.calls_total = st.calls_total;
+      s.failures_total = st.failures_total;
+      s.lowest_balance = st.lowest_balance;
+      s.paused = st.paused;
+      s.halted = st.halted;
+      s.cost_per_item.assign(st.cost_per_item.begin(), st.cost_per_item.end());
+      s.since_success_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            now - st.last_success)
+                            .count();
+      return s;
+    },
+  };
+}
+
+} // namespace keepa

@@ -1,0 +1,86 @@
+#pragma once
+
+#include "actors/actors.hpp"
+
+#include <array>
+#include <deque>
+
+#include <caf/actor_clock.hpp>
+#include <caf/typed_response_promise.hpp>
+
+namespace keepa {
+
+/// Tunables of TOKEN_BUCKET.
+struct bucket_settings {
+  /// The lowest balance our own grants may drive the projection to.
+  int64_t deficit_floor = -180;
+  /// How long a call may take on KEEPA_CLIENT before we give up on it.
+  caf::timespan call_timeout = std::chrono::seconds{75};
+  /// A call that would wait after this long without an envelope re-reads
+  /// the balance via /token (free) first.
+  caf::timespan resync_after = std::chrono::minutes{5};
+  /// Delay before retrying a failed /token.
+  caf::timespan sync_retry = std::chrono::seconds{5};
+};
+
+/// A call waiting for its grant.
+struct waiting_call {
+  keepa_call call;
+  caf::typed_response_promise<keepa_reply> promise;
+};
+
+struct token_bucket_state {
+  keepa_client_actor client;
+  bucket_settings settings;
+  /// Tokens Keepa reported last, advanced by the refills projected since.
+  double balance = 0;
+  bool synced = false;
+  bool ever_synced = false;
+  bool syncing = false;
+  int64_t rate = 0;
+  caf::actor_clock::time_point next_tick;
+  caf::actor_clock::time_point last_envelope;
+  caf::actor_clock::time_point last_success;
+  /// No /token before this (after a failed one).
+  caf::actor_clock::time_point next_sync;
+  /// Estimates of the calls granted but not yet settled.
+  double outstanding = 0;
+  uint64_t in_flight = 0;
+  /// Learned cost per item (ASIN or page), by call_kind.
+  std::array<double, call_kind_count> cost_per_item{0, 5, 1, 6, 1};
+  std::array<std::deque<waiting_call>, call_priority_count> queues;
+  bool paused = false;
+  std::string halted;
+  uint64_t generation = 0;
+  bool timer_armed = false;
+  int64_t consumed_total = 0;
+  uint64_t http_429_total = 0;
+  uint64_t calls_total = 0;
+  uint64_t failures_total = 0;
+  double lowest_balance = 0;
+
+  static inline constexpr const char* name = "token_bucket";
+
+  /// The cap of the bucket: 60 minutes of refill.
+  double cap() const {
+    return 60.0 * static_cast<double>(rate);
+  }
+
+  /// The estimated cost of a call from the learned cost per item.
+  double estimate(const keepa_call& c) const;
+
+  /// Adds the refills due by `now` to the projected balance.
+  void project(caf::actor_clock::time_point now);
+
+  /// Takes a response's envelope as the truth about the balance.
+  void sync(const token_envelope& env, caf::actor_clock::time_point now);
+
+  uint64_t waiting() const;
+};
+
+/// Spawns TOKEN_BUCKET in front of `client`.
+token_bucket_actor::behavior_type
+make_token_bucket(token_bucket_actor::stateful_pointer<token_bucket_state> self,
+                  keepa_client_actor client, bucket_settings settings);
+
+} // namespace keepa

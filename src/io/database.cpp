@@ -1,0 +1,325 @@
+#include "io/database.hpp"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <set>
+
+namespace keepa {
+
+namespace {
+
+/// Resets a cached statement when the scope that used it ends.
+struct statement_use {
+  sqlite3_stmt* stmt;
+  ~statement_use() {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+  }
+};
+
+/// Binds one cell at 1-based position `i`.
+void bind_cell(sqlite3_stmt* stmt, int i, const cell& c) {
+  if (auto* n = std::get_if<int64_t>(&c))
+    sqlite3_bind_int64(stmt, i, *n);
+  else if (auto* d = std::get_if<double>(&c))
+    sqlite3_bind_double(stmt, i, *d);
+  else if (auto* s = std::get_if<std::string>(&c))
+    sqlite3_bind_text(stmt, i, s->data(), static_cast<int>(s->size()),
+                      SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null(stmt, i);
+}
+
+/// Binds a text at 1-based position `i`.
+void bind_text(sqlite3_stmt* stmt, int i, const std::string& s) {
+  bind_cell(stmt, i, cell{s});
+}
+
+/// Reads a text column; empty for NULL.
+std::string text_at(sqlite3_stmt* stmt, int i) {
+  auto* p = sqlite3_column_text(stmt, i);
+  return p ? reinterpret_cast<const char*>(p) : "";
+}
+
+/// Reads a REAL column; nullopt for NULL.
+std::optional<double> real_at(sqlite3_stmt* stmt, int i) {
+  if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
+    return std::nullopt;
+  return sqlite3_column_double(stmt, i);
+}
+
+/// `?, ?, ...` with n placeholders.
+std::string placeholders(size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i)
+    out += i == 0 ? "?" : ", ?";
+  return out;
+}
+
+constexpr const char* stored_columns =
+  "asin, status, keepa_last_update, list_at, one_yr_avg, price_now, "
+  "MAX(COALESCE(last_full_fetch_utc, ''), COALESCE(last_light_fetch_utc, "
+  "'')), last_seen_utc";
+
+/// Reads a row selected with `stored_columns`.
+stored_deal read_stored(sqlite3_stmt* stmt) {
+  stored_deal d;
+  d.asin = text_at(stmt, 0);
+  d.status = text_at(stmt, 1);
+  if (sqlite3_column_type(stmt, 2) != SQLITE_NULL)
+    d.keepa_last_update = sqlite3_column_int64(stmt, 2);
+  d.list_at = real_at(stmt, 3);
+  d.one_yr_avg = real_at(stmt, 4);
+  d.price_now = real_at(stmt, 5);
+  d.last_fetch_utc = text_at(stmt, 6);
+  d.last_seen_utc = text_at(stmt, 7);
+  return d;
+}
+
+} // namespace
+
+database::database(const std::string& path) {
+  auto parent = std::filesystem::path{path}.parent_path();
+  std::error_code ec;
+  if (!parent.empty())
+    std::filesystem::create_directories(parent, ec);
+  if (ec)
+    throw database_error{"database '" + path + "': cannot create directory '"
+                         + parent.string() + "': " + ec.message()};
+  if (sqlite3_open_v2(path.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr)
+      != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw database_error{"database '" + path + "': " + msg};
+  }
+  try {
+    sqlite3_busy_timeout(db_, 5000);
+    exec("PRAGMA journal_mode=WAL");
+    exec("PRAGMA synchronous=NORMAL");
+    exec(schema_sql());
+    migrate();
+  } catch (const database_error& e) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw database_error{"database '" + path + "': " + e.what()};
+  }
+}
+
+database::~database() {
+  for (auto& kv : statements_)
+    sqlite3_finalize(kv.second);
+  sqlite3_close(db_);
+}
+
+void database::fail(const std::string& what) {
+  throw database_error{what + ": " + sqlite3_errmsg(db_)};
+}
+
+void database::exec(const std::string& sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw database_error{msg};
+  }
+}
+
+sqlite3_stmt* database::prepare(const std::string& sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
+    fail("preparing '" + sql.substr(0, 60) + "'");
+  return stmt;
+}
+
+sqlite3_stmt* database::cached(const std::string& sql) {
+  auto i = statements_.find(sql);
+  if (i != statements_.end())
+    return i->second;
+  auto* stmt = prepare(sql);
+  statements_.emplace(sql, stmt);
+  return stmt;
+}
+
+// Adds every canonical column an existing table lacks; never drops one.
+void database::migrate() {
+  std::set<std::string> present;
+  auto* stmt = prepare("PRAGMA table_info(deals)");
+  while (sqlite3_step(stmt) == SQLITE_ROW)
+    present.insert(text_at(stmt, 1));
+  sqlite3_finalize(stmt);
+  for (auto& c : deal_columns())
+    if (present.count(std::string{c.name}) == 0)
+      exec("ALTER TABLE deals ADD COLUMN " + std::string{c.name} + " "
+           + std::string{c.sql_type});
+}
+
+void database::begin() {
+  exec("BEGIN IMMEDIATE");
+}
+
+void database::commit() {
+  exec("COMMIT");
+}
+
+void database::rollback() {
+  if (!sqlite3_get_autocommit(db_))
+    exec("ROLLBACK");
+}
+
+void database::upsert(const deal_update& u) {
+  auto* stmt = cached(upsert_sql(column_mask(u)));
+  statement_use use{stmt};
+  bind_text(stmt, 1, u.asin);
+  int i = 2;
+  for (auto& spec : deal_columns())
+    if (auto* c = u.find(spec.id))
+      bind_cell(stmt, i++, *c);
+  if (sqlite3_step(stmt) != SQLITE_DONE)
+    fail("upserting " + u.asin);
+}
+
+void database::reject(const rejection& r, const std::string& now_iso) {
+  auto* stmt = cached("INSERT OR REPLACE INTO rejections (asin, "
+                      "keepa_last_update, reason, rejected_utc) "
+                      "VALUES (?, ?, ?, ?)");
+  statement_use use{stmt};
+  bind_text(stmt, 1, r.asin);
+  sqlite3_bind_int64(stmt, 2, r.keepa_last_update);
+  bind_text(stmt, 3, r.reason);
+  bind_text(stmt, 4, now_iso);
+  if (sqlite3_step(stmt) != SQLITE_DONE)
+    fail("recording a rejection of " + r.asin);
+}
+
+void database::add_event(const std::string& asin, const std::string& kind,
+                         double old_price, double new_price,
+                         const std::string& now_iso) {
+  auto* stmt = cached("INSERT INTO events (asin, kind, old_price, new_price, "
+                      "at_utc) VALUES (?, ?, ?, ?, ?)");
+  statement_use use{stmt};
+  bind_text(stmt, 1, asin);
+  bind_text(stmt, 2, kind);
+  sqlite3_bind_double(stmt, 3, old_price);
+  sqlite3_bind_double(stmt, 4, new_price);
+  bind_text(stmt, 5, now_iso);
+  if (sqlite3_step(stmt) != SQLITE_DONE)
+    fail("recording an event of " + asin);
+}
+
+void database::set_state(const std::string& key, const std::string& value,
+                         const std::string& now_iso) {
+  auto* stmt = cached("INSERT OR REPLACE INTO system_state (key, value, "
+                      "updated_at) VALUES (?, ?, ?)");
+  statement_use use{stmt};
+  bind_text(stmt, 1, key);
+  bind_text(stmt, 2, value);
+  bind_text(stmt, 3, now_iso);
+  if (sqlite3_step(stmt) != SQLITE_DONE)
+    fail("writing state " + key);
+}
+
+std::optional<std::string> database::state(const std::string& key) {
+  auto* stmt = cached("SELECT value FROM system_state WHERE key = ?");
+  statement_use use{stmt};
+  bind_text(stmt, 1, key);
+  if (sqlite3_step(stmt) == SQLITE_ROW)
+    return text_at(stmt, 0);
+  return std::nullopt;
+}
+
+std::vector<stored_deal>
+database::find(const std::vector<std::string>& asins) {
+  std::vector<stored_deal> out;
+  if (asins.empty())
+    return out;
+  auto* stmt = prepare(std::string{"SELECT "} + stored_columns
+                       + " FROM deals WHERE asin IN ("
+                       + placeholders(asins.size()) + ")");
+  for (size_t i = 0; i < asins.size(); ++i)
+    bind_text(stmt, static_cast<int>(i + 1), asins[i]);
+  while (sqlite3_step(stmt) == SQLITE_ROW)
+    out.push_back(read_stored(stmt));
+  sqlite3_finalize(stmt);
+  return out;
+}
+
+std::vector<rejection>
+database::find_rejections(const std::vector<std::string>& asins) {
+  std::vector<rejection> out;
+  if (asins.empty())
+    return out;
+  auto* stmt = prepare("SELECT asin, keepa_last_update, reason FROM "
+                       "rejections WHERE asin IN ("
+                       + placeholders(asins.size()) + ")");
+  for (size_t i = 0; i < asins.size(); ++i)
+    bind_text(stmt, static_cast<int>(i + 1), asins[i]);
+  while (sqlite3_step(stmt) == SQLITE_ROW)
+    out.push_back(rejection{text_at(stmt, 0), sqlite3_column_int64(stmt, 1),
+                            text_at(stmt, 2)});
+  sqlite3_finalize(stmt);
+  return out;
+}
+
+std::vector<std::string> database::pending(size_t limit) {
+  auto* stmt = cached("SELECT asin FROM deals WHERE status = 'pending' "
+                      "ORDER BY first_seen_utc LIMIT ?");
+  statement_use use{stmt};
+  sqlite3_bind_int64(stmt, 1, static_cast<int64_t>(limit));
+  std::vector<std::string> out;
+  while (sqlite3_step(stmt) == SQLITE_ROW)
+    out.push_back(text_at(stmt, 0));
+  return out;
+}
+
+std::vector<stored_deal> database::stale(const std::string& before_iso,
+                                         size_t limit) {
+  auto* stmt = cached(std::string{"SELECT "} + stored_columns
+                      + " FROM deals WHERE status = 'active' AND "
+                        "last_seen_utc < ? ORDER BY last_seen_utc LIMIT ?");
+  statement_use use{stmt};
+  bind_text(stmt, 1, before_iso);
+  sqlite3_bind_int64(stmt, 2, static_cast<int64_t>(limit));
+  std::vector<stored_deal> out;
+  while (sqlite3_step(stmt) == SQLITE_ROW)
+    out.push_back(read_stored(stmt));
+  return out;
+}
+
+int64_t database::delete_unseen_before(const std::string& before_iso) {
+  auto* stmt = cached("DELETE FROM deals WHERE last_seen_utc < ?");
+  statement_use use{stmt};
+  bind_text(stmt, 1, before_iso);
+  if (sqlite3_step(stmt) != SQLITE_DONE)
+    fail("deleting unseen rows");
+  return sqlite3_changes(db_);
+}
+
+row_counts database::counts() {
+  auto* stmt = cached(
+    "SELECT COUNT(*), COALESCE(SUM(status = 'active'), 0), "
+    "COALESCE(SUM(status = 'pending'), 0), (SELECT COUNT(*) FROM rejections) "
+    "FROM deals");
+  statement_use use{stmt};
+  row_counts out;
+  if (sqlite3_step(stmt) == SQLITE_ROW) {
+    out.total = sqlite3_column_int64(stmt, 0);
+    out.active = sqlite3_column_int64(stmt, 1);
+    out.pending = sqlite3_column_int64(stmt, 2);
+    out.rejections = sqlite3_column_int64(stmt, 3);
+  }
+  return out;
+}
+
+std::string database::integrity_check() {
+  auto* stmt = prepare("PRAGMA integrity_check");
+  std::string out;
+  while (sqlite3_step(stmt) == SQLITE_ROW)
+    out += (out.empty() ? "" : "; ") + text_at(stmt, 0);
+  sqlite3_finalize(stmt);
+  return out;
+}
+
+} // namespace keepa

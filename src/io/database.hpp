@@ -1,0 +1,120 @@
+#pragma once
+
+// The SQLite store of deals, rejections and engine state: one connection,
+// WAL, prepared statements cached per column set. Plain blocking code; only
+// the db_writer actor (spawned detached) may own an instance.
+
+#include "model/columns.hpp"
+#include "model/keepa_time.hpp"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace keepa {
+
+/// Any SQLite failure, with SQLite's message and what we were doing.
+struct database_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// What the router and the light pool need to know of a stored deal.
+struct stored_deal {
+  std::string asin;
+  std::string status;
+  keepa_minutes keepa_last_update = -1;
+  std::optional<double> list_at;
+  std::optional<double> one_yr_avg;
+  std::optional<double> price_now;
+  /// The later of the last full and light fetch; empty when never.
+  std::string last_fetch_utc;
+  std::string last_seen_utc;
+};
+
+/// A deal a stage turned down, and why.
+struct rejection {
+  std::string asin;
+  keepa_minutes keepa_last_update = -1;
+  std::string reason;
+};
+
+/// Row counts by status.
+struct row_counts {
+  int64_t total = 0;
+  int64_t active = 0;
+  int64_t pending = 0;
+  int64_t rejections = 0;
+};
+
+class database {
+public:
+  /// Opens (creating if needed) the database at `path`, creates its parent
+  /// directory, switches to WAL and migrates the schema. Throws
+  /// database_error with a clear message when that fails.
+  explicit database(const std::string& path);
+  ~database();
+  database(const database&) = delete;
+  database& operator=(const database&) = delete;
+
+  void begin();
+  void commit();
+  void rollback();
+
+  /// Upserts the columns `u` carries and no others.
+  void upsert(const deal_update& u);
+
+  /// Records a rejection (idempotent per ASIN and lastUpdate).
+  void reject(const rejection& r, const std::string& now_iso);
+
+  /// Appends a price-drop (or other) event.
+  void add_event(const std::string& asin, const std::string& kind,
+                 double old_price, double new_price,
+                 const std::string& now_iso);
+
+  /// Writes one `system_state` value.
+  void set_state(const std::string& key, const std::string& value,
+                 const std::string& now_iso);
+
+  /// Reads one `system_state` value.
+  std::optional<std::string> state(const std::string& key);
+
+  /// The stored deals among `asins`.
+  std::vector<stored_deal> find(const std::vector<std::string>& asins);
+
+  /// Which of the (ASIN, lastUpdate) keys were rejected before.
+  std::vector<rejection>
+  find_rejections(const std::vector<std::string>& asins);
+
+  /// ASINs of `pending` rows, oldest first.
+  std::vector<std::string> pending(size_t limit);
+
+  /// Active deals last seen before `before_iso`, oldest first.
+  std::vector<stored_deal> stale(const std::string& before_iso, size_t limit);
+
+  /// Deletes rows last seen before `before_iso`; returns how many.
+  int64_t delete_unseen_before(const std::string& before_iso);
+
+  row_counts counts();
+
+  /// Runs `PRAGMA integrity_check`; "ok" when healthy.
+  std::string integrity_check();
+
+private:
+  void exec(const std::string& sql);
+  void migrate();
+  sqlite3_stmt* prepare(const std::string& sql);
+  sqlite3_stmt* cached(const std::string& sql);
+  [[noreturn]] void fail(const std::string& what);
+
+  sqlite3* db_ = nullptr;
+  std::map<std::string, sqlite3_stmt*> statements_;
+};
+
+} // namespace keepa

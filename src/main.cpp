@@ -1,0 +1,143 @@
+// keepa-ingest: reads the configuration, then runs the engine against Keepa
+// (or, with --demo, against the embedded mock Keepa server on a loopback
+// port) until a signal, `quit`, or the end of `--once`.
+
+#include "actors/engine.hpp"
+#include "actors/keepa_client.hpp"
+#include "actors/type_ids.hpp"
+#include "io/config.hpp"
+#include "io/database.hpp"
+#include "io/http_client.hpp"
+#include "io/logging.hpp"
+#include "mock/server.hpp"
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <iostream>
+#include <optional>
+#include <pthread.h>
+#include <thread>
+
+namespace {
+
+using namespace keepa;
+
+constexpr const char* version = "keepa-ingest 0.1.0";
+
+/// Unix milliseconds from the system clock.
+int64_t system_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+/// The engine's options from the validated configuration.
+engine_options make_options(const config& cfg, const cli_options& cli,
+                            keepa_client_actor client) {
+  engine_options o;
+  o.client = std::move(client);
+  o.selection = cfg.keepa.deal_query_json;
+  o.db_path = cfg.db_path;
+  o.peek_batch = static_cast<size_t>(cfg.engine.peek_batch);
+  o.commit_batch = static_cast<size_t>(cfg.engine.commit_batch);
+  o.light_batch = static_cast<size_t>(cfg.engine.light_batch);
+  o.retention_hours = cfg.engine.retention_hours;
+  o.refresh_after_hours = cfg.engine.refresh_after_hours;
+  o.deficit_floor = cfg.engine.deficit_floor;
+  o.once = cli.once;
+  o.now_ms = system_now_ms;
+  return o;
+}
+
+/// Runs the engine until it stops; SIGINT and SIGTERM stop it gracefully.
+/// Returns the process exit code.
+int run_engine(const config& cfg, const cli_options& cli,
+               const api_settings& api) {
+  caf::actor_system_config sys_cfg;
+  sys_cfg.add_message_types<caf::id_block::keepa>();
+  caf::actor_system sys{sys_cfg};
+  auto http = std::make_shared<http_client>();
+  auto client = sys.spawn(make_keepa_client, api, http);
+  auto engine = sys.spawn(make_engine, make_options(cfg, cli, client));
+  std::thread signals{[engine] {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    int sig = 0;
+    sigwait(&set, &sig);
+    caf::anon_send_exit(engine, caf::exit_reason::user_shutdown);
+  }};
+  int exit_code = 0;
+  {
+    caf::scoped_actor self{sys};
+    self->monitor(engine);
+    self->receive([&](const caf::down_msg& msg) {
+      if (msg.reason && msg.reason != caf::exit_reason::user_shutdown) {
+        spdlog::error("engine stopped: {}", sys.render(msg.reason));
+        exit_code = 1;
+      }
+    });
+  }
+  pthread_kill(signals.native_handle(), SIGTERM);
+  signals.join();
+  caf::anon_send_exit(client, caf::exit_reason::user_shutdown);
+  return exit_code;
+}
+
+/// Blocks SIGINT and SIGTERM in every thread; one thread waits for them.
+void block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  auto parsed = parse_command_line(argc, argv);
+  if (auto* err = std::get_if<config_error>(&parsed)) {
+    std::cerr << "keepa-ingest: " << err->what() << "\n\n" << usage();
+    return 2;
+  }
+  auto& cli = std::get<cli_options>(parsed);
+  if (cli.help) {
+    std::cout << usage();
+    return 0;
+  }
+  if (cli.version) {
+    std::cout << version << '\n';
+    return 0;
+  }
+  auto loaded = load_config(cli, process_env());
+  if (auto* err = std::get_if<config_error>(&loaded)) {
+    std::cerr << "keepa-ingest: " << err->what() << '\n';
+    return 2;
+  }
+  auto& cfg = std::get<config>(loaded);
+  block_stop_signals();
+  std::optional<mock::server> demo_server;
+  if (cli.demo) {
+    mock::options opts;
+    demo_server.emplace(opts);
+    auto port = demo_server->start();
+    cfg.keepa.base_url = "http://127.0.0.1:" + std::to_string(port);
+    cfg.keepa.api_key = opts.key;
+  }
+  init_logging(cfg, true, cfg.keepa.api_key);
+  if (cli.demo)
+    spdlog::info("demo: embedded mock Keepa server at {}", cfg.keepa.base_url);
+  try {
+    database check{cfg.db_path};
+  } catch (const database_error& e) {
+    std::cerr << "keepa-ingest: " << e.what() << '\n';
+    return 1;
+  }
+  api_settings api{cfg.keepa.base_url, cfg.keepa.api_key, cfg.keepa.domain,
+                   std::chrono::seconds{cfg.keepa.request_timeout_s}};
+  return run_engine(cfg, cli, api);
+}

@@ -1,0 +1,99 @@
+#include "model/columns.hpp"
+
+#include <algorithm>
+
+namespace keepa {
+
+const std::vector<column_spec>& deal_columns() {
+  static const std::vector<column_spec> specs{
+    {column::title, "title", "TEXT"},
+    {column::status, "status", "TEXT"},
+    {column::price_now, "price_now", "REAL"},
+    {column::list_at, "list_at", "REAL"},
+    {column::one_yr_avg, "one_yr_avg", "REAL"},
+    {column::percent_down, "percent_down", "REAL"},
+    {column::profit, "profit", "REAL"},
+    {column::margin, "margin", "REAL"},
+    {column::sales_rank, "sales_rank", "INTEGER"},
+    {column::drops_30, "drops_30", "INTEGER"},
+    {column::seasonality, "seasonality", "TEXT"},
+    {column::keepa_last_update, "keepa_last_update", "INTEGER"},
+    {column::first_seen_utc, "first_seen_utc", "TEXT"},
+    {column::last_seen_utc, "last_seen_utc", "TEXT"},
+    {column::last_full_fetch_utc, "last_full_fetch_utc", "TEXT"},
+    {column::last_light_fetch_utc, "last_light_fetch_utc", "TEXT"},
+    {column::price_source, "price_source", "TEXT"},
+    {column::used_offer_count, "used_offer_count", "INTEGER"},
+    {column::peek_sell_estimate, "peek_sell_estimate", "REAL"},
+  };
+  return specs;
+}
+
+const column_spec& spec_of(column c) {
+  return deal_columns()[static_cast<size_t>(c)];
+}
+
+deal_update& deal_update::set(column c, cell value) {
+  auto i = std::find_if(cells.begin(), cells.end(),
+                        [c](const auto& kv) { return kv.first == c; });
+  if (i != cells.end())
+    i->second = std::move(value);
+  else
+    cells.emplace_back(c, std::move(value));
+  return *this;
+}
+
+const cell* deal_update::find(column c) const {
+  for (auto& [k, v] : cells)
+    if (k == c)
+      return &v;
+  return nullptr;
+}
+
+uint32_t column_mask(const deal_update& u) {
+  uint32_t mask = 0;
+  for (auto& kv : u.cells)
+    mask |= 1u << static_cast<unsigned>(kv.first);
+  return mask;
+}
+
+std::string schema_sql() {
+  std::string sql = "CREATE TABLE IF NOT EXISTS deals (asin TEXT PRIMARY KEY";
+  for (auto& c : deal_columns())
+    sql += ", " + std::string{c.name} + " " + std::string{c.sql_type};
+  sql += ");\n"
+         "CREATE TABLE IF NOT EXISTS rejections (asin TEXT NOT NULL, "
+         "keepa_last_update INTEGER NOT NULL, reason TEXT NOT NULL, "
+         "rejected_utc TEXT NOT NULL, PRIMARY KEY (asin, keepa_last_update));\n"
+         "CREATE TABLE IF NOT EXISTS system_state (key TEXT PRIMARY KEY, "
+         "value TEXT, updated_at TEXT);\n"
+         "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY "
+         "AUTOINCREMENT, asin TEXT NOT NULL, kind TEXT NOT NULL, "
+         "old_price REAL, new_price REAL, at_utc TEXT NOT NULL);\n";
+  return sql;
+}
+
+std::string upsert_sql(uint32_t mask) {
+  std::string names = "asin";
+  std::string values = "?";
+  std::string updates;
+  for (auto& c : deal_columns()) {
+    if ((mask & (1u << static_cast<unsigned>(c.id))) == 0)
+      continue;
+    std::string name{c.name};
+    names += ", " + name;
+    values += ", ?";
+    if (!updates.empty())
+      updates += ", ";
+    if (c.id == column::first_seen_utc)
+      updates += name + " = COALESCE(first_seen_utc, excluded." + name + ")";
+    else
+      updates += name + " = excluded." + name;
+  }
+  std::string sql = "INSERT INTO deals (" + names + ") VALUES (" + values
+                    + ") ON CONFLICT(asin) DO ";
+  sql += updates.empty() ? "NOTHING" : "UPDATE SET " + updates;
+  return sql;
+}
+
+} // namespace keepa

@@ -1,0 +1,81 @@
+#pragma once
+
+// The one canonical list of `deals` columns (CONTRACT.md). The schema, the
+// migration and every upsert statement are generated from it, so each column
+// has exactly one name.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace keepa {
+
+/// Every column of `deals` after `asin`, in schema order.
+enum class column : uint8_t {
+  title,
+  status,
+  price_now,
+  list_at,
+  one_yr_avg,
+  percent_down,
+  profit,
+  margin,
+  sales_rank,
+  drops_30,
+  seasonality,
+  keepa_last_update,
+  first_seen_utc,
+  last_seen_utc,
+  last_full_fetch_utc,
+  last_light_fetch_utc,
+  price_source,
+  used_offer_count,
+  peek_sell_estimate,
+  count_,
+};
+
+inline constexpr size_t column_count = static_cast<size_t>(column::count_);
+
+/// A column's SQL name and type.
+struct column_spec {
+  column id;
+  std::string_view name;
+  std::string_view sql_type;
+};
+
+/// The spec of every column, indexed by `column`.
+const std::vector<column_spec>& deal_columns();
+
+/// The spec of one column.
+const column_spec& spec_of(column c);
+
+/// One SQL value: NULL, INTEGER, REAL or TEXT.
+using cell = std::variant<std::monostate, int64_t, double, std::string>;
+
+/// A partial row of `deals`: the ASIN and only the columns this writer
+/// computed. An upsert touches exactly these columns and no others.
+struct deal_update {
+  std::string asin;
+  std::vector<std::pair<column, cell>> cells;
+
+  /// Sets (or replaces) one column's value.
+  deal_update& set(column c, cell value);
+
+  /// The value set for `c`, if any.
+  const cell* find(column c) const;
+};
+
+/// A bit per column, identifying the column set of an upsert statement.
+uint32_t column_mask(const deal_update& u);
+
+/// CREATE TABLE for `deals`, `rejections`, `system_state` and `events`.
+std::string schema_sql();
+
+/// `INSERT ... ON CONFLICT(asin) DO UPDATE` for the columns in `mask`, in
+/// column order; `first_seen_utc` is never overwritten once set.
+std::string upsert_sql(uint32_t mask);
+
+} // namespace keepa

@@ -1,0 +1,246 @@
+// The whole pipeline (ENGINE and every actor it spawns) on virtual time
+// against FAKE_KEEPA, with a real SQLite file.
+
+#include "actors/db_writer.hpp"
+#include "actors/engine.hpp"
+#include "actors/watermark.hpp"
+#include "io/database.hpp"
+#include "support/deterministic_fixture.hpp"
+#include "support/fake_keepa.hpp"
+#include "support/process.hpp"
+
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include <set>
+
+using namespace keepa;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr keepa_minutes newest_listing = 8400000;
+
+/// `n` listings, newest first, one minute apart; odd ones are dead stock.
+std::vector<deal> listings(size_t n) {
+  std::vector<deal> out;
+  for (size_t i = 0; i < n; ++i) {
+    deal d;
+    d.asin = "B" + std::string(9 - std::to_string(i).size(), '0')
+             + std::to_string(i);
+    d.title = "Book " + d.asin;
+    d.last_update = newest_listing - static_cast<keepa_minutes>(i);
+    d.current = std::vector<int64_t>(36, -1);
+    d.current[2] = 1000;
+    d.current[3] = 40000;
+    out.push_back(d);
+  }
+  return out;
+}
+
+/// Products for a request: even ASINs pass the peek, odd ones are dead.
+keepa_body products_for(const product_request& req) {
+  keepa_body body;
+  for (auto& a : req.asins) {
+    auto p = test::good_product(a);
+    if ((a.back() - '0') % 2 == 1)
+      p.stats->sales_rank_drops365 = 0;
+    body.products.push_back(p);
+  }
+  return body;
+}
+
+/// Reads one integer from the database.
+int64_t scalar(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
+  int64_t out = -1;
+  if (sqlite3_step(stmt) == SQLITE_ROW)
+    out = sqlite3_column_int64(stmt, 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
+}
+
+struct pipeline_fixture : test::deterministic_fixture {
+  keepa_client_actor keepa;
+  std::string db_path;
+  std::vector<deal> listed = listings(200);
+  /// Called after every simulated second of run_once.
+  std::function<void()> each_second = [] {};
+
+  pipeline_fixture() {
+    db_path = test::fresh_dir("pipeline") + "/deals.db";
+    keepa = spawn(test::make_fake_keepa);
+    run();
+    fake().balance = 1000;
+    fake().rate = 20;
+    fake().products = products_for;
+    fake().deals = [this](const deal_request& req) {
+      keepa_body body;
+      body.deals = deal_page{};
+      auto begin = std::min(listed.size(), static_cast<size_t>(req.page) * 150);
+      auto end = std::min(listed.size(), begin + 150);
+      body.deals->deals.assign(listed.begin() + static_cast<long>(begin),
+                               listed.begin() + static_cast<long>(end));
+      return body;
+    };
+  }
+
+  test::fake_keepa_state& fake() {
+    return state_of<test::fake_keepa_state>(keepa);
+  }
+
+  /// Runs the engine with --once; returns true when it stopped cleanly.
+  bool run_once(caf::timespan limit = 30min) {
+    engine_options o;
+    o.client = keepa;
+    o.selection = R"({"sortType": 1, "page": 0})";
+    o.db_path = db_path;
+    o.once = true;
+    o.detached_db = false;
+    o.now_ms = clock();
+    auto engine = spawn(make_engine, o);
+    auto stopped = std::make_shared<bool>(false);
+    auto reason = std::make_shared<caf::error>();
+    caf::actor_cast<caf::abstract_actor*>(engine)->attach_functor(
+      [stopped, reason](const caf::error& err) {
+        *stopped = true;
+        *reason = err;
+      });
+    for (auto t = caf::timespan{0}; t < limit && !*stopped; t += 1s) {
+      advance(1s);
+      each_second();
+    }
+    return *stopped && !*reason;
+  }
+
+  size_t count_of(const std::string& call) {
+    return static_cast<size_t>(
+      std::count(fake().log.begin(), fake().log.end(), call));
+  }
+
+  size_t calls_of(const std::string& prefix) {
+    return static_cast<size_t>(std::count_if(
+      fake().log.begin(), fake().log.end(),
+      [&](auto& s) { return s.rfind(prefix, 0) == 0; }));
+  }
+};
+
+} // namespace
+
+TEST_CASE_FIXTURE(pipeline_fixture, "--once accounts for every listed deal") {
+  REQUIRE(run_once());
+  // 200 listings on two pages; 100 pass the peek and are committed.
+  CHECK(calls_of("deal:") == 2);
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals WHERE status = 'active'")
+        == 100);
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM rejections") == 100);
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals WHERE status = "
+                        "'pending'")
+        == 0);
+  // Invariant 1: deals and rejections account for every listing.
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM (SELECT asin FROM deals UNION "
+                        "SELECT asin FROM rejections)")
+        == 200);
+  // Invariant 2: the watermark reached the newest durable listing.
+  CHECK(scalar(db_path, "SELECT value FROM system_state WHERE key = "
+                        "'watermark'")
+        == newest_listing);
+  // Peeks of at most 50 ASINs (1 token each); commits of at most 5.
+  CHECK(count_of("product:50") == 4);
+  CHECK(count_of("product:5") == 20);
+  CHECK(fake().http_429 == 0);
+  CHECK(fake().lowest >= -180);
+}
+
+TEST_CASE_FIXTURE(pipeline_fixture, "a second --once refreshes from the "
+                                    "payload instead of buying again") {
+  REQUIRE(run_once());
+  auto products_before = calls_of("product:");
+  listed[0].current[2] = 900; // one price moved
+  listed[0].last_update += 5;
+  REQUIRE(run_once());
+  CHECK(calls_of("product:") == products_before);
+  CHECK(scalar(db_path, "SELECT CAST(price_now * 100 AS INTEGER) FROM deals "
+                        "WHERE asin = 'B000000000'")
+        == 900);
+  CHECK(scalar(db_path, "SELECT keepa_last_update FROM deals WHERE asin = "
+                        "'B000000000'")
+        == newest_listing + 5);
+}
+
+TEST_CASE_FIXTURE(pipeline_fixture, "story 13: a pending survivor resumes "
+                                    "with its commit, never peeked again") {
+  {
+    database db{db_path};
+    deal_update u;
+    u.asin = "B000000002";
+    u.set(column::status, std::string{"pending"})
+      .set(column::keepa_last_update, newest_listing - 2)
+      .set(column::first_seen_utc, std::string{"2026-10-31T00:00:00Z"});
+    db.upsert(u);
+  }
+  listed = {};
+  REQUIRE(run_once());
+  CHECK(count_of("deal:0") == 1);
+  CHECK(count_of("product:1") == 1);
+  CHECK(calls_of("product:") == 1);
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals WHERE status = 'active'")
+        == 1);
+}
+
+TEST_CASE_FIXTURE(pipeline_fixture, "failed calls are retried; nothing "
+                                    "listed is lost") {
+  fake().fail = true;
+  each_second = [this] {
+    if (fake().log.size() > 6)
+      fake().fail = false;
+  };
+  REQUIRE(run_once(2h));
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM (SELECT asin FROM deals UNION "
+                        "SELECT asin FROM rejections)")
+        == 200);
+  CHECK(scalar(db_path, "SELECT value FROM system_state WHERE key = "
+                        "'watermark'")
+        == newest_listing);
+}
+
+TEST_CASE_FIXTURE(test::deterministic_fixture, "the watermark never passes "
+                                               "a listing that is not durable") {
+  auto path = test::fresh_dir("watermark") + "/deals.db";
+  db_writer_settings s;
+  s.path = path;
+  auto db = spawn(make_db_writer, s, clock());
+  auto wm = spawn(make_watermark, db);
+  caf::anon_send(db, atom::settle_v, wm);
+  run();
+  auto& st = state_of<watermark_state>(wm);
+  CHECK(st.watermark == -1);
+  caf::anon_send(wm, atom::track_v,
+                 std::vector<deal_key>{{"A", 100}, {"B", 90}, {"C", 80}});
+  caf::anon_send(wm, atom::cycle_v, keepa_minutes{100});
+  run();
+  CHECK(st.watermark == 79);
+  caf::anon_send(wm, atom::settle_v,
+                 std::vector<deal_key>{{"A", 100}, {"C", 80}});
+  run();
+  CHECK(st.watermark == 89);
+  caf::anon_send(wm, atom::settle_v, std::vector<deal_key>{{"B", 90}});
+  run();
+  CHECK(st.watermark == 100);
+  advance(1s);
+  CHECK(scalar(path, "SELECT value FROM system_state WHERE key = "
+                     "'watermark'")
+        == 100);
+  auto h = (*self)->request(wm, caf::infinite, atom::rewind_v, int64_t{1});
+  run();
+  h.receive([](keepa_minutes w) { CHECK(w == 40); },
+            [](const caf::error&) { FAIL("rewind failed"); });
+  advance(1s);
+  CHECK(scalar(path, "SELECT value FROM system_state WHERE key = "
+                     "'watermark'")
+        == 40);
+}

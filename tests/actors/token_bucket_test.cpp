@@ -1,0 +1,266 @@
+// TOKEN_BUCKET on virtual time against FAKE_KEEPA. Tests named "story N"
+// replay REFERENCE_SYSTEM.md §2.5's stall of that number.
+
+#include "actors/token_bucket.hpp"
+#include "support/deterministic_fixture.hpp"
+#include "support/fake_keepa.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace keepa;
+using namespace std::chrono_literals;
+
+namespace {
+
+using replies = std::shared_ptr<std::vector<keepa_reply>>;
+
+/// Forwards calls to the bucket and keeps the replies in arrival order.
+caf::behavior make_caller(caf::event_based_actor* self,
+                          token_bucket_actor bucket, replies out) {
+  return {
+    [=](atom::call, const keepa_call& c) {
+      self->request(bucket, caf::timespan{std::chrono::hours{24}}, atom::call_v, c)
+        .then([=](const keepa_reply& r) { out->push_back(r); },
+              [=](const caf::error&) { out->push_back(keepa_reply{}); });
+    },
+  };
+}
+
+keepa_call product_call(call_kind kind, call_priority prio, size_t asins) {
+  keepa_call c;
+  c.kind = kind;
+  c.priority = prio;
+  for (size_t i = 0; i < asins; ++i)
+    c.product.asins.push_back("A" + std::to_string(i));
+  if (kind == call_kind::commit)
+    c.product.params = {{"offers", "20"}};
+  return c;
+}
+
+struct bucket_fixture : test::deterministic_fixture {
+  keepa_client_actor keepa;
+  token_bucket_actor aut;
+  caf::actor caller;
+  replies got = std::make_shared<std::vector<keepa_reply>>();
+
+  /// Starts FAKE_KEEPA with `balance` tokens at `rate` per minute, and the
+  /// bucket in front of it.
+  void start(double balance, int64_t rate, int64_t floor = -180) {
+    keepa = spawn(test::make_fake_keepa);
+    run();
+    fake().balance = balance;
+    fake().lowest = balance;
+    fake().rate = rate;
+    aut = spawn(make_token_bucket, keepa, bucket_settings{floor});
+    caller = spawn(make_caller, aut, got);
+    run();
+  }
+
+  test::fake_keepa_state& fake() {
+    return state_of<test::fake_keepa_state>(keepa);
+  }
+
+  token_bucket_state& bucket() {
+    return state_of<token_bucket_state>(aut);
+  }
+
+  void call(keepa_call c) {
+    caf::anon_send(caller, atom::call_v, std::move(c));
+    run();
+  }
+
+  size_t calls_of(const std::string& prefix) {
+    return static_cast<size_t>(std::count_if(
+      fake().log.begin(), fake().log.end(),
+      [&](auto& s) { return s.rfind(prefix, 0) == 0; }));
+  }
+};
+
+} // namespace
+
+TEST_CASE_FIXTURE(bucket_fixture, "a call is granted at once with a balance") {
+  start(100, 5);
+  CHECK(fake().log == std::vector<std::string>{"token"});
+  call(product_call(call_kind::peek, call_priority::peek, 10));
+  REQUIRE(got->size() == 1);
+  CHECK(got->at(0).status == call_status::ok);
+  CHECK(bucket().balance == doctest::Approx(90));
+  CHECK(bucket().consumed_total == 10);
+}
+
+TEST_CASE_FIXTURE(bucket_fixture, "a wait is one timer that wakes at the tick") {
+  start(0, 20);
+  call(product_call(call_kind::peek, call_priority::peek, 10));
+  CHECK(got->empty());
+  CHECK(calls_of("product") == 0);
+  CHECK(sched->has_pending_timeout());
+  advance(59s);
+  CHECK(calls_of("product") == 0);
+  advance(2s);
+  CHECK(calls_of("product") == 1);
+  REQUIRE(got->size() == 1);
+  CHECK(got->at(0).status == call_status::ok);
+  CHECK(fake().http_429 == 0);
+}
+
+TEST_CASE_FIXTURE(bucket_fixture, "story 3: priorities are explicit, never "
+                                  "emergent from thresholds") {
+  start(0, 100);
+  call(product_call(call_kind::light, call_priority::refresh, 1));
+  call(product_call(call_kind::peek, call_priority::peek, 1));
+  call(product_call(call_kind::light, call_priority::urgent_refresh, 1));
+  call(product_call(call_kind::commit, call_priority::commit, 1));
+  keepa_call page;
+  page.kind = call_kind::deal_page;
+  page.priority = call_priority::discovery;
+  call(page);
+  CHECK(got->empty());
+  advance(61s);
+  CHECK(fake().log
+        == std::vector<std::string>{"token", "deal:0", "product:1",
+                                    "product:1", "product:1", "product:1"});
+  // The order of grants: discovery, commit (offers), urgent, peek, refresh.
+  REQUIRE(got->size() == 5);
+  CHECK(got->at(1).envelope->tokens_consumed == 6);
+}
+
+TEST_CASE_FIXTURE(bucket_fixture, "story 4: a call larger than the bucket is "
+                                  "refused at once") {
+  start(300, 5);
+  call(product_call(call_kind::commit, call_priority::commit, 100));
+  REQUIRE(got->size() == 1);
+  CHECK(got->at(0).status == call_status::item_error);
+  CHECK(got->at(0).detail.find("split") != std::string::npos);
+  CHECK(calls_of("product") == 0);
+}
+
+TEST_CASE_FIXTURE(bucket_fixture, "story 14: grants never drive the balance "
+                                  "below the deficit floor") {
+  start(10, 5, -50);
+  // 20 ASINs with offers: 120 tokens; 10 - 120 = -110 < -50: must wait.
+  call(product_call(call_kind::commit, call_priority::commit, 20));
+  CHECK(calls_of("product") == 0);
+  // 10 + 12 ticks × 5 = 70: the first moment 70 - 120 >= -50.
+  advance(11min);
+  CHECK(calls_of("product") == 0);
+  advance(2min);
+  CHECK(calls_of("product") == 1);
+  CHECK(fake().lowest >= -50);
+  CHECK(fake().http_429 == 0);
+}
+
+TEST_CASE_FIXTURE(bucket_fixture, "stories 1, 5 and 15: after an upgrade, "
+                                  "grants resume as soon as the balance is "
+                                  "positive, never waiting for a full bucket") {
+  start(-120, 5);
+  fake().rate = 25;
+  call(product_call(call_kind::peek, call_priority::peek, 5));
+  CHECK(calls_of("product") == 0);
+  // -120 + 5 × 25 = +5 after five ticks; the bucket still believes 5/min
+  // but re-reads the balance after 5 minutes of waiting in silence.
+  advance(4min);
+  CHECK(calls_of("product") == 0);
+  advance(2min);
+  CHECK(calls_of("product") == 1);
+  CHECK(bucket().rate == 25);
+  CHECK(bucket().cap() == doctest::Approx(1500));
+}
+
+TEST_CASE_FIXTURE(bucket_fixture, "a refill-rate change takes effect within "
+                                  "one tick and only speeds things up") {
+  start(0, 5);
+  for (int i = 0; i < 60; ++i)
+    call(product_call(call_kind::peek, call_priority::peek, 5));
+  advance(5min);
+  auto slow = calls_of("product");
+  fake().rate = 25;
+  advance(5min);
+  auto fast = calls_of("product") - slow;
+  CHECK(slow <= 6);
+  CHECK(fast >= 4 * slow);
+  CHECK(bucket().rate == 25);
+}
+
+TEST_CASE_FIXTURE(bucket_fixture, "a 429 re-syncs from its envelope and "
+                                  "re-queues the call") {
+  start(50, 20);
+  // Someone else drained the account: Keepa has -10, we believe 50.
+  fake().balance = -10;
+  call(product_call(call_kind::peek, call_priority::peek, 5));
+  CHECK(fake().http_429 == 1);
+  CHECK(got->empty());
+  CHECK(bucket().balance == doctest::Approx(-10));
+  advance(61s);
+  REQUIRE(got->size() == 1);
+  CHECK(got->at(0).status == call_status::ok);
+  CHECK(bucket().http_429_total == 1);
+}
+
+TEST_CASE_FIXTURE(bucket_fixture, "story 25: a failure without an envelope "
+                                  "keeps the estimate conservative") {
+  start(100, 5);
+  fake().fail = true;
+  call(product_call(call_kind::peek, call_priority::peek, 20));
+  REQUIRE(got->size() == 1);
+  CHECK(got->at(0).status == call_status::retryable);
+  CHECK(bucket().balance == doctest::Approx(80));
+  CHECK(bucket().failures_total == 1);
+  fake().fail = false;
+  call(product_call(call_kind::peek, call_priority::peek, 1));
+  CHECK(got->back().status == call_status::ok);
+}
+
+TEST_CASE_FIXTURE(bucket_fixture, "stories 10 and 11: a stale balance forces "
+                                  "a re-sync before the next grant") {
+  start(100, 5);
+  CHECK(calls_of("token") == 1);
+  advance(11min);
+  CHECK(calls_of("token") == 1); // idle: no polling of /token (story 9)
+  call(product_call(call_kind::peek, call_priority::peek, 1));
+  CHECK(calls_of("token") == 2);
+  CHECK(got->size() == 1);
+}
+
+TEST_CASE_FIXTURE(bucket_fixture, "story 18: the cost estimate is learned "
+                                  "from tokensConsumed") {
+  start(1000, 20);
+  fake().per_product = 7.7;
+  for (int i = 0; i < 10; ++i)
+    call(product_call(call_kind::peek, call_priority::peek, 10));
+  CHECK(bucket().cost_per_item[static_cast<size_t>(call_kind::peek)]
+        == doctest::Approx(7.7).epsilon(0.05));
+}
+
+TEST_CASE_FIXTURE(bucket_fixture, "story 2: a large call is not starved by a "
+                                  "stream of small ones") {
+  start(0, 20, -50);
+  // 20 × 6 = 120 tokens: needs a balance of 70 with a floor of -50.
+  call(product_call(call_kind::commit, call_priority::peek, 20));
+  for (int i = 0; i < 30; ++i)
+    call(product_call(call_kind::peek, call_priority::peek, 1));
+  advance(5min);
+  REQUIRE(calls_of("product") >= 1);
+  CHECK(fake().log[1] == "product:20");
+}
+
+TEST_CASE_FIXTURE(bucket_fixture, "pause holds every grant; resume releases") {
+  start(100, 5);
+  caf::anon_send(aut, atom::pause_v, true);
+  call(product_call(call_kind::peek, call_priority::peek, 1));
+  CHECK(got->empty());
+  caf::anon_send(aut, atom::pause_v, false);
+  run();
+  CHECK(got->size() == 1);
+}
+
+TEST_CASE_FIXTURE(bucket_fixture, "steady state: full utilization, no 429, "
+                                  "floor kept over 30 ticks") {
+  start(0, 20);
+  for (int i = 0; i < 200; ++i)
+    call(product_call(call_kind::peek, call_priority::peek, 5));
+  advance(30min + 1s);
+  CHECK(fake().http_429 == 0);
+  CHECK(fake().lowest >= -180);
+  // 30 ticks × 20 tokens, all spent: at most one call's worth left over.
+  CHECK(fake().consumed >= 600 - 5);
+}

@@ -1,0 +1,158 @@
+#include "io/database.hpp"
+#include "support/process.hpp"
+
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+
+using namespace keepa;
+using keepa::test::fresh_dir;
+
+namespace {
+
+/// Every column of one row as text (NULL as "<null>"), for byte comparisons.
+std::vector<std::string> row_text(const std::string& path,
+                                  const std::string& asin) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, "SELECT * FROM deals WHERE asin = ?", -1, &stmt,
+                     nullptr);
+  sqlite3_bind_text(stmt, 1, asin.c_str(), -1, SQLITE_TRANSIENT);
+  std::vector<std::string> out;
+  if (sqlite3_step(stmt) == SQLITE_ROW)
+    for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
+      auto* t = sqlite3_column_text(stmt, i);
+      out.push_back(std::string{sqlite3_column_name(stmt, i)} + "="
+                    + (t ? reinterpret_cast<const char*>(t) : "<null>"));
+    }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
+}
+
+deal_update full(const std::string& asin) {
+  deal_update u;
+  u.asin = asin;
+  u.set(column::title, std::string{"Calculus"})
+    .set(column::status, std::string{"active"})
+    .set(column::price_now, 20.0)
+    .set(column::list_at, 80.0)
+    .set(column::one_yr_avg, 60.0)
+    .set(column::profit, 45.0)
+    .set(column::seasonality, std::string{"textbook"})
+    .set(column::keepa_last_update, int64_t{1000})
+    .set(column::first_seen_utc, std::string{"2026-01-01T00:00:00Z"})
+    .set(column::last_seen_utc, std::string{"2026-01-01T00:00:00Z"})
+    .set(column::last_full_fetch_utc, std::string{"2026-01-01T00:00:00Z"})
+    .set(column::price_source, std::string{"inferred sales"});
+  return u;
+}
+
+} // namespace
+
+TEST_CASE("stall story 30: a light update leaves every other column "
+          "byte for byte") {
+  auto path = fresh_dir("db-light") + "/deals.db";
+  {
+    database db{path};
+    db.upsert(full("0123456789"));
+  }
+  auto before = row_text(path, "0123456789");
+  {
+    database db{path};
+    deal_update light;
+    light.asin = "0123456789";
+    light.set(column::price_now, 18.0)
+      .set(column::profit, 47.0)
+      .set(column::last_seen_utc, std::string{"2026-01-02T00:00:00Z"})
+      .set(column::last_light_fetch_utc, std::string{"2026-01-02T00:00:00Z"});
+    db.upsert(light);
+  }
+  auto after = row_text(path, "0123456789");
+  REQUIRE(before.size() == after.size());
+  std::set<std::string> changed{"price_now", "profit", "last_seen_utc",
+                                "last_light_fetch_utc"};
+  for (size_t i = 0; i < before.size(); ++i) {
+    auto name = before[i].substr(0, before[i].find('='));
+    CAPTURE(name);
+    if (changed.count(name))
+      CHECK(before[i] != after[i]);
+    else
+      CHECK(before[i] == after[i]);
+  }
+}
+
+TEST_CASE("migration adds missing columns and keeps foreign ones") {
+  auto path = fresh_dir("db-migrate") + "/deals.db";
+  {
+    sqlite3* raw = nullptr;
+    sqlite3_open(path.c_str(), &raw);
+    sqlite3_exec(raw,
+                 "CREATE TABLE deals (asin TEXT PRIMARY KEY, title TEXT, "
+                 "legacy_note TEXT); INSERT INTO deals VALUES ('A', 'old', "
+                 "'keep me');",
+                 nullptr, nullptr, nullptr);
+    sqlite3_close(raw);
+  }
+  database db{path};
+  auto row = row_text(path, "A");
+  CHECK(std::find(row.begin(), row.end(), "legacy_note=keep me") != row.end());
+  CHECK(std::find(row.begin(), row.end(), "title=old") != row.end());
+  CHECK(std::find(row.begin(), row.end(), "last_seen_utc=<null>") != row.end());
+  deal_update u;
+  u.asin = "A";
+  u.set(column::profit, 3.5);
+  db.upsert(u);
+  CHECK(db.find({"A"}).size() == 1);
+}
+
+TEST_CASE("a file that is not SQLite is a clear error") {
+  auto path = fresh_dir("db-garbage") + "/deals.db";
+  std::ofstream{path} << std::string(4096, 'x');
+  try {
+    database db{path};
+    FAIL("opened a garbage file");
+  } catch (const database_error& e) {
+    CHECK(std::string{e.what()}.find(path) != std::string::npos);
+    CHECK(std::string{e.what()}.find("not a database") != std::string::npos);
+  }
+}
+
+TEST_CASE("rejections, pending rows, staleness, retention, state") {
+  auto path = fresh_dir("db-queries") + "/deals.db";
+  database db{path};
+  db.begin();
+  db.reject({"R", 7, "dead inventory"}, "2026-01-01T00:00:00Z");
+  db.reject({"R", 7, "dead inventory"}, "2026-01-01T00:00:00Z");
+  auto pending = full("P");
+  pending.set(column::status, std::string{"pending"});
+  db.upsert(pending);
+  auto old = full("OLD");
+  old.set(column::last_seen_utc, std::string{"2025-12-01T00:00:00Z"});
+  db.upsert(old);
+  db.upsert(full("NEW"));
+  db.set_state("watermark", "12345", "2026-01-01T00:00:00Z");
+  db.commit();
+  auto rej = db.find_rejections({"R", "X"});
+  REQUIRE(rej.size() == 1);
+  CHECK(rej[0].keepa_last_update == 7);
+  CHECK(rej[0].reason == "dead inventory");
+  CHECK(db.pending(10) == std::vector<std::string>{"P"});
+  auto stale = db.stale("2025-12-31T00:00:00Z", 10);
+  REQUIRE(stale.size() == 1);
+  CHECK(stale[0].asin == "OLD");
+  CHECK(*db.state("watermark") == "12345");
+  CHECK_FALSE(db.state("nothing"));
+  auto c = db.counts();
+  CHECK(c.total == 3);
+  CHECK(c.pending == 1);
+  CHECK(c.active == 2);
+  CHECK(c.rejections == 1);
+  CHECK(db.delete_unseen_before("2025-12-31T00:00:00Z") == 1);
+  CHECK(db.counts().total == 2);
+  CHECK(db.integrity_check() == "ok");
+}
