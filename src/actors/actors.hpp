@@ -128,6 +128,8 @@ using engine_actor = caf::typed_actor<
   // Runs one console command; answers the text to print.
   caf::replies_to<atom::command, std::string>::with<std::string>,
   // Internal: a progress check (for --once or a stop) of one generation.
-  caf::reacts_to<atom::wake, uint64_t>>;
+  caf::reacts_to<atom::wake, uint64_t>,
+  // Internal: the janitor's timer.
+  caf::reacts_to<atom::purge>>;
 
 } // namespace keepa

@@ -96,11 +96,14 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
     self->quit(caf::make_error(caf::sec::runtime_error, e.what()));
     return db_writer_actor::behavior_type::make_empty_behavior();
   }
-  self->attach_functor([=](const caf::error&) {
+  // Commits what is queued before stopping (a kill cannot be trapped: it
+  // loses at most the writes of the last flush delay).
+  self->set_exit_handler([=](caf::exit_msg& msg) {
     std::vector<deal_key> ignored;
     if (!self->state.flush(ignored))
       spdlog::error("db_writer: final commit failed: {}",
                     self->state.last_error);
+    self->quit(msg.reason);
   });
   return {
     // Remembers where durable confirmations go.

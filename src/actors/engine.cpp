@@ -2,6 +2,7 @@
 #include "actors/type_ids.hpp"
 
 #include "actors/commit_pool.hpp"
+#include "actors/dump.hpp"
 #include "actors/db_writer.hpp"
 #include "actors/light_pool.hpp"
 #include "actors/peek_pool.hpp"
@@ -11,12 +12,14 @@
 #include "actors/watermark.hpp"
 
 #include <caf/exit_reason.hpp>
+#include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
 #include <functional>
 #include <optional>
+#include <sstream>
 
 namespace keepa {
 
@@ -58,10 +61,10 @@ void spawn_pipeline(self_ptr self) {
   a.scout = self->spawn(make_scout, scout_links{a.bucket, a.router,
                                                 a.watermark},
                         scout);
-  st.alive.clear();
+  st.alive->clear();
   auto watch = [&](const auto& h) {
     self->monitor(h);
-    st.alive.push_back(h.address());
+    st.alive->push_back(h.address());
   };
   watch(a.bucket);
   watch(a.db);
@@ -174,30 +177,45 @@ void begin_stop(self_ptr self, caf::error reason) {
   schedule_check(self);
 }
 
-/// The janitor pass of --once: deletes rows unseen for the retention
-/// period, unless ingestion is stalled.
-void janitor_pass(self_ptr self, const pipeline_snapshot& snap) {
-  auto& o = self->state.options;
-  auto stalled = std::chrono::milliseconds{snap.bucket.since_success_ms}
-                 > o.stall_window;
-  if (stalled) {
-    spdlog::warn("janitor: ingestion is stalled; deleting nothing");
-    begin_stop(self, caf::error{});
-    return;
-  }
-  auto before = iso_utc(o.now_ms() - o.retention_hours * 3600000);
-  self->request(self->state.actors.db, std::chrono::seconds{60},
-                atom::purge_v, before)
-    .then(
-      [=](int64_t deleted) {
-        spdlog::info("janitor: deleted {} rows unseen since {}", deleted,
-                     before);
-        begin_stop(self, caf::error{});
-      },
-      [=](const caf::error& err) {
-        spdlog::error("janitor: {}", to_string(err));
-        begin_stop(self, caf::error{});
-      });
+/// A janitor pass: deletes rows unseen for the retention period, unless
+/// ingestion is stalled (a stall must never empty the database). Calls
+/// `done` with the answer line for the console.
+void janitor_pass(self_ptr self, std::function<void(std::string)> done) {
+  collect(self, [=](std::optional<pipeline_snapshot> snap) {
+    auto& st = self->state;
+    auto& o = st.options;
+    st.janitor_last_run_iso = iso_utc(o.now_ms());
+    if (!snap) {
+      st.janitor_note = "skipped: the pipeline did not answer";
+      done("error: janitor skipped, the pipeline did not answer");
+      return;
+    }
+    auto silence = std::chrono::milliseconds{snap->bucket.since_success_ms};
+    if (silence > o.stall_window) {
+      st.janitor_note = "ingestion stalled for "
+                        + std::to_string(snap->bucket.since_success_ms / 60000)
+                        + " min; deleting nothing";
+      spdlog::warn("janitor: {}", st.janitor_note);
+      done("error: janitor deleted nothing, " + st.janitor_note);
+      return;
+    }
+    auto before = iso_utc(o.now_ms() - o.retention_hours * 3600000);
+    self->request(st.actors.db, std::chrono::seconds{60}, atom::purge_v, before)
+      .then(
+        [=](int64_t deleted) {
+          auto& st = self->state;
+          st.janitor_deleted_total += deleted;
+          st.janitor_note.clear();
+          spdlog::info("janitor: deleted {} rows unseen since {}", deleted,
+                       before);
+          done("ok: janitor deleted " + std::to_string(deleted) + " rows");
+        },
+        [=](const caf::error& err) {
+          self->state.janitor_note = "failed: " + to_string(err);
+          spdlog::error("janitor: {}", to_string(err));
+          done("error: janitor failed: " + to_string(err));
+        });
+  });
 }
 
 /// Checks progress: the end of --once, or the end of a drain.
@@ -222,7 +240,9 @@ void check(self_ptr self) {
                                        snap->bucket.halted));
     } else if (snap && snap->drained() && !st.once_done) {
       st.once_done = true;
-      janitor_pass(self, *snap);
+      janitor_pass(self, [=](const std::string&) {
+        begin_stop(self, caf::error{});
+      });
     } else {
       schedule_check(self);
     }
@@ -232,8 +252,8 @@ void check(self_ptr self) {
 /// Restarts the whole pipeline after a crash, within the restart budget.
 void on_child_down(self_ptr self, const caf::down_msg& msg) {
   auto& st = self->state;
-  st.alive.erase(std::remove(st.alive.begin(), st.alive.end(), msg.source),
-                 st.alive.end());
+  st.alive->erase(std::remove(st.alive->begin(), st.alive->end(), msg.source),
+                  st.alive->end());
   if (st.phase == engine_phase::running) {
     auto now = self->clock().now();
     while (!st.restarts.empty() && now - st.restarts.front() > restart_window)
@@ -248,10 +268,10 @@ void on_child_down(self_ptr self, const caf::down_msg& msg) {
       st.restarts.push_back(now);
       st.phase = engine_phase::restarting;
     }
-    for (auto& addr : st.alive)
+    for (auto& addr : *st.alive)
       self->send_exit(addr, caf::exit_reason::user_shutdown);
   }
-  if (!st.alive.empty())
+  if (!st.alive->empty())
     return;
   if (st.phase == engine_phase::restarting) {
     spdlog::warn("engine: restarting the pipeline");
@@ -263,6 +283,107 @@ void on_child_down(self_ptr self, const caf::down_msg& msg) {
   }
   if (st.phase == engine_phase::closing)
     self->quit(st.exit_reason);
+}
+
+/// The console's commands, for the answer to anything else.
+constexpr const char* command_list
+  = "status, dump [NAME], pause, resume, rewind HOURS, refresh ASIN, "
+    "janitor, quit";
+
+/// Queues a light refresh of one stored deal now.
+void refresh_one(self_ptr self, const std::string& asin,
+                 std::function<void(std::string)> done) {
+  auto& a = self->state.actors;
+  self->request(a.db, ask_timeout, atom::lookup_v,
+                std::vector<std::string>{asin})
+    .then(
+      [=](const lookup_result& found) {
+        if (found.stored.empty()) {
+          done("error: " + asin + " is not in the database");
+          return;
+        }
+        self->send(self->state.actors.light, atom::enqueue_v,
+                   light_jobs{found.stored}, true);
+        done("ok: light refresh of " + asin + " queued");
+      },
+      [=](const caf::error& err) { done("error: " + to_string(err)); });
+}
+
+/// Moves the watermark back and starts a cycle that reads from there.
+void rewind(self_ptr self, const std::string& arg,
+            std::function<void(std::string)> done) {
+  int64_t hours = 0;
+  try {
+    size_t used = 0;
+    hours = std::stoll(arg, &used);
+    if (used != arg.size() || hours <= 0)
+      throw std::invalid_argument{arg};
+  } catch (const std::exception&) {
+    done("error: rewind needs a positive whole number of hours, got '" + arg
+         + "'");
+    return;
+  }
+  auto& a = self->state.actors;
+  self->request(a.watermark, ask_timeout, atom::rewind_v, hours)
+    .then(
+      [=](keepa_minutes wm) {
+        auto& a = self->state.actors;
+        self->send(a.router, atom::rewind_v);
+        self->send(a.scout, atom::run_v);
+        if (wm < 0)
+          done("error: there is no watermark yet to rewind");
+        else
+          done("ok: watermark rewound " + std::to_string(hours) + " h to "
+               + keepa_minutes_iso(wm));
+      },
+      [=](const caf::error& err) { done("error: " + to_string(err)); });
+}
+
+/// Runs one console line and calls `done` with the answer.
+void run_command(self_ptr self, const std::string& line,
+                 std::function<void(std::string)> done) {
+  std::istringstream in{line};
+  std::string cmd;
+  std::string arg;
+  std::string extra;
+  in >> cmd >> arg >> extra;
+  auto& st = self->state;
+  if (!extra.empty()) {
+    done("error: too many arguments; commands: " + std::string{command_list});
+  } else if (cmd == "status" || cmd == "dump") {
+    collect(self, [=](std::optional<pipeline_snapshot> snap) {
+      if (!snap) {
+        done("error: the pipeline did not answer in time");
+        return;
+      }
+      auto& st = self->state;
+      engine_facts f{st.options.now_ms(), st.janitor_deleted_total,
+                     st.janitor_last_run_iso, st.janitor_note, st.paused};
+      if (cmd == "status") {
+        done(render_status(*snap, f));
+        return;
+      }
+      auto json = render_dump(*snap, f, arg);
+      done(json ? *json : "error: no member '" + arg + "' in the dump");
+    });
+  } else if ((cmd == "pause" || cmd == "resume") && arg.empty()) {
+    st.paused = cmd == "pause";
+    self->send(st.actors.bucket, atom::pause_v, st.paused);
+    done(st.paused ? "ok: paused; no Keepa request will be sent"
+                   : "ok: resumed");
+  } else if (cmd == "rewind" && !arg.empty()) {
+    rewind(self, arg, std::move(done));
+  } else if (cmd == "refresh" && !arg.empty()) {
+    refresh_one(self, arg, std::move(done));
+  } else if (cmd == "janitor" && arg.empty()) {
+    janitor_pass(self, std::move(done));
+  } else if (cmd == "quit" && arg.empty()) {
+    begin_stop(self, caf::error{});
+    done("ok: stopping");
+  } else {
+    done("error: unknown command '" + line
+         + "'; commands: " + std::string{command_list});
+  }
 }
 
 } // namespace
@@ -292,17 +413,30 @@ make_engine(engine_actor::stateful_pointer<engine_state> self,
     else
       begin_stop(self, caf::error{});
   });
+  self->attach_functor([alive = self->state.alive](const caf::error&) {
+    for (auto& addr : *alive)
+      caf::anon_send_exit(addr, caf::exit_reason::kill);
+  });
   spawn_pipeline(self);
   if (self->state.options.once)
     schedule_check(self);
+  self->delayed_send(self, self->state.options.janitor_interval,
+                     atom::purge_v);
   return {
-    // Runs one console command.
-    [=](atom::command, const std::string& line) -> std::string {
-      if (line == "quit") {
-        begin_stop(self, caf::error{});
-        return "ok: stopping";
-      }
-      return "error: unknown command '" + line + "'; commands: quit";
+    // Runs one console command; answers the line(s) to print.
+    [=](atom::command, const std::string& line) -> caf::result<std::string> {
+      auto rp = self->make_response_promise<std::string>();
+      run_command(self, line, [rp](std::string answer) mutable {
+        rp.deliver(std::move(answer));
+      });
+      return rp;
+    },
+    // Runs the janitor on its timer.
+    [=](atom::purge) {
+      self->delayed_send(self, self->state.options.janitor_interval,
+                         atom::purge_v);
+      if (self->state.phase == engine_phase::running)
+        janitor_pass(self, [](const std::string&) {});
     },
     // Checks progress (stale generations are ignored).
     [=](atom::wake, uint64_t generation) {

@@ -3,6 +3,7 @@
 #include "actors/actors.hpp"
 
 #include <deque>
+#include <memory>
 
 #include <caf/actor_addr.hpp>
 #include <caf/actor_clock.hpp>
@@ -32,6 +33,8 @@ struct engine_options {
   caf::timespan check_interval = std::chrono::milliseconds{250};
   /// How long a stop waits for calls in flight.
   caf::timespan stop_grace = std::chrono::seconds{30};
+  /// How often the janitor runs on its own.
+  caf::timespan janitor_interval = std::chrono::hours{1};
 };
 
 /// The handles of the pipeline's actors.
@@ -69,7 +72,10 @@ enum class engine_phase : uint8_t { running, draining, closing, restarting };
 struct engine_state {
   engine_options options;
   pipeline actors;
-  std::vector<caf::actor_addr> alive;
+  /// The pipeline's actors still running; shared with the cleanup that
+  /// kills them if the engine itself is killed.
+  std::shared_ptr<std::vector<caf::actor_addr>> alive
+    = std::make_shared<std::vector<caf::actor_addr>>();
   engine_phase phase = engine_phase::running;
   /// Why the engine stops: none for a clean stop.
   caf::error exit_reason;
@@ -77,6 +83,10 @@ struct engine_state {
   caf::actor_clock::time_point drain_started;
   uint64_t generation = 0;
   bool once_done = false;
+  bool paused = false;
+  int64_t janitor_deleted_total = 0;
+  std::string janitor_last_run_iso;
+  std::string janitor_note;
 
   static inline constexpr const char* name = "engine";
 };

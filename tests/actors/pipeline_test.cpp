@@ -117,6 +117,27 @@ struct pipeline_fixture : test::deterministic_fixture {
     return *stopped && !*reason;
   }
 
+  /// Spawns a long-running engine (no --once).
+  engine_actor start_engine() {
+    engine_options o;
+    o.client = keepa;
+    o.selection = R"({"sortType": 1, "page": 0})";
+    o.db_path = db_path;
+    o.detached_db = false;
+    o.now_ms = clock();
+    return spawn(make_engine, o);
+  }
+
+  /// Runs one console command and returns its answer.
+  std::string command(const engine_actor& engine, const std::string& line) {
+    auto h = (*self)->request(engine, caf::infinite, atom::command_v, line);
+    run();
+    std::string out = "<no answer>";
+    h.receive([&](const std::string& answer) { out = answer; },
+              [&](const caf::error& err) { out = to_string(err); });
+    return out;
+  }
+
   size_t count_of(const std::string& call) {
     return static_cast<size_t>(
       std::count(fake().log.begin(), fake().log.end(), call));
@@ -243,4 +264,64 @@ TEST_CASE_FIXTURE(test::deterministic_fixture, "the watermark never passes "
   CHECK(scalar(path, "SELECT value FROM system_state WHERE key = "
                      "'watermark'")
         == 40);
+}
+
+TEST_CASE_FIXTURE(pipeline_fixture, "every console command answers as "
+                                    "CONTRACT.md says") {
+  auto engine = start_engine();
+  advance(10s);
+  auto dump = command(engine, "dump");
+  for (auto key : {"\"tokens\":{\"balance\":", "\"refill_per_min\":20",
+                   "\"next_refill_ms\":", "\"waiting\":",
+                   "\"consumed_total\":", "\"http_429_total\":0",
+                   "\"watermark\":{\"keepa_minutes\":8400000",
+                   "\"iso\":\"", "\"peek\":{\"queued\":0",
+                   "\"rejected_total\":100", "\"commit\":{",
+                   "\"light\":{", "\"db\":{\"rows\":100",
+                   "\"pending_writes\":", "\"written_total\":",
+                   "\"janitor\":{\"deleted_total\":0",
+                   "\"last_run_iso\":null"}) {
+    CAPTURE(key);
+    CHECK(dump.find(key) != std::string::npos);
+  }
+  CHECK(dump.find('\n') == std::string::npos);
+  CHECK(command(engine, "dump tokens").rfind("{\"tokens\":{", 0) == 0);
+  CHECK(command(engine, "dump nothing").rfind("error:", 0) == 0);
+  CHECK(command(engine, "status").find("100 active") != std::string::npos);
+  CHECK(command(engine, "pause").rfind("ok:", 0) == 0);
+  CHECK(command(engine, "status").find("PAUSED") != std::string::npos);
+  CHECK(command(engine, "resume").rfind("ok:", 0) == 0);
+  CHECK(command(engine, "rewind 2") == "ok: watermark rewound 2 h to "
+                                       + keepa_minutes_iso(newest_listing
+                                                           - 120));
+  CHECK(command(engine, "rewind two").rfind("error:", 0) == 0);
+  CHECK(command(engine, "refresh NOPE").rfind("error:", 0) == 0);
+  CHECK(command(engine, "refresh B000000000")
+        == "ok: light refresh of B000000000 queued");
+  CHECK(command(engine, "janitor") == "ok: janitor deleted 0 rows");
+  auto unknown = command(engine, "frobnicate");
+  CHECK(unknown.rfind("error:", 0) == 0);
+  CHECK(unknown.find("rewind HOURS") != std::string::npos);
+  CHECK(command(engine, "quit") == "ok: stopping");
+}
+
+TEST_CASE_FIXTURE(pipeline_fixture, "the janitor deletes nothing while "
+                                    "ingestion is stalled, and deletes old "
+                                    "rows after recovery") {
+  auto engine = start_engine();
+  advance(10s);
+  REQUIRE(scalar(db_path, "SELECT COUNT(*) FROM deals") == 100);
+  fake().fail = true;
+  // Four days without a successful response: every row is past retention.
+  advance(96h, 10min);
+  CHECK(command(engine, "janitor").rfind("error: janitor deleted nothing",
+                                         0)
+        == 0);
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals") == 100);
+  CHECK(command(engine, "status").find("stalled") != std::string::npos);
+  fake().fail = false;
+  listed = {};
+  advance(10min, 1s);
+  CHECK(command(engine, "janitor") == "ok: janitor deleted 100 rows");
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals") == 0);
 }

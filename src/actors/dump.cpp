@@ -1,0 +1,203 @@
+#include "actors/dump.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cmath>
+#include <functional>
+#include <sstream>
+#include <vector>
+
+namespace keepa {
+
+namespace {
+
+using writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using member = std::pair<const char*, std::function<void(writer&)>>;
+
+/// Writes `"key": n`.
+void put(writer& w, const char* key, int64_t n) {
+  w.Key(key);
+  w.Int64(n);
+}
+
+/// Writes `"key": n` for a counter.
+void put(writer& w, const char* key, uint64_t n) {
+  w.Key(key);
+  w.Uint64(n);
+}
+
+/// Writes `"key": "text"`.
+void put(writer& w, const char* key, const std::string& text) {
+  w.Key(key);
+  w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
+}
+
+/// Writes `"key": x` for a double, rounded to 2 decimals.
+void put(writer& w, const char* key, double x) {
+  w.Key(key);
+  w.Double(std::round(x * 100.0) / 100.0);
+}
+
+/// Writes `"key": bool`.
+void put_bool(writer& w, const char* key, bool b) {
+  w.Key(key);
+  w.Bool(b);
+}
+
+/// Writes a pool's counters.
+void put_pool(writer& w, const pool_stats& p, bool with_rejected) {
+  w.StartObject();
+  put(w, "queued", p.queued);
+  put(w, "in_flight", p.in_flight);
+  put(w, "done_total", p.done_total);
+  if (with_rejected)
+    put(w, "rejected_total", p.rejected_total);
+  put(w, "failed_total", p.failed_total);
+  w.EndObject();
+}
+
+/// Every member of the dump, in CONTRACT.md's order.
+std::vector<member> members(const pipeline_snapshot& s, const engine_facts& f) {
+  return {
+    {"tokens",
+     [&](writer& w) {
+       auto& b = s.bucket;
+       w.StartObject();
+       w.Key("balance");
+       w.Int64(static_cast<int64_t>(std::floor(b.balance)));
+       put(w, "refill_per_min", b.refill_per_min);
+       put(w, "next_refill_ms", b.next_refill_ms);
+       put(w, "waiting", b.waiting);
+       put(w, "consumed_total", b.consumed_total);
+       put(w, "http_429_total", b.http_429_total);
+       put(w, "in_flight", b.in_flight);
+       put(w, "calls_total", b.calls_total);
+       put(w, "failures_total", b.failures_total);
+       put(w, "lowest_balance", b.lowest_balance);
+       put_bool(w, "synced", b.synced);
+       put_bool(w, "paused", b.paused || f.paused);
+       put(w, "halted", b.halted);
+       static const char* kinds[] = {"token", "deal_page", "peek", "commit",
+                                     "light"};
+       w.Key("cost_per_item");
+       w.StartObject();
+       for (size_t i = 0; i < b.cost_per_item.size() && i < 5; ++i)
+         put(w, kinds[i], b.cost_per_item[i]);
+       w.EndObject();
+       w.EndObject();
+     }},
+    {"watermark",
+     [&](writer& w) {
+       w.StartObject();
+       w.Key("keepa_minutes");
+       if (s.watermark.watermark < 0)
+         w.Null();
+       else
+         w.Int64(s.watermark.watermark);
+       w.Key("iso");
+       if (s.watermark.watermark < 0)
+         w.Null();
+       else
+         w.String(keepa_minutes_iso(s.watermark.watermark).c_str());
+       put(w, "unsettled", s.watermark.unsettled);
+       put(w, "oldest_unsettled", s.watermark.oldest_unsettled);
+       w.EndObject();
+     }},
+    {"scout",
+     [&](writer& w) {
+       w.StartObject();
+       put(w, "cycles", s.scout.cycles);
+       put_bool(w, "cycle_running", s.scout.cycle_running);
+       put(w, "pages_total", s.scout.pages_total);
+       put(w, "listed_total", s.scout.listed_total);
+       w.EndObject();
+     }},
+    {"router",
+     [&](writer& w) {
+       w.StartObject();
+       put(w, "listed_total", s.router.listed_total);
+       put(w, "new_total", s.router.new_total);
+       put(w, "existing_total", s.router.existing_total);
+       put(w, "known_rejected_total", s.router.known_rejected_total);
+       put(w, "duplicates_total", s.router.duplicates_total);
+       put(w, "lookups_in_flight", s.router.lookups_in_flight);
+       w.EndObject();
+     }},
+    {"peek", [&](writer& w) { put_pool(w, s.peek, true); }},
+    {"commit", [&](writer& w) { put_pool(w, s.commit, false); }},
+    {"light", [&](writer& w) { put_pool(w, s.light, false); }},
+    {"db",
+     [&](writer& w) {
+       w.StartObject();
+       put(w, "rows", s.db.rows.total);
+       put(w, "active", s.db.rows.active);
+       put(w, "pending", s.db.rows.pending);
+       put(w, "rejections", s.db.rows.rejections);
+       put(w, "pending_writes", s.db.pending_writes);
+       put(w, "written_total", s.db.written_total);
+       put(w, "transactions_total", s.db.transactions_total);
+       put(w, "last_error", s.db.last_error);
+       w.EndObject();
+     }},
+    {"janitor",
+     [&](writer& w) {
+       w.StartObject();
+       put(w, "deleted_total", f.janitor_deleted_total);
+       w.Key("last_run_iso");
+       if (f.janitor_last_run_iso.empty())
+         w.Null();
+       else
+         w.String(f.janitor_last_run_iso.c_str());
+       put(w, "note", f.janitor_note);
+       w.EndObject();
+     }},
+  };
+}
+
+} // namespace
+
+std::optional<std::string> render_dump(const pipeline_snapshot& s,
+                                       const engine_facts& f,
+                                       const std::string& name) {
+  rapidjson::StringBuffer buf;
+  writer w{buf};
+  bool found = name.empty();
+  w.StartObject();
+  for (auto& [key, write] : members(s, f)) {
+    if (!name.empty() && name != key)
+      continue;
+    found = true;
+    w.Key(key);
+    write(w);
+  }
+  w.EndObject();
+  if (!found)
+    return std::nullopt;
+  return std::string{buf.GetString(), buf.GetSize()};
+}
+
+std::string render_status(const pipeline_snapshot& s, const engine_facts& f) {
+  auto& b = s.bucket;
+  std::ostringstream out;
+  out << "tokens " << static_cast<int64_t>(std::floor(b.balance)) << " (+"
+      << b.refill_per_min << "/min, next in " << b.next_refill_ms / 1000
+      << " s, " << b.waiting << " waiting)";
+  if (f.paused || b.paused)
+    out << " PAUSED";
+  if (!b.halted.empty())
+    out << " HALTED: " << b.halted;
+  out << " | peek " << s.peek.queued << "+" << s.peek.in_flight << " commit "
+      << s.commit.queued << "+" << s.commit.in_flight << " light "
+      << s.light.queued << "+" << s.light.in_flight << " | deals "
+      << s.db.rows.active << " active, " << s.db.rows.pending << " pending, "
+      << s.db.rows.rejections << " rejected | watermark "
+      << (s.watermark.watermark < 0 ? std::string{"none"}
+                                    : keepa_minutes_iso(s.watermark.watermark))
+      << " | 429s " << b.http_429_total;
+  if (!f.janitor_note.empty())
+    out << " | janitor: " << f.janitor_note;
+  return out.str();
+}
+
+} // namespace keepa

@@ -1,0 +1,30 @@
+#pragma once
+
+// Renders the pipeline's state for the console: `dump` as one line of JSON
+// (CONTRACT.md) and `status` as one human line. Pure functions.
+
+#include "actors/engine.hpp"
+
+#include <string>
+
+namespace keepa {
+
+/// What the engine adds to the actors' own state.
+struct engine_facts {
+  int64_t now_ms = 0;
+  int64_t janitor_deleted_total = 0;
+  std::string janitor_last_run_iso; // empty before the first run
+  std::string janitor_note;         // e.g. why it deleted nothing
+  bool paused = false;
+};
+
+/// The whole dump, or only the member `name` ("" for all); nullopt when
+/// `name` is not a member.
+std::optional<std::string> render_dump(const pipeline_snapshot& s,
+                                       const engine_facts& f,
+                                       const std::string& name);
+
+/// One human line: tokens, refill, queues, deals, watermark.
+std::string render_status(const pipeline_snapshot& s, const engine_facts& f);
+
+} // namespace keepa
