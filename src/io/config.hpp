@@ -1,0 +1,79 @@
+#pragma once
+
+// The command line and config.ini (CONTRACT.md): parsed, validated key by
+// key, with environment overrides. Every problem is a config_error that
+// names the key (or file) and never contains the API key.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace keepa {
+
+struct keepa_settings {
+  std::string base_url = "https://api.keepa.com";
+  std::string api_key;
+  int domain = 1;
+  std::string deal_query_path = "deal_query.json";
+  /// The deal query file's content, a validated JSON object.
+  std::string deal_query_json;
+  int request_timeout_s = 60;
+};
+
+struct engine_settings {
+  int peek_batch = 50;
+  int commit_batch = 5;
+  int light_batch = 50;
+  int retention_hours = 72;
+  int refresh_after_hours = 24;
+  int deficit_floor = -180;
+};
+
+struct config {
+  keepa_settings keepa;
+  engine_settings engine;
+  std::string db_path = "data/deals.db";
+  std::string log_level = "info";
+  std::string log_file = "logs/keepa-ingest.log";
+};
+
+struct cli_options {
+  std::string config_path = "config.ini";
+  std::optional<std::string> db_path;
+  std::optional<std::string> log_level;
+  bool demo = false;
+  bool once = false;
+  bool help = false;
+  bool version = false;
+};
+
+/// A bad flag, file or key.
+struct config_error {
+  /// `section.key`, a flag, an environment variable or a file name.
+  std::string key;
+  std::string message;
+
+  std::string what() const {
+    return key + ": " + message;
+  }
+};
+
+/// Parses the flags of CONTRACT.md (`--flag value` or `--flag=value`).
+std::variant<cli_options, config_error>
+parse_command_line(int argc, const char* const* argv);
+
+/// The usage text: every flag, the config file and its overrides.
+std::string usage();
+
+/// Looks up an environment variable.
+using env_lookup = std::function<std::optional<std::string>(const std::string&)>;
+
+/// The process environment.
+env_lookup process_env();
+
+/// Reads and validates the configuration: file < environment < flags.
+std::variant<config, config_error> load_config(const cli_options& cli,
+                                               const env_lookup& env);
+
+} // namespace keepa

@@ -1,0 +1,91 @@
+#include "io/logging.hpp"
+
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/sinks/rotating_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <mutex>
+
+namespace keepa {
+
+namespace {
+
+/// Formats each record, redacts it, and hands the text to the inner sinks.
+class redacting_sink : public spdlog::sinks::base_sink<std::mutex> {
+public:
+  redacting_sink(std::string secret, std::vector<spdlog::sink_ptr> inner)
+    : secret_(std::move(secret)), inner_(std::move(inner)) {
+  }
+
+protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    auto text = redact(std::string_view{msg.payload.data(), msg.payload.size()},
+                       secret_);
+    spdlog::details::log_msg clean{msg.time, msg.source, msg.logger_name,
+                                   msg.level, text};
+    for (auto& s : inner_)
+      if (s->should_log(msg.level))
+        s->log(clean);
+  }
+
+  void flush_() override {
+    for (auto& s : inner_)
+      s->flush();
+  }
+
+private:
+  std::string secret_;
+  std::vector<spdlog::sink_ptr> inner_;
+};
+
+} // namespace
+
+std::string redact(std::string_view text, std::string_view secret) {
+  std::string out{text};
+  if (!secret.empty())
+    for (auto pos = out.find(secret); pos != std::string::npos;
+         pos = out.find(secret, pos + 3))
+      out.replace(pos, secret.size(), "***");
+  for (auto pos = out.find("key="); pos != std::string::npos;
+       pos = out.find("key=", pos + 1)) {
+    auto start = pos + 4;
+    auto end = out.find_first_of("& \"'\n", start);
+    if (end == std::string::npos)
+      end = out.size();
+    if (end > start && out.compare(start, end - start, "***") != 0)
+      out.replace(start, end - start, "***");
+  }
+  return out;
+}
+
+void init_logging(const config& cfg, bool console, const std::string& secret) {
+  std::vector<spdlog::sink_ptr> sinks;
+  if (console)
+    sinks.push_back(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+  std::string file_problem;
+  if (!cfg.log_file.empty()) {
+    try {
+      auto parent = std::filesystem::path{cfg.log_file}.parent_path();
+      if (!parent.empty())
+        std::filesystem::create_directories(parent);
+      sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
+        cfg.log_file, 10 * 1024 * 1024, 3));
+    } catch (const std::exception& e) {
+      file_problem = e.what();
+    }
+  }
+  auto sink = std::make_shared<redacting_sink>(secret, std::move(sinks));
+  auto logger = std::make_shared<spdlog::logger>("keepa", sink);
+  logger->set_level(spdlog::level::from_str(cfg.log_level));
+  logger->flush_on(spdlog::level::warn);
+  spdlog::set_default_logger(logger);
+  spdlog::flush_every(std::chrono::seconds{2});
+  if (!file_problem.empty())
+    spdlog::warn("log file '{}' cannot be opened ({}); logging to the console "
+                 "only",
+                 cfg.log_file, file_problem);
+}
+
+} // namespace keepa

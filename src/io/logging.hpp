@@ -1,0 +1,21 @@
+#pragma once
+
+// spdlog set-up: the console and a rotating file, both behind a sink that
+// redacts the API key from every line (DESIGN.md invariant 7).
+
+#include "io/config.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace keepa {
+
+/// `text` with every occurrence of `secret` and every `key=` query value
+/// replaced by `***`.
+std::string redact(std::string_view text, std::string_view secret);
+
+/// Installs the default logger: stderr when `console`, plus the rotating
+/// file of `cfg` (10 MB × 3) when it can be opened; `secret` never appears.
+void init_logging(const config& cfg, bool console, const std::string& secret);
+
+} // namespace keepa
