@@ -213,7 +213,7 @@ TEST_CASE_FIXTURE(pipeline_fixture, "story 13: a pending survivor resumes "
         == 1);
 }
 
-TEST_CASE_FIXTURE(pipeline_fixture, "failed calls are retried; nothing "
+TEST_CASE_FIXTURE(pipeline_fixture, "failed calls are retried and nothing "
                                     "listed is lost") {
   fake().fail = true;
   each_second = [this] {

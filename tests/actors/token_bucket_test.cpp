@@ -243,7 +243,7 @@ TEST_CASE_FIXTURE(bucket_fixture, "story 2: a large call is not starved by a "
   CHECK(fake().log[1] == "product:20");
 }
 
-TEST_CASE_FIXTURE(bucket_fixture, "pause holds every grant; resume releases") {
+TEST_CASE_FIXTURE(bucket_fixture, "pause holds every grant and resume releases them") {
   start(100, 5);
   caf::anon_send(aut, atom::pause_v, true);
   call(product_call(call_kind::peek, call_priority::peek, 1));

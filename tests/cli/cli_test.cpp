@@ -103,7 +103,7 @@ TEST_CASE("a malformed deal_query.json exits 2 and creates no DB") {
   CHECK_FALSE(exists(dir + "/data"));
 }
 
-TEST_CASE("mock-keepa --help exits 0; a bad flag exits 2") {
+TEST_CASE("mock-keepa --help exits 0 and a bad flag exits 2") {
   auto help = run(mock + " --help");
   CHECK(help.exit_code == 0);
   CHECK(help.output.find("--refill-rate") != std::string::npos);

@@ -146,7 +146,7 @@ TEST_CASE("an ok reply carries the envelope and the payload") {
   CHECK(reply.envelope->tokens_left == 42);
   CHECK(reply.envelope->refill_rate == 20);
   CHECK(reply.envelope->tokens_consumed == 5);
-  REQUIRE(reply.body);
+  REQUIRE(static_cast<bool>(reply.body));
   REQUIRE(reply.body->products.size() == 2);
   CHECK(reply.body->products[1].asin == "B2");
 }

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdio>
 #include <string>
+#include <unistd.h>
 #include <sys/wait.h>
 
 namespace keepa::test {
@@ -32,9 +33,12 @@ inline process_result run(const std::string& command, int timeout_s = 60) {
   return result;
 }
 
-/// A fresh empty directory under the build tree, removed first if present.
+/// A fresh empty directory under the build tree, unique to this process
+/// and call (ctest runs test cases in parallel processes).
 inline std::string fresh_dir(const std::string& name) {
-  auto dir = std::string{KEEPA_BINARY_DIR} + "/test-tmp/" + name;
+  static int calls = 0;
+  auto dir = std::string{KEEPA_BINARY_DIR} + "/test-tmp/" + name + "-"
+             + std::to_string(getpid()) + "-" + std::to_string(++calls);
   run("rm -rf " + dir + " && mkdir -p " + dir);
   return dir;
 }

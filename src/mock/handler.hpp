@@ -1,0 +1,74 @@
+#pragma once
+
+// The mock's Keepa semantics as a plain function of a request and the time:
+// keys, costs, the ledger, /deal snapshots, error shapes. The HTTP layer
+// (server.cpp) adds transport, gzip and faults around it.
+
+#include "mock/catalog.hpp"
+#include "mock/ledger.hpp"
+#include "mock/options.hpp"
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace keepa::mock {
+
+struct http_call {
+  std::string method;
+  /// Path and query, e.g. "/product?key=K&asin=X".
+  std::string target;
+  std::string body;
+};
+
+struct http_answer {
+  int status = 200;
+  std::string body;
+};
+
+class handler {
+public:
+  handler(const options& opts, int64_t start_ms);
+
+  /// Answers one request at `now_ms`. Thread-safe.
+  http_answer handle(const http_call& call, int64_t now_ms);
+
+  /// An HTTP 200 carrying an `error` object, with the envelope (a fault).
+  http_answer item_error(int64_t now_ms, const std::string& message);
+
+  /// Counts a fault the HTTP layer injected.
+  void count_fault(const std::string& endpoint, int status);
+
+  stats_snapshot stats(int64_t now_ms);
+  std::string stats_json(int64_t now_ms);
+  void set_refill_rate(int64_t rate);
+
+private:
+  struct snapshot {
+    int64_t taken_ms = 0;
+    std::vector<int> order;
+  };
+
+  http_answer route(const std::string& path,
+                    const std::map<std::string, std::string>& params,
+                    const http_call& call, int64_t now_ms);
+  http_answer product(const std::map<std::string, std::string>& params,
+                      int64_t now_ms);
+  http_answer deals(const std::string& selection, int64_t now_ms);
+  http_answer with_envelope(int status, int64_t now_ms, int64_t consumed,
+                            const std::string& payload);
+  http_answer error_answer(int status, int64_t now_ms, const std::string& type,
+                           const std::string& message, bool zero_tokens);
+  void count(const std::string& endpoint, int status);
+  std::string render_stats(int64_t now_ms);
+
+  options opts_;
+  std::mutex mutex_;
+  catalog catalog_;
+  ledger ledger_;
+  std::map<std::string, snapshot> snapshots_;
+  stats_snapshot stats_;
+};
+
+} // namespace keepa::mock

@@ -1,0 +1,38 @@
+#pragma once
+
+// JSON of the mock's products and deals, shaped like Keepa's
+// (KEEPA_API.md §4, §6.2).
+
+#include "mock/catalog.hpp"
+#include "model/keepa.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace keepa::mock {
+
+using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+/// What a /product call asked for.
+struct product_view {
+  bool stats = false;
+  bool history = true;
+  int offers = 0; // 0 = none
+  int days = 365;
+};
+
+/// Writes the envelope members into an open object.
+void write_envelope(json_writer& w, const token_envelope& env);
+
+/// Writes one product object.
+void write_product(json_writer& w, const catalog& cat, const item& it,
+                   int64_t now_ms, const product_view& view);
+
+/// Writes one deal object.
+void write_deal(json_writer& w, const catalog& cat, const item& it,
+                int64_t now_ms);
+
+/// The number of offers a product returns for `offers=N`.
+int offers_returned(const item& it, int requested);
+
+} // namespace keepa::mock
