@@ -224,7 +224,10 @@ void check(self_ptr self) {
     auto& st = self->state;
     auto now = self->clock().now();
     if (st.phase == engine_phase::draining) {
-      if ((snap && snap->quiet()) || now - st.drain_started > st.options.stop_grace) {
+      // Two quiet checks in a row: replies delivered before the first have
+      // been handled (and written) by the second.
+      st.quiet_checks = snap && snap->quiet() ? st.quiet_checks + 1 : 0;
+      if (st.quiet_checks >= 2 || now - st.drain_started > st.options.stop_grace) {
         st.phase = engine_phase::closing;
         close_pipeline(self);
       } else {
@@ -397,9 +400,7 @@ bool pipeline_snapshot::drained() const {
 }
 
 bool pipeline_snapshot::quiet() const {
-  return router.lookups_in_flight == 0 && peek.in_flight == 0
-         && commit.in_flight == 0 && light.in_flight == 0
-         && bucket.in_flight == 0;
+  return router.lookups_in_flight == 0 && bucket.in_flight == 0;
 }
 
 engine_actor::behavior_type

@@ -63,7 +63,8 @@ struct pipeline_snapshot {
   /// True when a cycle ran and nothing is queued or in flight.
   bool drained() const;
 
-  /// True when no Keepa call or lookup is in flight.
+  /// True when no Keepa call or lookup is in flight (calls still queued in
+  /// the paused bucket are not).
   bool quiet() const;
 };
 
@@ -81,6 +82,7 @@ struct engine_state {
   caf::error exit_reason;
   std::deque<caf::actor_clock::time_point> restarts;
   caf::actor_clock::time_point drain_started;
+  int quiet_checks = 0;
   uint64_t generation = 0;
   bool once_done = false;
   bool paused = false;

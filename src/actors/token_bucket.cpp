@@ -79,8 +79,9 @@ void settle(self_ptr self, waiting_call w, double est, const keepa_reply& r) {
     if (r.status == call_status::ok && items > 0) {
       auto per_item = static_cast<double>(r.envelope->tokens_consumed)
                       / static_cast<double>(items);
+      // Up at once, down slowly: an underestimate is what risks a 429.
       auto& learned = st.cost_per_item[static_cast<size_t>(w.call.kind)];
-      learned = 0.7 * learned + 0.3 * per_item;
+      learned = per_item > learned ? per_item : 0.9 * learned + 0.1 * per_item;
     }
   } else {
     // No envelope: assume the call was charged as estimated.
@@ -182,10 +183,7 @@ void pump(self_ptr self) {
         queue.pop_front();
         continue;
       }
-      auto available = st.balance - st.outstanding;
-      auto est = st.estimate(queue.front().call);
-      if (available <= 0
-          || available - est < static_cast<double>(st.settings.deficit_floor)) {
+      if (!st.grantable(st.estimate(queue.front().call))) {
         arm_for_tick(self);
         return;
       }
@@ -214,7 +212,15 @@ void token_bucket_state::project(caf::actor_clock::time_point now) {
 
 void token_bucket_state::sync(const token_envelope& env,
                               caf::actor_clock::time_point now) {
-  balance = static_cast<double>(env.tokens_left);
+  // Replies on parallel connections can arrive out of order: an older
+  // envelope never overrides a newer one.
+  if (ever_synced && env.timestamp_ms < last_timestamp_ms)
+    return;
+  auto left = static_cast<double>(env.tokens_left);
+  balance = ever_synced && env.timestamp_ms == last_timestamp_ms
+              ? std::min(balance, left)
+              : left;
+  last_timestamp_ms = env.timestamp_ms;
   if (env.refill_rate > 0)
     rate = env.refill_rate;
   auto refill_in = env.refill_in_ms > 0 ? env.refill_in_ms : 60000;
@@ -223,6 +229,18 @@ void token_bucket_state::sync(const token_envelope& env,
   synced = true;
   lowest_balance = ever_synced ? std::min(lowest_balance, balance) : balance;
   ever_synced = true;
+}
+
+bool token_bucket_state::grantable(double est) const {
+  auto available = balance - outstanding;
+  // Alone, a call may take the balance into the deficit (Keepa admits
+  // while positive). Beside others it must leave the projection positive,
+  // so that every call in flight is admitted in whatever order Keepa sees
+  // them: no 429 by construction.
+  if (in_flight == 0)
+    return available > 0
+           && available - est >= static_cast<double>(settings.deficit_floor);
+  return available - est > 0;
 }
 
 uint64_t token_bucket_state::waiting() const {

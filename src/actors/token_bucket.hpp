@@ -36,6 +36,8 @@ struct token_bucket_state {
   double balance = 0;
   bool synced = false;
   bool ever_synced = false;
+  /// Keepa's timestamp of the envelope the balance comes from.
+  int64_t last_timestamp_ms = 0;
   bool syncing = false;
   int64_t rate = 0;
   caf::actor_clock::time_point next_tick;
@@ -46,8 +48,9 @@ struct token_bucket_state {
   /// Estimates of the calls granted but not yet settled.
   double outstanding = 0;
   uint64_t in_flight = 0;
-  /// Learned cost per item (ASIN or page), by call_kind.
-  std::array<double, call_kind_count> cost_per_item{0, 5, 1, 6, 1};
+  /// Learned cost per item (ASIN or page), by call_kind; it starts at
+  /// KEEPA_API.md's upper bounds (offers=20 is at most 2 pages of 6).
+  std::array<double, call_kind_count> cost_per_item{0, 5, 1, 12, 1};
   std::array<std::deque<waiting_call>, call_priority_count> queues;
   bool paused = false;
   std::string halted;
@@ -74,6 +77,9 @@ struct token_bucket_state {
 
   /// Takes a response's envelope as the truth about the balance.
   void sync(const token_envelope& env, caf::actor_clock::time_point now);
+
+  /// True when a call of cost `est` may be sent now.
+  bool grantable(double est) const;
 
   uint64_t waiting() const;
 };

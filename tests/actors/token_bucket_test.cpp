@@ -137,8 +137,8 @@ TEST_CASE_FIXTURE(bucket_fixture, "story 4: a call larger than the bucket is "
 TEST_CASE_FIXTURE(bucket_fixture, "story 14: grants never drive the balance "
                                   "below the deficit floor") {
   start(10, 5, -50);
-  // 20 ASINs with offers: 120 tokens; 10 - 120 = -110 < -50: must wait.
-  call(product_call(call_kind::commit, call_priority::commit, 20));
+  // 10 ASINs with offers=20: at most 120 tokens; 10 - 120 < -50: must wait.
+  call(product_call(call_kind::commit, call_priority::commit, 10));
   CHECK(calls_of("product") == 0);
   // 10 + 12 ticks × 5 = 70: the first moment 70 - 120 >= -50.
   advance(11min);
@@ -234,13 +234,13 @@ TEST_CASE_FIXTURE(bucket_fixture, "story 18: the cost estimate is learned "
 TEST_CASE_FIXTURE(bucket_fixture, "story 2: a large call is not starved by a "
                                   "stream of small ones") {
   start(0, 20, -50);
-  // 20 × 6 = 120 tokens: needs a balance of 70 with a floor of -50.
-  call(product_call(call_kind::commit, call_priority::peek, 20));
+  // 10 × 12 = 120 tokens: needs a balance of 70 with a floor of -50.
+  call(product_call(call_kind::commit, call_priority::peek, 10));
   for (int i = 0; i < 30; ++i)
     call(product_call(call_kind::peek, call_priority::peek, 1));
   advance(5min);
   REQUIRE(calls_of("product") >= 1);
-  CHECK(fake().log[1] == "product:20");
+  CHECK(fake().log[1] == "product:10");
 }
 
 TEST_CASE_FIXTURE(bucket_fixture, "pause holds every grant and resume releases them") {

@@ -59,6 +59,9 @@ struct fake_keepa_state {
       return r;
     }
     token_envelope env;
+    env.timestamp_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         now.time_since_epoch())
+                         .count();
     env.refill_rate = rate;
     env.refill_in_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                          next_tick - now)
