@@ -51,6 +51,23 @@ engine_options make_options(const config& cfg, const cli_options& cli,
   return o;
 }
 
+/// Reads console commands from stdin, one per line, and prints each answer
+/// on stdout. At the end of stdin it returns; the engine keeps running.
+void run_console(caf::actor_system& sys, const engine_actor& engine) {
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos)
+      continue;
+    caf::scoped_actor self{sys};
+    self->request(engine, std::chrono::seconds{30}, atom::command_v, line)
+      .receive([](const std::string& answer) { std::cout << answer << std::endl; },
+               [](const caf::error& err) {
+                 std::cout << "error: the engine did not answer ("
+                           << to_string(err) << ")" << std::endl;
+               });
+  }
+}
+
 /// Runs the engine until it stops; SIGINT and SIGTERM stop it gracefully.
 /// Returns the process exit code.
 int run_engine(const config& cfg, const cli_options& cli,
@@ -70,6 +87,7 @@ int run_engine(const config& cfg, const cli_options& cli,
     sigwait(&set, &sig);
     caf::anon_send_exit(engine, caf::exit_reason::user_shutdown);
   }};
+  std::thread{[&sys, engine] { run_console(sys, engine); }}.detach();
   int exit_code = 0;
   {
     caf::scoped_actor self{sys};

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <string>
 #include <unistd.h>
+#include <csignal>
 #include <sys/wait.h>
 
 namespace keepa::test {
@@ -42,5 +43,49 @@ inline std::string fresh_dir(const std::string& name) {
   run("rm -rf " + dir + " && mkdir -p " + dir);
   return dir;
 }
+
+/// A background mock-keepa for one test: started with `flags`, stopped
+/// (SIGTERM) at the end; its stderr (the served stats) goes to `log`.
+class mock_process {
+public:
+  mock_process(const std::string& binary, const std::string& flags,
+               const std::string& log) {
+    auto cmd = "sh -c 'echo $$; exec timeout -k 5 600 " + binary + " --port 0 "
+               + flags + " 2>" + log + "'";
+    pipe_ = popen(cmd.c_str(), "r");
+    pid_ = std::stoi(line());
+    auto listening = line(); // "listening on 127.0.0.1:<port>": blocks until ready
+    port = listening.substr(listening.rfind(':') + 1);
+  }
+
+  ~mock_process() {
+    kill(pid_, SIGTERM);
+    pclose(pipe_);
+  }
+
+  mock_process(const mock_process&) = delete;
+  mock_process& operator=(const mock_process&) = delete;
+
+  std::string url() const {
+    return "http://127.0.0.1:" + port;
+  }
+
+  std::string port;
+
+private:
+  /// One line of the mock's stdout, without the newline.
+  std::string line() {
+    std::array<char, 256> buf{};
+    if (!pipe_ || !fgets(buf.data(), buf.size(), pipe_))
+      return "0";
+    std::string s{buf.data()};
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r'))
+      s.pop_back();
+    return s;
+  }
+
+  FILE* pipe_ = nullptr;
+  pid_t pid_ = 0;
+};
 
 } // namespace keepa::test

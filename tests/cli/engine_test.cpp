@@ -1,0 +1,111 @@
+// keepa-ingest end to end against a mock-keepa process on loopback.
+
+#include "support/process.hpp"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+
+using keepa::test::fresh_dir;
+using keepa::test::mock_process;
+using keepa::test::run;
+
+namespace {
+
+const std::string ingest = std::string{KEEPA_BINARY_DIR} + "/keepa-ingest";
+const std::string mock_binary = std::string{KEEPA_BINARY_DIR} + "/mock-keepa";
+const std::string source = KEEPA_SOURCE_DIR;
+
+/// A directory with a config pointing at `url`, the repo's deal query and
+/// a database under data/.
+std::string engine_dir(const std::string& url) {
+  auto dir = fresh_dir("engine");
+  run("cp " + source + "/deal_query.json " + dir);
+  std::ofstream{dir + "/config.ini"}
+    << "[keepa]\nbase_url = " << url << "\napi_key = mock-key\n"
+    << "deal_query = deal_query.json\nrequest_timeout_s = 10\n"
+    << "[db]\npath = data/deals.db\n[log]\nlevel = info\nfile = logs/k.log\n";
+  return dir;
+}
+
+/// One value from the database via the sqlite3 shell.
+std::string query(const std::string& dir, const std::string& sql) {
+  // run() wraps the command in single quotes: close, escape, reopen.
+  std::string quoted;
+  for (char c : sql)
+    quoted += c == '\'' ? std::string{"'\\''"} : std::string(1, c);
+  auto res = run("sqlite3 " + dir + "/data/deals.db \"" + quoted + "\"");
+  auto out = res.output;
+  while (!out.empty() && out.back() == '\n')
+    out.pop_back();
+  return out;
+}
+
+std::string read_all(const std::string& path) {
+  std::ifstream in{path};
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+} // namespace
+
+TEST_CASE("--once fills the database, a second --once refreshes instead of "
+          "buying again, and the mock saw no 429") {
+  auto log = fresh_dir("engine-mock") + "/mock.log";
+  std::string dir;
+  std::string first_fetch;
+  {
+    mock_process mock{mock_binary,
+                      "--products 3000 --deal-rate 1000 --refill-rate 2000",
+                      log};
+    dir = engine_dir(mock.url());
+    auto first = run("cd " + dir + " && " + ingest + " --once", 300);
+    INFO(first.output);
+    REQUIRE(first.exit_code == 0);
+    auto active = std::stoi(query(dir, "SELECT COUNT(*) FROM deals WHERE "
+                                       "status = 'active'"));
+    CHECK(active > 100);
+    CHECK(query(dir, "SELECT COUNT(*) FROM deals WHERE status = 'pending'")
+          == "0");
+    CHECK(query(dir, "PRAGMA integrity_check") == "ok");
+    CHECK(query(dir, "SELECT COUNT(*) FROM system_state WHERE key = "
+                     "'watermark'")
+          == "1");
+    first_fetch = query(dir, "SELECT MAX(last_full_fetch_utc) FROM deals");
+    auto second = run("cd " + dir + " && " + ingest + " --once", 300);
+    INFO(second.output);
+    REQUIRE(second.exit_code == 0);
+    // Nothing bought again: no heavy fetch after the first run's last one.
+    CHECK(query(dir, "SELECT MAX(last_full_fetch_utc) FROM deals")
+          == first_fetch);
+    CHECK(query(dir, "SELECT COUNT(*) FROM deals WHERE status = 'active'")
+          == std::to_string(active));
+  }
+  auto served = read_all(log);
+  INFO(served);
+  CHECK(served.find("\"http_429\":0") != std::string::npos);
+  CHECK(served.find("\"429\"") == std::string::npos);
+  // The key never reached the engine's log.
+  CHECK(read_all(dir + "/logs/k.log").find("mock-key") == std::string::npos);
+}
+
+TEST_CASE("console commands through a pipe, and quit stops cleanly") {
+  auto log = fresh_dir("console-mock") + "/mock.log";
+  mock_process mock{mock_binary, "--products 500", log};
+  auto dir = engine_dir(mock.url());
+  auto res = run("cd " + dir + " && printf \"status\\ndump\\nfrobnicate\\n"
+                 "pause\\nresume\\njanitor\\nquit\\n\" | " + ingest,
+                 120);
+  INFO(res.output);
+  CHECK(res.exit_code == 0);
+  CHECK(res.output.find("tokens ") != std::string::npos);
+  CHECK(res.output.find("{\"tokens\":{\"balance\":") != std::string::npos);
+  CHECK(res.output.find("error: unknown command 'frobnicate'")
+        != std::string::npos);
+  CHECK(res.output.find("ok: paused") != std::string::npos);
+  CHECK(res.output.find("ok: resumed") != std::string::npos);
+  CHECK(res.output.find("ok: janitor deleted") != std::string::npos);
+  CHECK(res.output.find("ok: stopping") != std::string::npos);
+}
