@@ -85,6 +85,11 @@ std::vector<member> members(const pipeline_snapshot& s, const engine_facts& f) {
        for (size_t i = 0; i < b.cost_per_item.size() && i < 5; ++i)
          put(w, kinds[i], b.cost_per_item[i]);
        w.EndObject();
+       w.Key("consumed_by_kind");
+       w.StartObject();
+       for (size_t i = 0; i < b.consumed_by_kind.size() && i < 5; ++i)
+         put(w, kinds[i], b.consumed_by_kind[i]);
+       w.EndObject();
        w.EndObject();
      }},
     {"watermark",

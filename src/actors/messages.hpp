@@ -94,7 +94,8 @@ struct bucket_stats {
   double lowest_balance = 0;
   bool paused = false;
   std::string halted; // why requests stopped (key refused), or empty
-  std::vector<double> cost_per_item; // by call_kind
+  std::vector<double> cost_per_item;      // by call_kind
+  std::vector<int64_t> consumed_by_kind;  // by call_kind
   int64_t since_success_ms = 0; // time since the last ok reply
 };
 

@@ -75,6 +75,8 @@ void settle(self_ptr self, waiting_call w, double est, const keepa_reply& r) {
   if (r.envelope) {
     st.sync(*r.envelope, now);
     st.consumed_total += r.envelope->tokens_consumed;
+    st.consumed_by_kind[static_cast<size_t>(w.call.kind)]
+      += r.envelope->tokens_consumed;
     auto items = w.call.items();
     if (r.status == call_status::ok && items > 0) {
       auto per_item = static_cast<double>(r.envelope->tokens_consumed)
@@ -302,6 +304,8 @@ make_token_bucket(token_bucket_actor::stateful_pointer<token_bucket_state> self,
       s.paused = st.paused;
       s.halted = st.halted;
       s.cost_per_item.assign(st.cost_per_item.begin(), st.cost_per_item.end());
+      s.consumed_by_kind.assign(st.consumed_by_kind.begin(),
+                                st.consumed_by_kind.end());
       s.since_success_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             now - st.last_success)
                             .count();

@@ -57,6 +57,7 @@ struct token_bucket_state {
   uint64_t generation = 0;
   bool timer_armed = false;
   int64_t consumed_total = 0;
+  std::array<int64_t, call_kind_count> consumed_by_kind{};
   uint64_t http_429_total = 0;
   uint64_t calls_total = 0;
   uint64_t failures_total = 0;

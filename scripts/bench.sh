@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and prints the benchmark tables.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+bash scripts/build.sh
+echo "== token economy (20 tokens/min, 30 refill ticks) =="
+build/bench_token_economy 20 30
+echo
+echo "== token economy (5 tokens/min, 60 refill ticks) =="
+build/bench_token_economy 5 60
+echo
+echo "== mock-keepa on loopback =="
+build/bench_mock_throughput 5000
