@@ -325,3 +325,25 @@ TEST_CASE_FIXTURE(pipeline_fixture, "the janitor deletes nothing while "
   CHECK(command(engine, "janitor") == "ok: janitor deleted 100 rows");
   CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals") == 0);
 }
+
+TEST_CASE_FIXTURE(pipeline_fixture, "a crashed actor restarts the pipeline "
+                                    "within the restart budget") {
+  auto engine = start_engine();
+  advance(10s);
+  auto& st = state_of<engine_state>(engine);
+  auto old_peek = st.actors.peek;
+  caf::anon_send_exit(old_peek.address(), caf::exit_reason::unhandled_exception);
+  advance(1s);
+  CHECK(st.restarts.size() == 1);
+  CHECK(st.phase == engine_phase::running);
+  CHECK(st.actors.peek != old_peek);
+  CHECK(st.alive->size() == 8);
+  CHECK(command(engine, "status").find("100 active") != std::string::npos);
+  // Past the budget the engine gives up and stops with an error.
+  for (int i = 0; i < 5; ++i) {
+    caf::anon_send_exit(st.actors.scout.address(),
+                        caf::exit_reason::unhandled_exception);
+    advance(1s);
+  }
+  CHECK(st.phase == engine_phase::closing);
+}

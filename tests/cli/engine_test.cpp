@@ -109,3 +109,15 @@ TEST_CASE("console commands through a pipe, and quit stops cleanly") {
   CHECK(res.output.find("ok: janitor deleted") != std::string::npos);
   CHECK(res.output.find("ok: stopping") != std::string::npos);
 }
+
+TEST_CASE("a key Keepa refuses stops --once with exit 1, says so, and "
+          "never prints the key") {
+  auto log = fresh_dir("refused-mock") + "/mock.log";
+  mock_process mock{mock_binary, "--products 100 --key another-key", log};
+  auto dir = engine_dir(mock.url());
+  auto res = run("cd " + dir + " && " + ingest + " --once", 120);
+  INFO(res.output);
+  CHECK(res.exit_code == 1);
+  CHECK(res.output.find("refused the key") != std::string::npos);
+  CHECK(res.output.find("mock-key") == std::string::npos);
+}
