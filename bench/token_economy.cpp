@@ -6,7 +6,7 @@
 // transport is skipped: requests are built and replies classified and
 // parsed by the production code (io/keepa_api, io/keepa_json).
 //
-// usage: bench_token_economy [refill_per_min] [minutes]
+// usage: bench_token_economy [refill_per_min] [minutes] [refresh_after_hours]
 
 #include "actors/engine.hpp"
 #include "actors/type_ids.hpp"
@@ -84,6 +84,7 @@ double number(const rapidjson::Document& d, const char* a, const char* b,
 int main(int argc, char** argv) {
   int64_t rate = argc > 1 ? std::atoll(argv[1]) : 20;
   int minutes = argc > 2 ? std::atoi(argv[2]) : 30;
+  int refresh_after = argc > 3 ? std::atoi(argv[3]) : 24;
   spdlog::set_level(spdlog::level::err);
   auto dir = std::filesystem::temp_directory_path() / "keepa-bench-economy";
   std::filesystem::remove_all(dir);
@@ -117,6 +118,7 @@ int main(int argc, char** argv) {
                     "dateRange": 3, "page": 0})";
   o.db_path = (dir / "deals.db").string();
   o.detached_db = false;
+  o.refresh_after_hours = refresh_after;
   o.now_ms = now_ms;
   auto engine = sys.spawn(make_engine, o);
   for (int s = 0; s < minutes * 60; ++s) {
@@ -134,6 +136,8 @@ int main(int argc, char** argv) {
             [&](const caf::error&) {});
   rapidjson::Document d;
   d.Parse(dump.c_str());
+  if (std::getenv("BENCH_DUMP"))
+    std::printf("%s\n", dump.c_str());
   auto stats = keepa->stats(now_ms());
   auto kind = [&](const char* k) { return number(d, "tokens",
                                                  "consumed_by_kind", k); };
@@ -145,8 +149,9 @@ int main(int argc, char** argv) {
   auto utilization = static_cast<double>(stats.tokens_consumed)
                      / static_cast<double>(100 + stats.tokens_refilled);
   std::printf("token economy: %lld tokens/min, %d min (%d refill ticks), "
-              "backlog of %.0f listed deals\n",
-              static_cast<long long>(rate), minutes, minutes, listed);
+              "refresh after %d h, %.0f deals listed\n",
+              static_cast<long long>(rate), minutes, minutes, refresh_after,
+              listed);
   std::printf("| measure | value | target |\n|---|---|---|\n");
   std::printf("| utilization consumed/(initial+refilled) | %.4f | >= 0.99 |\n",
               utilization);

@@ -10,5 +10,8 @@ echo
 echo "== token economy (5 tokens/min, 60 refill ticks) =="
 build/bench_token_economy 5 60
 echo
+echo "== token economy with light refreshes (20 tokens/min, 240 ticks, refresh after 1 h) =="
+build/bench_token_economy 20 240 1
+echo
 echo "== mock-keepa on loopback =="
 build/bench_mock_throughput 5000

@@ -113,6 +113,7 @@ std::vector<member> members(const pipeline_snapshot& s, const engine_facts& f) {
      [&](writer& w) {
        w.StartObject();
        put(w, "cycles", s.scout.cycles);
+       put(w, "held_cycles", s.scout.held_cycles);
        put_bool(w, "cycle_running", s.scout.cycle_running);
        put(w, "pages_total", s.scout.pages_total);
        put(w, "listed_total", s.scout.listed_total);

@@ -58,8 +58,9 @@ void spawn_pipeline(self_ptr self) {
   scout_settings scout;
   scout.selection = o.selection;
   scout.once = o.once;
+  scout.backlog_limit = 4 * o.peek_batch;
   a.scout = self->spawn(make_scout, scout_links{a.bucket, a.router,
-                                                a.watermark},
+                                                a.watermark, a.peek},
                         scout);
   st.alive->clear();
   auto watch = [&](const auto& h) {

@@ -128,6 +128,8 @@ struct watermark_stats {
 /// SCOUT's and ROUTER's state.
 struct discovery_stats {
   uint64_t cycles = 0;
+  /// Times a cycle held for the peek backlog to drain.
+  uint64_t held_cycles = 0;
   bool cycle_running = false;
   uint64_t pages_total = 0;
   uint64_t listed_total = 0;

@@ -29,6 +29,7 @@ int sort_type_of(const std::string& selection) {
 }
 
 void fetch_page(self_ptr self);
+void continue_when_drained(self_ptr self);
 
 /// Schedules the next cycle after `delay`.
 void schedule(self_ptr self, caf::timespan delay) {
@@ -98,7 +99,30 @@ void on_page(self_ptr self, const keepa_reply& r) {
     return;
   }
   ++st.page;
-  fetch_page(self);
+  continue_when_drained(self);
+}
+
+/// Fetches the next page unless the peek backlog is full; then holds the
+/// cycle and looks again shortly. A held cycle resumes one page early, so
+/// listings that moved up meanwhile are not skipped.
+void continue_when_drained(self_ptr self) {
+  self->request(self->state.links.peek, ask_timeout, atom::stats_v)
+    .then(
+      [=](const pool_stats& peek) {
+        auto& st = self->state;
+        if (peek.queued < st.settings.backlog_limit) {
+          st.holding = false;
+          fetch_page(self);
+          return;
+        }
+        if (!st.holding) {
+          ++st.stats.held_cycles;
+          st.page = std::max(0, st.page - 1);
+        }
+        st.holding = true;
+        self->delayed_send(self, st.settings.hold_delay, atom::run_v);
+      },
+      [=](const caf::error&) { fetch_page(self); });
 }
 
 /// Asks for the current page through the token bucket.
@@ -156,8 +180,13 @@ make_scout(scout_actor::stateful_pointer<scout_state> self, scout_links links,
   self->state.settings = std::move(settings);
   start_cycle(self);
   return {
-    // Starts a cycle now unless one runs.
-    [=](atom::run) { start_cycle(self); },
+    // Starts a cycle now unless one runs, or resumes a held one.
+    [=](atom::run) {
+      if (self->state.holding)
+        continue_when_drained(self);
+      else
+        start_cycle(self);
+    },
     // Starts the scheduled cycle (stale generations are ignored).
     [=](atom::wake, uint64_t generation) {
       if (generation == self->state.generation)

@@ -10,6 +10,7 @@ struct scout_links {
   token_bucket_actor bucket;
   router_actor router;
   watermark_actor watermark;
+  peek_pool_actor peek;
 };
 
 /// Tunables of SCOUT.
@@ -25,6 +26,11 @@ struct scout_settings {
   /// With newest-first order, read this far past the watermark, for
   /// listings Keepa indexed late.
   keepa_minutes overlap = 60;
+  /// Backpressure: no further page while this many new listings wait for a
+  /// peek; the cycle holds and looks again after `hold_delay`. Discovery
+  /// never outruns what the plan can peek.
+  uint64_t backlog_limit = 200;
+  caf::timespan hold_delay = std::chrono::seconds{5};
 };
 
 struct scout_state {
@@ -33,6 +39,8 @@ struct scout_state {
   /// The selection's sortType (1 = newest first allows a safe early stop).
   int sort_type = 0;
   bool running = false;
+  /// Waiting for the peek backlog to drain before the next page.
+  bool holding = false;
   int page = 0;
   keepa_minutes watermark_at_start = -1;
   keepa_minutes newest = -1;
