@@ -123,6 +123,13 @@ using scout_actor = caf::typed_actor<
   // Answers the scout's state.
   caf::replies_to<atom::stats>::with<discovery_stats>>;
 
+/// REFRESHER: keeps active deals alive before the janitor's horizon.
+using refresher_actor = caf::typed_actor<
+  // Internal: the timer of one pass, of one generation.
+  caf::reacts_to<atom::wake, uint64_t>,
+  // Answers the refresher's state, with the capacity estimate.
+  caf::replies_to<atom::stats>::with<refresher_stats>>;
+
 /// ENGINE: spawns, monitors and restarts the others; stops them in order.
 using engine_actor = caf::typed_actor<
   // Runs one console command; answers the text to print.

@@ -13,7 +13,8 @@ using self_ptr = db_writer_actor::stateful_pointer<db_writer_state>;
 
 /// Rows one batch writes.
 size_t rows_of(const write_batch& b) {
-  return b.upserts.size() + b.rejections.size() + b.state.size();
+  return b.upserts.size() + b.rejections.size() + b.state.size()
+         + b.drops.size();
 }
 
 /// Commits now and tells the watermark which listings became durable.
@@ -63,6 +64,8 @@ bool db_writer_state::flush(std::vector<deal_key>& settled) {
         db->reject(r, now);
       for (auto& [key, value] : b.state)
         db->set_state(key, value, now);
+      for (auto& d : b.drops)
+        db->add_event(d.asin, "price_drop", d.old_price, d.new_price, now);
     }
     db->commit();
   } catch (const database_error& e) {

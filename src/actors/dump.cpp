@@ -146,6 +146,15 @@ std::vector<member> members(const pipeline_snapshot& s, const engine_facts& f) {
        put(w, "last_error", s.db.last_error);
        w.EndObject();
      }},
+    {"refresher",
+     [&](writer& w) {
+       w.StartObject();
+       put(w, "passes", s.refresher.passes);
+       put(w, "queued_total", s.refresher.queued_total);
+       put(w, "capacity", s.refresher.capacity);
+       put(w, "last_run_iso", s.refresher.last_run_iso);
+       w.EndObject();
+     }},
     {"janitor",
      [&](writer& w) {
        w.StartObject();
@@ -201,6 +210,8 @@ std::string render_status(const pipeline_snapshot& s, const engine_facts& f) {
       << (s.watermark.watermark < 0 ? std::string{"none"}
                                     : keepa_minutes_iso(s.watermark.watermark))
       << " | 429s " << b.http_429_total;
+  if (s.refresher.capacity > 0)
+    out << " | plan keeps " << s.refresher.capacity << " deals alive";
   if (!f.janitor_note.empty())
     out << " | janitor: " << f.janitor_note;
   return out.str();

@@ -6,6 +6,7 @@
 #include "actors/db_writer.hpp"
 #include "actors/light_pool.hpp"
 #include "actors/peek_pool.hpp"
+#include "actors/refresher.hpp"
 #include "actors/router.hpp"
 #include "actors/scout.hpp"
 #include "actors/token_bucket.hpp"
@@ -49,12 +50,13 @@ void spawn_pipeline(self_ptr self) {
   a.commit = self->spawn(make_commit_pool, commit_links{a.bucket, a.db},
                          o.commit_batch, o.now_ms);
   a.light = self->spawn(make_light_pool, light_links{a.bucket, a.db},
-                        o.light_batch, o.now_ms);
+                        o.light_batch, o.event_drop_percent, o.now_ms);
   a.peek = self->spawn(make_peek_pool, peek_links{a.bucket, a.db, a.commit},
                        o.peek_batch, o.now_ms);
   a.router = self->spawn(make_router,
                          router_links{a.db, a.watermark, a.peek, a.light},
-                         o.refresh_after_hours, o.now_ms);
+                         o.refresh_after_hours, o.event_drop_percent,
+                         o.now_ms);
   scout_settings scout;
   scout.selection = o.selection;
   scout.once = o.once;
@@ -62,6 +64,11 @@ void spawn_pipeline(self_ptr self) {
   a.scout = self->spawn(make_scout, scout_links{a.bucket, a.router,
                                                 a.watermark, a.peek},
                         scout);
+  refresher_settings refresh;
+  refresh.retention_hours = o.retention_hours;
+  a.refresher = self->spawn(make_refresher,
+                            refresher_links{a.bucket, a.db, a.light}, refresh,
+                            o.now_ms);
   st.alive->clear();
   auto watch = [&](const auto& h) {
     self->monitor(h);
@@ -75,6 +82,7 @@ void spawn_pipeline(self_ptr self) {
   watch(a.peek);
   watch(a.router);
   watch(a.scout);
+  watch(a.refresher);
 }
 
 /// Asks each actor for its state, in the order data flows, so that a
@@ -119,6 +127,11 @@ void collect(self_ptr self, std::shared_ptr<pipeline_snapshot> snap, int step,
       self->request(a.db, ask_timeout, atom::stats_v)
         .then([=](const db_stats& s) { snap->db = s, next(); }, fail);
       break;
+    case 8:
+      self->request(a.refresher, ask_timeout, atom::stats_v)
+        .then([=](const refresher_stats& s) { snap->refresher = s, next(); },
+              fail);
+      break;
     default:
       done(*snap);
   }
@@ -142,6 +155,7 @@ void close_pipeline(self_ptr self) {
   auto& a = st.actors;
   auto reason = caf::exit_reason::user_shutdown;
   self->send_exit(a.scout, reason);
+  self->send_exit(a.refresher, reason);
   self->send_exit(a.router, reason);
   self->send_exit(a.peek, reason);
   self->send_exit(a.commit, reason);

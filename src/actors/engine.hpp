@@ -21,6 +21,9 @@ struct engine_options {
   int64_t retention_hours = 72;
   int64_t refresh_after_hours = 24;
   int64_t deficit_floor = -180;
+  /// A refresh lowering an active deal's price by more than this percent
+  /// records a price-drop event.
+  double event_drop_percent = 10;
   /// One discovery cycle, drain, one janitor pass, stop (`--once`).
   bool once = false;
   /// The db_writer gets its own thread (off only under the test scheduler).
@@ -47,6 +50,7 @@ struct pipeline {
   peek_pool_actor peek;
   router_actor router;
   scout_actor scout;
+  refresher_actor refresher;
 };
 
 /// Every actor's state at one moment, collected in the pipeline's order.
@@ -59,6 +63,7 @@ struct pipeline_snapshot {
   bucket_stats bucket;
   watermark_stats watermark;
   db_stats db;
+  refresher_stats refresher;
 
   /// True when a cycle ran and nothing is queued or in flight.
   bool drained() const;

@@ -33,8 +33,16 @@ void refresh(self_ptr self, const std::vector<stored_deal>& batch,
       ++st.stats.failed_total;
       continue;
     }
-    out.upserts.push_back(
-      light_row(*i->second, job.list_at, job.one_yr_avg, now_iso));
+    auto row = light_row(*i->second, job.list_at, job.one_yr_avg, now_iso);
+    if (job.status == "active"
+        && is_price_drop(job.price_now, row.find(column::price_now),
+                         st.drop_percent)) {
+      auto now_price = std::get<double>(*row.find(column::price_now));
+      spdlog::info("price drop: {} from {:.2f} to {:.2f}", job.asin,
+                   *job.price_now, now_price);
+      out.drops.push_back({job.asin, *job.price_now, now_price});
+    }
+    out.upserts.push_back(std::move(row));
     ++st.stats.done_total;
   }
   self->send(st.links.db, atom::write_v, std::move(out));
@@ -102,8 +110,10 @@ std::vector<std::pair<std::string, std::string>> light_params() {
 
 light_pool_actor::behavior_type
 make_light_pool(light_pool_actor::stateful_pointer<light_pool_state> self,
-                light_links links, size_t batch, wall_clock now_ms) {
+                light_links links, size_t batch, double drop_percent,
+                wall_clock now_ms) {
   self->state.links = std::move(links);
+  self->state.drop_percent = drop_percent;
   self->state.batch = std::max<size_t>(1, batch);
   self->state.now_ms = std::move(now_ms);
   return {

@@ -19,6 +19,9 @@ struct light_pool_state {
   wall_clock now_ms;
   size_t batch = 50;
   size_t max_in_flight = 2;
+  /// A refresh lowering an active deal's price by more than this percent
+  /// records a price-drop event.
+  double drop_percent = 10;
   /// Jobs near the retention deadline first, then the others.
   std::deque<stored_deal> urgent;
   std::deque<stored_deal> routine;
@@ -33,7 +36,8 @@ struct light_pool_state {
 /// Spawns LIGHT_POOL with batches of at most `batch` ASINs.
 light_pool_actor::behavior_type
 make_light_pool(light_pool_actor::stateful_pointer<light_pool_state> self,
-                light_links links, size_t batch, wall_clock now_ms);
+                light_links links, size_t batch, double drop_percent,
+                wall_clock now_ms);
 
 /// The /product parameters of a light refresh: stats only, 1 token each.
 std::vector<std::pair<std::string, std::string>> light_params();

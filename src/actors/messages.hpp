@@ -60,9 +60,17 @@ struct deal_key {
 /// Writes for the db_writer, committed in one transaction with others.
 /// `settles` are the listings these writes account for; the watermark hears
 /// of them once they are durable.
+/// A refresh lowered an active deal's price by more than the threshold.
+struct price_drop {
+  std::string asin;
+  double old_price = 0;
+  double new_price = 0;
+};
+
 struct write_batch {
   std::vector<deal_update> upserts;
   std::vector<rejection> rejections;
+  std::vector<price_drop> drops;
   std::vector<std::pair<std::string, std::string>> state;
   std::vector<deal_key> settles;
 };
@@ -115,6 +123,16 @@ struct db_stats {
   uint64_t written_total = 0;
   uint64_t transactions_total = 0;
   std::string last_error;
+};
+
+/// REFRESHER's state.
+struct refresher_stats {
+  uint64_t passes = 0;
+  uint64_t queued_total = 0;
+  /// Deals the current plan keeps alive within the retention period, from
+  /// the measured cost of a light refresh.
+  int64_t capacity = 0;
+  std::string last_run_iso;
 };
 
 /// WATERMARK's state.

@@ -56,7 +56,17 @@ void route(self_ptr self, const std::vector<deal>& deals,
     deal_key key{d.asin, d.last_update};
     if (auto i = stored.find(d.asin); i != stored.end()) {
       ++st.stats.existing_total;
-      refreshes.upserts.push_back(payload_refresh(d, now_iso));
+      auto row = payload_refresh(d, now_iso);
+      auto& known_row = *i->second;
+      if (known_row.status == "active"
+          && is_price_drop(known_row.price_now, row.find(column::price_now),
+                           st.drop_percent)) {
+        auto now_price = std::get<double>(*row.find(column::price_now));
+        spdlog::info("price drop: {} from {:.2f} to {:.2f}", d.asin,
+                     *known_row.price_now, now_price);
+        refreshes.drops.push_back({d.asin, *known_row.price_now, now_price});
+      }
+      refreshes.upserts.push_back(std::move(row));
       refreshes.settles.push_back(key);
       if (i->second->status == "active"
           && i->second->last_fetch_utc < refresh_before)
@@ -84,9 +94,10 @@ void route(self_ptr self, const std::vector<deal>& deals,
 router_actor::behavior_type
 make_router(router_actor::stateful_pointer<router_state> self,
             router_links links, int64_t refresh_after_hours,
-            wall_clock now_ms) {
+            double drop_percent, wall_clock now_ms) {
   self->state.links = std::move(links);
   self->state.refresh_after_hours = refresh_after_hours;
+  self->state.drop_percent = drop_percent;
   self->state.now_ms = std::move(now_ms);
   return {
     // Tracks the page's new listings, looks them up, then routes them.

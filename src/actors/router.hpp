@@ -18,6 +18,9 @@ struct router_state {
   router_links links;
   wall_clock now_ms;
   int64_t refresh_after_hours = 24;
+  /// A payload refresh lowering an active deal's price by more than this
+  /// percent records a price-drop event.
+  double drop_percent = 10;
   /// The newest lastUpdate routed per ASIN in this process.
   std::unordered_map<std::string, keepa_minutes> routed;
   discovery_stats stats;
@@ -28,6 +31,7 @@ struct router_state {
 /// Spawns ROUTER.
 router_actor::behavior_type
 make_router(router_actor::stateful_pointer<router_state> self,
-            router_links links, int64_t refresh_after_hours, wall_clock now_ms);
+            router_links links, int64_t refresh_after_hours,
+            double drop_percent, wall_clock now_ms);
 
 } // namespace keepa

@@ -24,7 +24,8 @@ const std::set<std::string>& known_keys() {
     "keepa.base_url",       "keepa.api_key",          "keepa.domain",
     "keepa.deal_query",     "keepa.request_timeout_s", "engine.peek_batch",
     "engine.commit_batch",  "engine.light_batch",     "engine.retention_hours",
-    "engine.refresh_after_hours", "engine.deficit_floor", "db.path",
+    "engine.refresh_after_hours", "engine.deficit_floor",
+    "engine.event_drop_percent", "db.path",
     "log.level",            "log.file"};
   return keys;
 }
@@ -149,6 +150,8 @@ std::optional<config_error> apply(const std::string& key,
     return read_int(key, value, 1, 8760, e.refresh_after_hours);
   if (key == "engine.deficit_floor")
     return read_int(key, value, -100000, 0, e.deficit_floor);
+  if (key == "engine.event_drop_percent")
+    return read_int(key, value, 1, 99, e.event_drop_percent);
   if (key == "db.path") {
     if (value.empty())
       return config_error{key, "must not be empty"};

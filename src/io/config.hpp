@@ -28,6 +28,9 @@ struct engine_settings {
   int retention_hours = 72;
   int refresh_after_hours = 24;
   int deficit_floor = -180;
+  /// A refresh lowering an active deal's price by more than this percent
+  /// records a price-drop event.
+  int event_drop_percent = 10;
 };
 
 struct config {

@@ -180,4 +180,12 @@ deal_update light_row(const product& p, std::optional<double> list_at,
   return u;
 }
 
+bool is_price_drop(std::optional<double> old_price, const cell* new_price,
+                   double percent) {
+  auto* now = new_price ? std::get_if<double>(new_price) : nullptr;
+  if (!old_price || *old_price <= 0 || !now || *now <= 0)
+    return false;
+  return *now < *old_price * (1.0 - percent / 100.0);
+}
+
 } // namespace keepa

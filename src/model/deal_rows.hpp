@@ -53,4 +53,8 @@ deal_update light_row(const product& p, std::optional<double> list_at,
                       std::optional<double> one_yr_avg,
                       const std::string& now_iso);
 
+/// True when `new_price` is more than `percent` below `old_price`.
+bool is_price_drop(std::optional<double> old_price, const cell* new_price,
+                   double percent);
+
 } // namespace keepa

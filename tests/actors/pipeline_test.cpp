@@ -321,6 +321,8 @@ TEST_CASE_FIXTURE(pipeline_fixture, "the janitor deletes nothing while "
   CHECK(command(engine, "status").find("stalled") != std::string::npos);
   fake().fail = false;
   listed = {};
+  // The products are gone: the refresher cannot keep them alive.
+  fake().products = [](const product_request&) { return keepa_body{}; };
   advance(10min, 1s);
   CHECK(command(engine, "janitor") == "ok: janitor deleted 100 rows");
   CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals") == 0);
@@ -337,7 +339,7 @@ TEST_CASE_FIXTURE(pipeline_fixture, "a crashed actor restarts the pipeline "
   CHECK(st.restarts.size() == 1);
   CHECK(st.phase == engine_phase::running);
   CHECK(st.actors.peek != old_peek);
-  CHECK(st.alive->size() == 8);
+  CHECK(st.alive->size() == 9);
   CHECK(command(engine, "status").find("100 active") != std::string::npos);
   // Past the budget the engine gives up and stops with an error.
   for (int i = 0; i < 5; ++i) {
@@ -346,4 +348,48 @@ TEST_CASE_FIXTURE(pipeline_fixture, "a crashed actor restarts the pipeline "
     advance(1s);
   }
   CHECK(st.phase == engine_phase::closing);
+}
+
+TEST_CASE_FIXTURE(pipeline_fixture, "the refresher keeps live deals past "
+                                    "the retention horizon, oldest first") {
+  auto engine = start_engine();
+  advance(10s);
+  {
+    database db{db_path};
+    deal_update old;
+    old.asin = "B000000000";
+    old.set(column::last_seen_utc, std::string{"2026-10-29T00:00:00Z"});
+    db.upsert(old);
+    deal_update older = old;
+    older.asin = "B000000002";
+    older.set(column::last_seen_utc, std::string{"2026-10-28T00:00:00Z"});
+    db.upsert(older);
+  }
+  listed = {};
+  auto before = fake().product_asins.size();
+  advance(11min, 1s);
+  // One light call, the oldest ASIN first.
+  REQUIRE(fake().product_asins.size() == before + 1);
+  CHECK(fake().product_asins.back()
+        == std::vector<std::string>{"B000000002", "B000000000"});
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals WHERE last_seen_utc < "
+                        "'2026-11-01'")
+        == 0);
+  // 20 tokens/min × 60 × 72 h at 1 token per light refresh.
+  CHECK(command(engine, "dump refresher").find("\"capacity\":86400")
+        != std::string::npos);
+}
+
+TEST_CASE_FIXTURE(pipeline_fixture, "a price drop on refresh is an event; an "
+                                    "unchanged price is not") {
+  REQUIRE(run_once());
+  listed[0].current[2] = 500; // $10.00 -> $5.00
+  listed[0].last_update += 10;
+  listed[2].last_update += 10; // seen again, same price
+  REQUIRE(run_once());
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM events") == 1);
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM events WHERE asin = "
+                        "'B000000000' AND kind = 'price_drop' AND "
+                        "new_price = 5.0 AND old_price = 10.0")
+        == 1);
 }

@@ -29,6 +29,8 @@ struct fake_keepa_state {
   bool fail = false;
   /// What each call was: "token", "deal", "product:N".
   std::vector<std::string> log;
+  /// The ASINs of each /product call, in order.
+  std::vector<std::vector<std::string>> product_asins;
   double lowest = 300;
   int64_t consumed = 0;
   int64_t http_429 = 0;
@@ -114,6 +116,7 @@ make_fake_keepa(keepa_client_actor::stateful_pointer<fake_keepa_state> self) {
     [=](atom::product, const product_request& req) {
       auto& st = self->state;
       st.log.push_back("product:" + std::to_string(req.asins.size()));
+      st.product_asins.push_back(req.asins);
       bool offers = std::any_of(req.params.begin(), req.params.end(),
                                 [](auto& kv) { return kv.first == "offers"; });
       auto cost = static_cast<double>(req.asins.size())
