@@ -18,6 +18,8 @@
 #include <iostream>
 #include <optional>
 #include <pthread.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <thread>
 
 namespace {
@@ -69,6 +71,35 @@ void run_console(caf::actor_system& sys, const engine_actor& engine) {
   }
 }
 
+/// The terminal's width in columns (80 when unknown).
+size_t terminal_columns() {
+  winsize ws{};
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+    return ws.ws_col;
+  return 80;
+}
+
+/// STATUS_LINE: in a terminal, rewrites one line in place with the
+/// engine's `status` every few seconds (no scrolling).
+caf::behavior make_status_line(caf::event_based_actor* self,
+                               engine_actor engine) {
+  self->send(self, atom::run_v);
+  return {
+    // Prints the status now and again after the interval.
+    [=](atom::run) {
+      self->delayed_send(self, std::chrono::seconds{3}, atom::run_v);
+      self->request(engine, std::chrono::seconds{10}, atom::command_v,
+                    std::string{"status"})
+        .then(
+          [](const std::string& line) {
+            std::cout << "\r\033[K" << line.substr(0, terminal_columns() - 1)
+                      << std::flush;
+          },
+          [](const caf::error&) {});
+    },
+  };
+}
+
 /// Runs the engine until it stops; SIGINT and SIGTERM stop it gracefully.
 /// Returns the process exit code.
 int run_engine(const config& cfg, const cli_options& cli,
@@ -89,6 +120,9 @@ int run_engine(const config& cfg, const cli_options& cli,
     caf::anon_send_exit(engine, caf::exit_reason::user_shutdown);
   }};
   std::thread{[&sys, engine] { run_console(sys, engine); }}.detach();
+  caf::actor status_line;
+  if (isatty(STDOUT_FILENO))
+    status_line = sys.spawn(make_status_line, engine);
   int exit_code = 0;
   {
     caf::scoped_actor self{sys};
@@ -99,6 +133,10 @@ int run_engine(const config& cfg, const cli_options& cli,
         exit_code = 1;
       }
     });
+  }
+  if (status_line) {
+    caf::anon_send_exit(status_line, caf::exit_reason::kill);
+    std::cout << std::endl;
   }
   pthread_kill(signals.native_handle(), SIGTERM);
   signals.join();
@@ -147,7 +185,8 @@ int main(int argc, char** argv) {
     cfg.keepa.base_url = "http://127.0.0.1:" + std::to_string(port);
     cfg.keepa.api_key = opts.key;
   }
-  init_logging(cfg, true, cfg.keepa.api_key);
+  // In a terminal the status line owns the screen; logs go to the file.
+  init_logging(cfg, !isatty(STDOUT_FILENO), cfg.keepa.api_key);
   if (cli.demo)
     spdlog::info("demo: embedded mock Keepa server at {}", cfg.keepa.base_url);
   try {

@@ -108,6 +108,9 @@ TEST_CASE("console commands through a pipe, and quit stops cleanly") {
   CHECK(res.output.find("ok: resumed") != std::string::npos);
   CHECK(res.output.find("ok: janitor deleted") != std::string::npos);
   CHECK(res.output.find("ok: stopping") != std::string::npos);
+  // stdout is a pipe: no status line, no escape codes.
+  CHECK(res.output.find("\033[") == std::string::npos);
+  CHECK(res.output.find('\r') == std::string::npos);
 }
 
 TEST_CASE("a key Keepa refuses stops --once with exit 1, says so, and "
