@@ -49,6 +49,7 @@ engine_options make_options(const config& cfg, const cli_options& cli,
   o.refresh_after_hours = cfg.engine.refresh_after_hours;
   o.deficit_floor = cfg.engine.deficit_floor;
   o.event_drop_percent = cfg.engine.event_drop_percent;
+  o.fees = cfg.fees;
   o.once = cli.once;
   o.now_ms = system_now_ms;
   return o;

@@ -37,7 +37,7 @@ void commit(self_ptr self, const std::vector<deal_key>& batch,
   std::map<std::string, const product*> found;
   for (auto& p : body.products)
     found.emplace(p.asin, &p);
-  auto now_iso = iso_utc(st.now_ms());
+  auto now = st.now_ms();
   write_batch out;
   for (auto& k : batch) {
     st.known.erase(k.asin);
@@ -48,7 +48,7 @@ void commit(self_ptr self, const std::vector<deal_key>& batch,
       spdlog::warn("commit_pool: {} missing from the heavy fetch", k.asin);
       continue;
     }
-    out.upserts.push_back(full_row(*i->second, k.last_update, now_iso));
+    out.upserts.push_back(full_row(*i->second, k.last_update, now, st.fees));
     ++st.stats.done_total;
   }
   self->send(st.links.db, atom::write_v, std::move(out));
@@ -112,8 +112,10 @@ std::vector<std::pair<std::string, std::string>> commit_params() {
 
 commit_pool_actor::behavior_type
 make_commit_pool(commit_pool_actor::stateful_pointer<commit_pool_state> self,
-                 commit_links links, size_t batch, wall_clock now_ms) {
+                 commit_links links, size_t batch, fee_settings fees,
+                 wall_clock now_ms) {
   self->state.links = std::move(links);
+  self->state.fees = fees;
   self->state.batch = std::max<size_t>(1, batch);
   self->state.now_ms = std::move(now_ms);
   self->request(self->state.links.db, db_timeout, atom::pending_v,

@@ -2,6 +2,7 @@
 
 #include "actors/actors.hpp"
 #include "actors/backoff.hpp"
+#include "model/analytics.hpp"
 
 #include <deque>
 #include <set>
@@ -19,6 +20,7 @@ struct commit_pool_state {
   wall_clock now_ms;
   size_t batch = 5;
   size_t max_in_flight = 2;
+  fee_settings fees;
   std::deque<deal_key> queue;
   /// ASINs queued or in flight, so a survivor is never bought twice.
   std::set<std::string> known;
@@ -33,7 +35,8 @@ struct commit_pool_state {
 /// resumes the `pending` rows a previous run left.
 commit_pool_actor::behavior_type
 make_commit_pool(commit_pool_actor::stateful_pointer<commit_pool_state> self,
-                 commit_links links, size_t batch, wall_clock now_ms);
+                 commit_links links, size_t batch, fee_settings fees,
+                 wall_clock now_ms);
 
 /// The /product parameters of the heavy fetch.
 std::vector<std::pair<std::string, std::string>> commit_params();

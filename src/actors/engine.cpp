@@ -48,9 +48,10 @@ void spawn_pipeline(self_ptr self) {
   a.watermark = self->spawn(make_watermark, a.db);
   self->send(a.db, atom::settle_v, a.watermark);
   a.commit = self->spawn(make_commit_pool, commit_links{a.bucket, a.db},
-                         o.commit_batch, o.now_ms);
+                         o.commit_batch, o.fees, o.now_ms);
   a.light = self->spawn(make_light_pool, light_links{a.bucket, a.db},
-                        o.light_batch, o.event_drop_percent, o.now_ms);
+                        o.light_batch, o.event_drop_percent, o.fees,
+                        o.now_ms);
   a.peek = self->spawn(make_peek_pool, peek_links{a.bucket, a.db, a.commit},
                        o.peek_batch, o.now_ms);
   a.router = self->spawn(make_router,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/actors.hpp"
+#include "model/analytics.hpp"
 
 #include <deque>
 #include <memory>
@@ -24,6 +25,8 @@ struct engine_options {
   /// A refresh lowering an active deal's price by more than this percent
   /// records a price-drop event.
   double event_drop_percent = 10;
+  /// Fees and costs of the business math (`[fees]`).
+  fee_settings fees;
   /// One discovery cycle, drain, one janitor pass, stop (`--once`).
   bool once = false;
   /// The db_writer gets its own thread (off only under the test scheduler).

@@ -24,7 +24,7 @@ void refresh(self_ptr self, const std::vector<stored_deal>& batch,
   std::map<std::string, const product*> found;
   for (auto& p : body.products)
     found.emplace(p.asin, &p);
-  auto now_iso = iso_utc(st.now_ms());
+  auto now = st.now_ms();
   write_batch out;
   for (auto& job : batch) {
     st.known.erase(job.asin);
@@ -33,7 +33,8 @@ void refresh(self_ptr self, const std::vector<stored_deal>& batch,
       ++st.stats.failed_total;
       continue;
     }
-    auto row = light_row(*i->second, job.list_at, job.one_yr_avg, now_iso);
+    auto row = light_row(*i->second, job.list_at, job.one_yr_avg, now,
+                         st.fees);
     if (job.status == "active"
         && is_price_drop(job.price_now, row.find(column::price_now),
                          st.drop_percent)) {
@@ -111,8 +112,9 @@ std::vector<std::pair<std::string, std::string>> light_params() {
 light_pool_actor::behavior_type
 make_light_pool(light_pool_actor::stateful_pointer<light_pool_state> self,
                 light_links links, size_t batch, double drop_percent,
-                wall_clock now_ms) {
+                fee_settings fees, wall_clock now_ms) {
   self->state.links = std::move(links);
+  self->state.fees = fees;
   self->state.drop_percent = drop_percent;
   self->state.batch = std::max<size_t>(1, batch);
   self->state.now_ms = std::move(now_ms);

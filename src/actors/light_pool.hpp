@@ -2,6 +2,7 @@
 
 #include "actors/actors.hpp"
 #include "actors/backoff.hpp"
+#include "model/analytics.hpp"
 
 #include <deque>
 #include <set>
@@ -22,6 +23,7 @@ struct light_pool_state {
   /// A refresh lowering an active deal's price by more than this percent
   /// records a price-drop event.
   double drop_percent = 10;
+  fee_settings fees;
   /// Jobs near the retention deadline first, then the others.
   std::deque<stored_deal> urgent;
   std::deque<stored_deal> routine;
@@ -37,7 +39,7 @@ struct light_pool_state {
 light_pool_actor::behavior_type
 make_light_pool(light_pool_actor::stateful_pointer<light_pool_state> self,
                 light_links links, size_t batch, double drop_percent,
-                wall_clock now_ms);
+                fee_settings fees, wall_clock now_ms);
 
 /// The /product parameters of a light refresh: stats only, 1 token each.
 std::vector<std::pair<std::string, std::string>> light_params();

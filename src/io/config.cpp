@@ -25,7 +25,10 @@ const std::set<std::string>& known_keys() {
     "keepa.deal_query",     "keepa.request_timeout_s", "engine.peek_batch",
     "engine.commit_batch",  "engine.light_batch",     "engine.retention_hours",
     "engine.refresh_after_hours", "engine.deficit_floor",
-    "engine.event_drop_percent", "db.path",
+    "engine.event_drop_percent", "db.path", "fees.prep",
+    "fees.shipping_estimate", "fees.tax_percent", "fees.tax_exempt",
+    "fees.default_fba_fee", "fees.default_referral_percent",
+    "fees.markup_percent", "fees.hard_cap", "fees.max_list_to_price",
     "log.level",            "log.file"};
   return keys;
 }
@@ -47,6 +50,62 @@ std::optional<config_error> read_int(const std::string& key,
   } catch (const std::exception&) {
     return err;
   }
+}
+
+/// A decimal number in [lo, hi], or an error naming `key`.
+std::optional<config_error> read_double(const std::string& key,
+                                        const std::string& text, double lo,
+                                        double hi, double& out) {
+  config_error err{key, "must be a number from " + std::to_string(lo) + " to "
+                          + std::to_string(hi) + ", got '" + text + "'"};
+  try {
+    size_t used = 0;
+    auto v = std::stod(text, &used);
+    if (used != text.size() || !(v >= lo && v <= hi))
+      return err;
+    out = v;
+    return std::nullopt;
+  } catch (const std::exception&) {
+    return err;
+  }
+}
+
+/// `true` or `false`, or an error naming `key`.
+std::optional<config_error> read_bool(const std::string& key,
+                                      const std::string& text, bool& out) {
+  if (text != "true" && text != "false")
+    return config_error{key, "must be true or false, got '" + text + "'"};
+  out = text == "true";
+  return std::nullopt;
+}
+
+/// Applies one `[fees]` key.
+std::optional<config_error> apply_fee(const std::string& key,
+                                      const std::string& value,
+                                      fee_settings& f) {
+  if (key == "fees.tax_exempt")
+    return read_bool(key, value, f.tax_exempt);
+  struct spec {
+    const char* key;
+    double fee_settings::*field;
+    double lo;
+    double hi;
+  };
+  static const spec specs[] = {
+    {"fees.prep", &fee_settings::prep, 0, 1000},
+    {"fees.shipping_estimate", &fee_settings::shipping_estimate, 0, 1000},
+    {"fees.tax_percent", &fee_settings::tax_percent, 0, 100},
+    {"fees.default_fba_fee", &fee_settings::default_fba_fee, 0, 1000},
+    {"fees.default_referral_percent", &fee_settings::default_referral_percent,
+     0, 100},
+    {"fees.markup_percent", &fee_settings::markup_percent, 0, 99},
+    {"fees.hard_cap", &fee_settings::hard_cap, 1, 1000000},
+    {"fees.max_list_to_price", &fee_settings::max_list_to_price, 1, 1000},
+  };
+  for (auto& s : specs)
+    if (key == s.key)
+      return read_double(key, value, s.lo, s.hi, f.*s.field);
+  return config_error{key, "unknown key"};
 }
 
 /// An http:// or https:// URL with a host, or an error naming `key`.
@@ -168,6 +227,8 @@ std::optional<config_error> apply(const std::string& key,
     c.log_level = value;
     return std::nullopt;
   }
+  if (key.rfind("fees.", 0) == 0)
+    return apply_fee(key, value, c.fees);
   if (key == "log.file") {
     c.log_file = value;
     return std::nullopt;

@@ -4,6 +4,8 @@
 // key, with environment overrides. Every problem is a config_error that
 // names the key (or file) and never contains the API key.
 
+#include "model/analytics.hpp"
+
 #include <functional>
 #include <optional>
 #include <string>
@@ -36,6 +38,7 @@ struct engine_settings {
 struct config {
   keepa_settings keepa;
   engine_settings engine;
+  fee_settings fees;
   std::string db_path = "data/deals.db";
   std::string log_level = "info";
   std::string log_file = "logs/keepa-ingest.log";

@@ -25,6 +25,11 @@ const std::vector<column_spec>& deal_columns() {
     {column::price_source, "price_source", "TEXT"},
     {column::used_offer_count, "used_offer_count", "INTEGER"},
     {column::peek_sell_estimate, "peek_sell_estimate", "REAL"},
+    {column::deal_trust, "deal_trust", "REAL"},
+    {column::all_in_cost, "all_in_cost", "REAL"},
+    {column::min_listing_price, "min_listing_price", "REAL"},
+    {column::rank_trend, "rank_trend", "TEXT"},
+    {column::shipping_included, "shipping_included", "INTEGER"},
   };
   return specs;
 }

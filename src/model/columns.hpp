@@ -34,6 +34,11 @@ enum class column : uint8_t {
   price_source,
   used_offer_count,
   peek_sell_estimate,
+  deal_trust,
+  all_in_cost,
+  min_listing_price,
+  rank_trend,
+  shipping_included,
   count_,
 };
 

@@ -40,36 +40,30 @@ int64_t lowest_used(const csv_values& v) {
   return best;
 }
 
-/// Sets price_now and the economics derived from it.
-void set_economics(deal_update& u, int64_t price_cents,
+/// Sets price now, the costs and the economics derived from the preserved
+/// (or just estimated) List at and one-year average.
+void set_economics(deal_update& u, const product& p,
                    std::optional<double> list_at,
-                   std::optional<double> one_yr_avg, double fba_fee,
-                   double referral) {
-  u.set(column::price_now, dollars_or_null(price_cents));
-  economics e;
-  if (price_cents > 0)
-    e = compute_economics(static_cast<double>(price_cents) / 100.0, list_at,
-                          one_yr_avg, fba_fee, referral);
-  u.set(column::profit, opt_cell(e.profit));
-  u.set(column::margin, opt_cell(e.margin));
-  u.set(column::percent_down, opt_cell(e.percent_down));
-}
-
-/// The FBA fee (dollars) and referral share of a product, with defaults.
-std::pair<double, double> fees_of(const product& p) {
-  auto fba = p.fba_pick_pack_fee > 0
-               ? static_cast<double>(p.fba_pick_pack_fee) / 100.0
-               : 3.0;
-  auto referral = p.referral_fee_percent > 0 ? p.referral_fee_percent / 100.0
-                                             : 0.15;
-  return {fba, referral};
-}
-
-/// A positive cents value as optional dollars.
-std::optional<double> opt_dollars(int64_t cents) {
-  if (cents <= 0)
-    return std::nullopt;
-  return static_cast<double>(cents) / 100.0;
+                   std::optional<double> one_yr_avg, keepa_minutes now,
+                   const fee_settings& fees) {
+  auto landed = price_now(p, now);
+  if (landed.price <= 0) {
+    for (auto c : {column::price_now, column::profit, column::margin,
+                   column::percent_down, column::all_in_cost,
+                   column::min_listing_price})
+      u.set(c, std::monostate{});
+    return;
+  }
+  auto [fba, referral] = product_fees(p, fees);
+  auto b = business_math(list_at, landed.price, landed.shipping_included, fba,
+                         referral, fees);
+  u.set(column::price_now, landed.price);
+  u.set(column::shipping_included, int64_t{landed.shipping_included});
+  u.set(column::all_in_cost, b.all_in);
+  u.set(column::profit, opt_cell(b.profit));
+  u.set(column::margin, opt_cell(b.margin));
+  u.set(column::min_listing_price, opt_cell(b.min_listing_price));
+  u.set(column::percent_down, opt_cell(percent_down(one_yr_avg, landed.price)));
 }
 
 } // namespace
@@ -80,20 +74,6 @@ int64_t deal_used_price(const deal& d) {
 
 int64_t stats_used_price(const product_stats& s) {
   return lowest_used(s.current);
-}
-
-economics compute_economics(double price_now, std::optional<double> list_at,
-                            std::optional<double> one_yr_avg, double fba_fee,
-                            double referral) {
-  economics e;
-  if (list_at && *list_at > 0) {
-    auto fees = *list_at * referral + fba_fee;
-    e.profit = *list_at - fees - price_now;
-    e.margin = *e.profit / *list_at * 100.0;
-  }
-  if (one_yr_avg && *one_yr_avg > 0)
-    e.percent_down = (*one_yr_avg - price_now) / *one_yr_avg * 100.0;
-  return e;
 }
 
 deal_update payload_refresh(const deal& d, const std::string& now_iso) {
@@ -122,36 +102,30 @@ deal_update pending_row(const deal& d, const peek_verdict& v,
 }
 
 deal_update full_row(const product& p, keepa_minutes last_update,
-                     const std::string& now_iso) {
+                     int64_t now_ms, const fee_settings& fees) {
+  auto now = to_keepa_minutes(now_ms);
+  auto now_iso = iso_utc(now_ms);
   deal_update u;
   u.asin = p.asin;
   u.set(column::title, p.title);
   u.set(column::status, std::string{"active"});
-  std::optional<double> list_at;
-  std::optional<double> one_yr_avg;
-  int64_t price = -1;
-  int64_t drops30 = -1;
+  auto sales = infer_sales(p, now);
+  auto estimate = estimate_list_at(sales, p, fees);
+  auto avg = one_year_average(sales, now);
+  set_economics(u, p, estimate.list_at, avg, now, fees);
+  u.set(column::list_at, opt_cell(estimate.list_at));
+  u.set(column::one_yr_avg, opt_cell(avg));
+  u.set(column::price_source, estimate.source);
+  u.set(column::deal_trust, opt_cell(deal_trust(sales)));
+  u.set(column::seasonality, seasonality(p));
+  u.set(column::rank_trend, rank_trend(p));
   if (p.stats) {
-    auto& s = *p.stats;
-    price = stats_used_price(s);
-    // MINIMAL until the analytics issue lands: the highest used 90/365-day
-    // average stands in for the inferred-sales List at.
-    auto sell = check_peek(p).sell_cents;
-    list_at = opt_dollars(sell);
-    one_yr_avg = opt_dollars(at_or_missing(s.avg365, csv_type::used));
-    drops30 = s.sales_rank_drops30;
     u.set(column::sales_rank,
-          count_or_null(at_or_missing(s.current, csv_type::sales)));
+          count_or_null(at_or_missing(p.stats->current, csv_type::sales)));
+    u.set(column::drops_30, count_or_null(p.stats->sales_rank_drops30));
+    u.set(column::used_offer_count,
+          count_or_null(at_or_missing(p.stats->current, csv_type::count_used)));
   }
-  auto [fba, referral] = fees_of(p);
-  set_economics(u, price, list_at, one_yr_avg, fba, referral);
-  u.set(column::list_at, opt_cell(list_at));
-  u.set(column::one_yr_avg, opt_cell(one_yr_avg));
-  u.set(column::drops_30, count_or_null(drops30));
-  u.set(column::seasonality, std::string{"none"});
-  u.set(column::price_source,
-        std::string{list_at ? "minimal: highest used 90/365-day average"
-                            : "rejected: no used price history"});
   if (last_update >= 0)
     u.set(column::keepa_last_update, last_update);
   u.set(column::first_seen_utc, now_iso);
@@ -161,19 +135,18 @@ deal_update full_row(const product& p, keepa_minutes last_update,
 }
 
 deal_update light_row(const product& p, std::optional<double> list_at,
-                      std::optional<double> one_yr_avg,
-                      const std::string& now_iso) {
+                      std::optional<double> one_yr_avg, int64_t now_ms,
+                      const fee_settings& fees) {
+  auto now_iso = iso_utc(now_ms);
   deal_update u;
   u.asin = p.asin;
   if (p.stats) {
-    auto& s = *p.stats;
-    auto [fba, referral] = fees_of(p);
-    set_economics(u, stats_used_price(s), list_at, one_yr_avg, fba, referral);
+    set_economics(u, p, list_at, one_yr_avg, to_keepa_minutes(now_ms), fees);
     u.set(column::sales_rank,
-          count_or_null(at_or_missing(s.current, csv_type::sales)));
-    u.set(column::drops_30, count_or_null(s.sales_rank_drops30));
+          count_or_null(at_or_missing(p.stats->current, csv_type::sales)));
+    u.set(column::drops_30, count_or_null(p.stats->sales_rank_drops30));
     u.set(column::used_offer_count,
-          count_or_null(at_or_missing(s.current, csv_type::count_used)));
+          count_or_null(at_or_missing(p.stats->current, csv_type::count_used)));
   }
   u.set(column::last_seen_utc, now_iso);
   u.set(column::last_light_fetch_utc, now_iso);

@@ -3,6 +3,7 @@
 // The rows each stage writes: pure functions from Keepa data to partial
 // `deals` updates. Each function sets only the columns its stage computes.
 
+#include "model/analytics.hpp"
 #include "model/columns.hpp"
 #include "model/keepa.hpp"
 #include "model/peek_filter.hpp"
@@ -19,20 +20,6 @@ int64_t deal_used_price(const deal& d);
 /// cents; -1 unknown.
 int64_t stats_used_price(const product_stats& s);
 
-/// Profit, margin and percent down from a price and the preserved sale
-/// estimates; each is NULL when its inputs are unknown.
-struct economics {
-  std::optional<double> profit;
-  std::optional<double> margin;
-  std::optional<double> percent_down;
-};
-
-/// The business math (REFERENCE_SYSTEM.md §6.7), dollars in and out.
-/// MINIMAL until the analytics issue lands: referral and FBA fee only.
-economics compute_economics(double price_now, std::optional<double> list_at,
-                            std::optional<double> one_yr_avg,
-                            double fba_fee = 3.0, double referral = 0.15);
-
 /// A deal seen again on a /deal page: price, rank, lastUpdate and liveness,
 /// at no product cost.
 deal_update payload_refresh(const deal& d, const std::string& now_iso);
@@ -45,13 +32,13 @@ deal_update pending_row(const deal& d, const peek_verdict& v,
 /// The full row of a committed deal after the heavy fetch; `last_update`
 /// is the listing's (-1 keeps the stored one).
 deal_update full_row(const product& p, keepa_minutes last_update,
-                     const std::string& now_iso);
+                     int64_t now_ms, const fee_settings& fees);
 
 /// A light refresh: only price, rank, drops, liveness and the economics
 /// recomputed from the preserved `list_at` and `one_yr_avg`.
 deal_update light_row(const product& p, std::optional<double> list_at,
-                      std::optional<double> one_yr_avg,
-                      const std::string& now_iso);
+                      std::optional<double> one_yr_avg, int64_t now_ms,
+                      const fee_settings& fees);
 
 /// True when `new_price` is more than `percent` below `old_price`.
 bool is_price_drop(std::optional<double> old_price, const cell* new_price,

@@ -6,6 +6,8 @@ using namespace keepa;
 
 namespace {
 
+const int64_t now_ms = 1793491200000;
+
 product stats_product() {
   product p;
   p.asin = "0123456789";
@@ -46,7 +48,7 @@ TEST_CASE("first_seen_utc is kept once set") {
 }
 
 TEST_CASE("a light row never carries the preserved columns") {
-  auto u = light_row(stats_product(), 40.0, 30.0, "2026-01-01T00:00:00Z");
+  auto u = light_row(stats_product(), 40.0, 30.0, now_ms, fee_settings{});
   for (auto c : {column::list_at, column::one_yr_avg, column::title,
                  column::status, column::first_seen_utc,
                  column::last_full_fetch_utc, column::seasonality,
@@ -54,14 +56,15 @@ TEST_CASE("a light row never carries the preserved columns") {
     CHECK(u.find(c) == nullptr);
   REQUIRE(u.find(column::price_now) != nullptr);
   CHECK(std::get<double>(*u.find(column::price_now)) == doctest::Approx(15.0));
-  // profit = 40 - (40 * 0.15 + 3) - 15 = 16
-  CHECK(std::get<double>(*u.find(column::profit)) == doctest::Approx(16.0));
+  // all-in 15 × 1.05 + 2.75 + 3.99 = 22.49; fees 40 × 0.15 + 5.50 = 11.50
+  CHECK(std::get<double>(*u.find(column::profit)) == doctest::Approx(6.01));
   CHECK(std::get<double>(*u.find(column::percent_down)) == doctest::Approx(50.0));
   CHECK(std::get<int64_t>(*u.find(column::used_offer_count)) == 7);
 }
 
 TEST_CASE("a light row with unknown estimates writes NULL economics") {
-  auto u = light_row(stats_product(), std::nullopt, std::nullopt, "t");
+  auto u = light_row(stats_product(), std::nullopt, std::nullopt, now_ms,
+                     fee_settings{});
   CHECK(std::holds_alternative<std::monostate>(*u.find(column::profit)));
   CHECK(std::holds_alternative<std::monostate>(*u.find(column::percent_down)));
 }
@@ -81,18 +84,20 @@ TEST_CASE("a payload refresh sets price, rank, lastUpdate and liveness only") {
 }
 
 TEST_CASE("a full row is active with its sources stated") {
-  auto u = full_row(stats_product(), 500, "t");
+  auto u = full_row(stats_product(), 500, now_ms, fee_settings{});
   CHECK(std::get<std::string>(*u.find(column::status)) == "active");
-  CHECK(std::get<double>(*u.find(column::list_at)) == doctest::Approx(40.0));
-  CHECK(std::get<double>(*u.find(column::one_yr_avg)) == doctest::Approx(30.0));
-  CHECK(std::get<std::string>(*u.find(column::price_source)).find("minimal")
-        == 0);
+  // No history, no inferred sale: no List at, and the row says why.
+  CHECK(std::holds_alternative<std::monostate>(*u.find(column::list_at)));
+  CHECK(std::get<std::string>(*u.find(column::price_source))
+        == "rejected: no inferred sales");
+  CHECK(std::get<double>(*u.find(column::price_now)) == doctest::Approx(15.0));
+  CHECK(std::get<int64_t>(*u.find(column::keepa_last_update)) == 500);
 }
 
 TEST_CASE("a product without stats gives a row of NULL money, no crash") {
   product p;
   p.asin = "0123456789";
-  auto u = full_row(p, 1, "t");
+  auto u = full_row(p, 1, now_ms, fee_settings{});
   CHECK(std::holds_alternative<std::monostate>(*u.find(column::price_now)));
   CHECK(std::holds_alternative<std::monostate>(*u.find(column::list_at)));
 }

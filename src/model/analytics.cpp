@@ -1,0 +1,361 @@
+#include "model/analytics.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <ctime>
+#include <map>
+#include <set>
+
+namespace keepa {
+
+namespace {
+
+constexpr keepa_minutes day = 1440;
+
+using point = std::pair<keepa_minutes, int64_t>;
+
+/// The (time, value) points of a csv series with `stride` 2 or 3.
+std::vector<point> points(const std::vector<int64_t>& csv, size_t stride = 2) {
+  std::vector<point> out;
+  for (size_t i = 0; i + stride <= csv.size(); i += stride)
+    out.emplace_back(csv[i], csv[i + 1]);
+  return out;
+}
+
+/// A csv series of the product, or empty.
+const std::vector<int64_t>& series(const product& p, csv_type t) {
+  static const std::vector<int64_t> none;
+  auto i = static_cast<size_t>(t);
+  return i < p.csv.size() ? p.csv[i] : none;
+}
+
+/// The last positive value at or before `t`; -1 when none.
+int64_t at_or_before(const std::vector<point>& pts, keepa_minutes t) {
+  int64_t out = -1;
+  for (auto& [time, v] : pts) {
+    if (time > t)
+      break;
+    if (v > 0)
+      out = v;
+  }
+  return out;
+}
+
+/// True when the rank improved within 10 days after `t` (or, with sparse
+/// data, the first rank within 30 days is below the last one before).
+bool rank_confirms(const std::vector<point>& rank, keepa_minutes t) {
+  for (size_t j = 1; j < rank.size(); ++j) {
+    auto [time, v] = rank[j];
+    if (time < t)
+      continue;
+    if (time > t + 10 * day)
+      break;
+    if (v > 0 && rank[j - 1].second > 0 && v < rank[j - 1].second)
+      return true;
+  }
+  auto before = at_or_before(rank, t);
+  for (auto& [time, v] : rank)
+    if (time > t && time <= t + 30 * day && v > 0)
+      return before > 0 && v < before;
+  return false;
+}
+
+/// The linear-interpolated quantile `q` of sorted values.
+double quantile(const std::vector<double>& sorted, double q) {
+  auto pos = q * static_cast<double>(sorted.size() - 1);
+  auto lo = static_cast<size_t>(std::floor(pos));
+  auto hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - static_cast<double>(lo));
+}
+
+/// Keeps sales within 1.5 IQR of the quartiles (with 4 or more sales).
+std::vector<sale_event> iqr_filter(std::vector<sale_event> sales) {
+  if (sales.size() < 4)
+    return sales;
+  std::vector<double> prices;
+  for (auto& s : sales)
+    prices.push_back(s.price);
+  std::sort(prices.begin(), prices.end());
+  auto q1 = quantile(prices, 0.25);
+  auto q3 = quantile(prices, 0.75);
+  auto lo = q1 - 1.5 * (q3 - q1);
+  auto hi = q3 + 1.5 * (q3 - q1);
+  sales.erase(std::remove_if(sales.begin(), sales.end(),
+                             [&](auto& s) {
+                               return s.price < lo || s.price > hi;
+                             }),
+              sales.end());
+  return sales;
+}
+
+/// The median of a non-empty list.
+double median(std::vector<double> xs) {
+  std::sort(xs.begin(), xs.end());
+  auto n = xs.size();
+  return n % 2 ? xs[n / 2] : (xs[n / 2 - 1] + xs[n / 2]) / 2.0;
+}
+
+/// The calendar month (1-12, UTC) of a Keepa minute.
+int month_of(keepa_minutes t) {
+  auto secs = static_cast<time_t>(to_unix_ms(t) / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  return tm.tm_mon + 1;
+}
+
+/// The most frequent price if it occurs more than once (the smallest of
+/// tied ones), else the median.
+double mode_or_median(const std::vector<double>& xs) {
+  std::map<double, int> counts;
+  for (auto x : xs)
+    ++counts[x];
+  auto best = counts.begin();
+  for (auto i = counts.begin(); i != counts.end(); ++i)
+    if (i->second > best->second)
+      best = i;
+  return best->second > 1 ? best->first : median(xs);
+}
+
+/// The lowest positive Amazon price now, 180 or 365 days, in dollars.
+std::optional<double> lowest_amazon(const product& p) {
+  if (!p.stats)
+    return std::nullopt;
+  int64_t best = -1;
+  for (auto* s : {&p.stats->current, &p.stats->avg180, &p.stats->avg365})
+    if (auto v = at_or_missing(*s, csv_type::amazon);
+        v > 0 && (best < 0 || v < best))
+      best = v;
+  if (best < 0)
+    return std::nullopt;
+  return static_cast<double>(best) / 100.0;
+}
+
+/// Lower-case words of a text.
+std::set<std::string> words(const std::string& text) {
+  std::set<std::string> out;
+  std::string w;
+  for (char c : text + " ") {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      w += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (!w.empty()) {
+      out.insert(w);
+      w.clear();
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+sales_inference infer_sales(const product& p, keepa_minutes now,
+                            int window_days) {
+  sales_inference out;
+  auto counts = points(series(p, csv_type::count_used));
+  auto rank = points(series(p, csv_type::sales));
+  auto price = points(series(p, csv_type::used));
+  auto start = now - static_cast<keepa_minutes>(window_days) * day;
+  std::vector<sale_event> sales;
+  for (size_t k = 1; k < counts.size(); ++k) {
+    auto [t, v] = counts[k];
+    auto prev = counts[k - 1].second;
+    if (t < start || v < 0 || prev < 0 || v >= prev)
+      continue;
+    ++out.drops;
+    if (!rank_confirms(rank, t))
+      continue;
+    if (auto cents = at_or_before(price, t); cents > 0)
+      sales.push_back({t, static_cast<double>(cents) / 100.0});
+  }
+  out.sales = iqr_filter(std::move(sales));
+  return out;
+}
+
+list_at_estimate estimate_list_at(const sales_inference& s, const product& p,
+                                  const fee_settings& fees) {
+  list_at_estimate out;
+  if (s.sales.empty()) {
+    out.source = "rejected: no inferred sales";
+    return out;
+  }
+  std::vector<double> prices;
+  for (auto& e : s.sales)
+    prices.push_back(e.price);
+  double peak_median = 0;
+  double trough_median = 0;
+  if (s.sales.size() < 3) {
+    out.list_at = median(prices);
+    out.source = "inferred sales (sparse)";
+  } else {
+    std::map<int, std::vector<double>> by_month;
+    for (auto& e : s.sales)
+      by_month[month_of(e.time)].push_back(e.price);
+    peak_median = -1;
+    trough_median = -1;
+    for (auto& [month, xs] : by_month) {
+      auto m = median(xs);
+      if (m > peak_median)
+        peak_median = m, out.peak_month = month;
+      if (trough_median < 0 || m < trough_median)
+        trough_median = m, out.trough_month = month;
+    }
+    out.list_at = mode_or_median(by_month[out.peak_month]);
+    out.source = "inferred sales";
+  }
+  if (auto amazon = lowest_amazon(p); amazon && *out.list_at > 0.9 * *amazon) {
+    out.list_at = 0.9 * *amazon;
+    out.source = "capped: 90% of the lowest Amazon price";
+    return out;
+  }
+  if (*out.list_at > fees.hard_cap) {
+    out.list_at.reset();
+    out.source = "rejected: above the hard cap";
+    return out;
+  }
+  auto used = p.stats ? at_or_missing(p.stats->current, csv_type::used) : -1;
+  if (used > 0
+      && *out.list_at > fees.max_list_to_price * static_cast<double>(used) / 100) {
+    bool seasonal = s.sales.size() >= 3 && trough_median > 0
+                    && peak_median >= 1.5 * trough_median;
+    if (!seasonal) {
+      out.list_at.reset();
+      out.source = "rejected: over 3x the used price without a seasonal peak";
+      return out;
+    }
+    out.source = "inferred sales (seasonal peak)";
+  }
+  return out;
+}
+
+std::optional<double> one_year_average(const sales_inference& s,
+                                       keepa_minutes now) {
+  double sum = 0;
+  int n = 0;
+  for (auto& e : s.sales)
+    if (e.time >= now - 365 * day)
+      sum += e.price, ++n;
+  if (n == 0)
+    return std::nullopt;
+  return sum / n;
+}
+
+std::optional<double> percent_down(std::optional<double> avg, double now) {
+  if (!avg || *avg <= 0 || now <= 0)
+    return std::nullopt;
+  return std::max(0.0, (*avg - now) / *avg * 100.0);
+}
+
+landed_price price_now(const product& p, keepa_minutes now) {
+  landed_price out;
+  if (!p.stats)
+    return out;
+  auto target = at_or_missing(p.stats->current, csv_type::used);
+  bool used = target > 0;
+  if (!used)
+    target = at_or_missing(p.stats->current, csv_type::new_);
+  if (target <= 0)
+    return out;
+  out.price = static_cast<double>(target) / 100.0;
+  for (auto& o : p.offers) {
+    auto& csv = o.offer_csv;
+    bool same_class = used ? o.condition >= 2 && o.condition <= 5
+                           : o.condition == 1;
+    if (!same_class || csv.size() < 3 || o.last_seen < now - 365 * day)
+      continue;
+    auto offer_price = csv[csv.size() - 2];
+    auto shipping = csv[csv.size() - 1];
+    if (offer_price != target)
+      continue;
+    if (shipping >= 0 || o.is_fba) {
+      out.price = static_cast<double>(target + std::max<int64_t>(0, shipping))
+                  / 100.0;
+      out.shipping_included = true;
+    }
+    break;
+  }
+  return out;
+}
+
+business business_math(std::optional<double> list_at, double price,
+                       bool shipping_included, double fba_fee,
+                       double referral_percent, const fee_settings& fees) {
+  business b;
+  b.all_in = price + (fees.tax_exempt ? 0.0 : price * fees.tax_percent / 100.0)
+             + fees.prep + (shipping_included ? 0.0 : fees.shipping_estimate);
+  bool listed = list_at && *list_at > 0;
+  b.amazon_fees = (listed ? *list_at * referral_percent / 100.0 : 0.0)
+                  + fba_fee;
+  if (listed) {
+    b.profit = *list_at - b.all_in - b.amazon_fees;
+    b.margin = *b.profit / *list_at * 100.0;
+  }
+  auto markup = std::min(fees.markup_percent, 99.0);
+  auto denominator = 1.0 - markup / 100.0 - referral_percent / 100.0;
+  if (denominator > 0)
+    b.min_listing_price = (b.all_in + fba_fee) / denominator;
+  return b;
+}
+
+std::pair<double, double> product_fees(const product& p,
+                                       const fee_settings& fees) {
+  auto fba = p.fba_pick_pack_fee > 0
+               ? static_cast<double>(p.fba_pick_pack_fee) / 100.0
+               : fees.default_fba_fee;
+  auto referral = p.referral_fee_percent > 0 ? p.referral_fee_percent
+                                             : fees.default_referral_percent;
+  return {fba, referral};
+}
+
+std::string rank_trend(const product& p) {
+  std::vector<int64_t> unique;
+  for (auto& [t, v] : points(series(p, csv_type::sales)))
+    if (v > 0 && (unique.empty() || unique.back() != v))
+      unique.push_back(v);
+  if (unique.size() < 2)
+    return "flat";
+  auto now = unique.back();
+  size_t n = now < 100000 ? 10 : now < 500000 ? 5 : 3;
+  auto first = unique[unique.size() - std::min(n, unique.size())];
+  // A lower rank sells better.
+  if (now < first * 95 / 100)
+    return "improving";
+  if (now > first * 105 / 100)
+    return "worsening";
+  return "flat";
+}
+
+std::string seasonality(const product& p) {
+  std::string text = p.title + " " + p.manufacturer;
+  for (auto& c : p.category_tree)
+    text += " " + c;
+  auto w = words(text);
+  auto any = [&](std::initializer_list<const char*> keys) {
+    return std::any_of(keys.begin(), keys.end(),
+                       [&](const char* k) { return w.count(k) > 0; });
+  };
+  if (any({"textbook", "textbooks", "cengage", "mcgraw", "pearson", "wiley",
+           "macmillan", "sage", "nursing", "edition"}))
+    return "textbook (Aug-Sep, Jan)";
+  if (any({"christmas", "holiday", "advent"}))
+    return "christmas (Nov-Dec)";
+  if (any({"halloween"}))
+    return "halloween (Sep-Oct)";
+  if (any({"tax", "taxes"}))
+    return "tax season (Jan-Apr)";
+  if (any({"gardening", "garden"}))
+    return "spring (Mar-May)";
+  if (any({"bbq", "grilling", "travel"}))
+    return "summer (May-Aug)";
+  if (any({"fitness", "diet"}))
+    return "new year (Jan)";
+  return "year-round";
+}
+
+std::optional<double> deal_trust(const sales_inference& s) {
+  if (s.drops == 0)
+    return std::nullopt;
+  return 100.0 * static_cast<double>(s.sales.size())
+         / static_cast<double>(s.drops);
+}
+
+} // namespace keepa
