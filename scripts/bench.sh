@@ -13,5 +13,15 @@ echo
 echo "== token economy with light refreshes (20 tokens/min, 240 ticks, refresh after 1 h) =="
 build/bench_token_economy 20 240 1
 echo
+echo "== analytics per product (instruction counts: run under callgrind) =="
+build/bench_analytics 2000
+if command -v valgrind >/dev/null; then
+  for n in 200 400; do
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+      build/bench_analytics $n 2>&1 | grep "refs" | sed "s/^/$n products: /"
+  done
+  echo "(instructions per product = difference / 200)"
+fi
+echo
 echo "== mock-keepa on loopback =="
 build/bench_mock_throughput 5000

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <ctime>
 #include <map>
 #include <set>
 
@@ -30,34 +29,39 @@ const std::vector<int64_t>& series(const product& p, csv_type t) {
   return i < p.csv.size() ? p.csv[i] : none;
 }
 
+/// The first point after time `t` (points are in time order).
+std::vector<point>::const_iterator after(const std::vector<point>& pts,
+                                         keepa_minutes t) {
+  return std::upper_bound(pts.begin(), pts.end(), t,
+                          [](keepa_minutes x, const point& p) {
+                            return x < p.first;
+                          });
+}
+
 /// The last positive value at or before `t`; -1 when none.
 int64_t at_or_before(const std::vector<point>& pts, keepa_minutes t) {
-  int64_t out = -1;
-  for (auto& [time, v] : pts) {
-    if (time > t)
-      break;
-    if (v > 0)
-      out = v;
-  }
-  return out;
+  for (auto i = after(pts, t); i != pts.begin();)
+    if ((--i)->second > 0)
+      return i->second;
+  return -1;
 }
 
 /// True when the rank improved within 10 days after `t` (or, with sparse
 /// data, the first rank within 30 days is below the last one before).
 bool rank_confirms(const std::vector<point>& rank, keepa_minutes t) {
-  for (size_t j = 1; j < rank.size(); ++j) {
-    auto [time, v] = rank[j];
-    if (time < t)
-      continue;
-    if (time > t + 10 * day)
-      break;
-    if (v > 0 && rank[j - 1].second > 0 && v < rank[j - 1].second)
+  auto first = std::lower_bound(rank.begin(), rank.end(), t,
+                                [](const point& p, keepa_minutes x) {
+                                  return p.first < x;
+                                });
+  for (auto i = first; i != rank.end() && i->first <= t + 10 * day; ++i)
+    if (i != rank.begin() && i->second > 0 && (i - 1)->second > 0
+        && i->second < (i - 1)->second)
       return true;
-  }
   auto before = at_or_before(rank, t);
-  for (auto& [time, v] : rank)
-    if (time > t && time <= t + 30 * day && v > 0)
-      return before > 0 && v < before;
+  for (auto i = after(rank, t); i != rank.end() && i->first <= t + 30 * day;
+       ++i)
+    if (i->second > 0)
+      return before > 0 && i->second < before;
   return false;
 }
 
@@ -96,12 +100,16 @@ double median(std::vector<double> xs) {
   return n % 2 ? xs[n / 2] : (xs[n / 2 - 1] + xs[n / 2]) / 2.0;
 }
 
-/// The calendar month (1-12, UTC) of a Keepa minute.
+/// The calendar month (1-12, UTC) of a Keepa minute, by H. Hinnant's
+/// civil-from-days (no libc time zone work).
 int month_of(keepa_minutes t) {
-  auto secs = static_cast<time_t>(to_unix_ms(t) / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return tm.tm_mon + 1;
+  auto z = to_unix_ms(t) / 86400000 + 719468;
+  auto era = (z >= 0 ? z : z - 146096) / 146097;
+  auto doe = z - era * 146097;
+  auto yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  auto doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  auto mp = (5 * doy + 2) / 153;
+  return static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
 }
 
 /// The most frequent price if it occurs more than once (the smallest of
