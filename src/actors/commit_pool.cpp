@@ -59,19 +59,21 @@ void requeue(self_ptr self, const std::vector<deal_key>& batch,
              const std::string& why) {
   auto& st = self->state;
   ++st.stats.failed_total;
-  st.queue.insert(st.queue.begin(), batch.begin(), batch.end());
+  st.parked.insert(st.parked.end(), batch.begin(), batch.end());
   auto delay = st.retry.bump();
   spdlog::warn("commit_pool: batch of {} failed ({}); retry in {} s",
                batch.size(), why,
                std::chrono::duration_cast<std::chrono::seconds>(delay).count());
-  st.retry_armed = true;
-  self->delayed_send(self, delay, atom::run_v);
+  if (!st.retry_armed) {
+    st.retry_armed = true;
+    self->delayed_send(self, delay, atom::run_v);
+  }
 }
 
 /// Sends batches while the queue has survivors and slots are free.
 void send_batches(self_ptr self) {
   auto& st = self->state;
-  while (!st.retry_armed && !st.queue.empty()
+  while (!st.queue.empty()
          && st.stats.in_flight < st.max_in_flight) {
     auto n = std::min(st.batch, st.queue.size());
     std::vector<deal_key> batch(st.queue.begin(), st.queue.begin() + n);
@@ -101,7 +103,7 @@ void send_batches(self_ptr self) {
           requeue(self, batch, to_string(err));
         });
   }
-  st.stats.queued = st.queue.size();
+  st.stats.queued = st.queue.size() + st.parked.size();
 }
 
 } // namespace
@@ -141,12 +143,16 @@ make_commit_pool(commit_pool_actor::stateful_pointer<commit_pool_state> self,
     },
     // Retries after a backoff.
     [=](atom::run) {
-      self->state.retry_armed = false;
+      auto& st = self->state;
+      st.retry_armed = false;
+      st.queue.insert(st.queue.begin(), st.parked.begin(), st.parked.end());
+      st.parked.clear();
       send_batches(self);
     },
     // Answers the pool's state.
     [=](atom::stats) {
-      self->state.stats.queued = self->state.queue.size();
+      self->state.stats.queued = self->state.queue.size()
+                                 + self->state.parked.size();
       return self->state.stats;
     },
   };

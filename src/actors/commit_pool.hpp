@@ -24,6 +24,8 @@ struct commit_pool_state {
   std::deque<deal_key> queue;
   /// ASINs queued or in flight, so a survivor is never bought twice.
   std::set<std::string> known;
+  /// Failed batches wait here for their backoff; the others go on.
+  std::vector<deal_key> parked;
   backoff retry;
   bool retry_armed = false;
   pool_stats stats;

@@ -51,23 +51,25 @@ void refresh(self_ptr self, const std::vector<stored_deal>& batch,
 
 /// Puts a failed batch back at the front and retries after a backoff.
 void requeue(self_ptr self, const std::vector<stored_deal>& batch,
-             bool urgent, const std::string& why) {
+             const std::string& why) {
   auto& st = self->state;
   ++st.stats.failed_total;
-  auto& q = urgent ? st.urgent : st.routine;
-  q.insert(q.begin(), batch.begin(), batch.end());
+  // Parked jobs come back as urgent ones: they have waited already.
+  st.parked.insert(st.parked.end(), batch.begin(), batch.end());
   auto delay = st.retry.bump();
   spdlog::warn("light_pool: batch of {} failed ({}); retry in {} s",
                batch.size(), why,
                std::chrono::duration_cast<std::chrono::seconds>(delay).count());
-  st.retry_armed = true;
-  self->delayed_send(self, delay, atom::run_v);
+  if (!st.retry_armed) {
+    st.retry_armed = true;
+    self->delayed_send(self, delay, atom::run_v);
+  }
 }
 
 /// Sends batches, urgent jobs first, while slots are free.
 void send_batches(self_ptr self) {
   auto& st = self->state;
-  while (!st.retry_armed && st.stats.in_flight < st.max_in_flight
+  while (st.stats.in_flight < st.max_in_flight
          && (!st.urgent.empty() || !st.routine.empty())) {
     bool urgent = !st.urgent.empty();
     auto& q = urgent ? st.urgent : st.routine;
@@ -90,17 +92,17 @@ void send_batches(self_ptr self) {
             self->state.retry.reset();
             refresh(self, batch, *r.body);
           } else {
-            requeue(self, batch, urgent,
+            requeue(self, batch,
                     to_string(r.status) + std::string{": "} + r.detail);
           }
           send_batches(self);
         },
         [=](const caf::error& err) {
           --self->state.stats.in_flight;
-          requeue(self, batch, urgent, to_string(err));
+          requeue(self, batch, to_string(err));
         });
   }
-  st.stats.queued = st.urgent.size() + st.routine.size();
+  st.stats.queued = st.urgent.size() + st.routine.size() + st.parked.size();
 }
 
 } // namespace
@@ -129,13 +131,17 @@ make_light_pool(light_pool_actor::stateful_pointer<light_pool_state> self,
     },
     // Retries after a backoff.
     [=](atom::run) {
-      self->state.retry_armed = false;
+      auto& st = self->state;
+      st.retry_armed = false;
+      st.urgent.insert(st.urgent.begin(), st.parked.begin(), st.parked.end());
+      st.parked.clear();
       send_batches(self);
     },
     // Answers the pool's state.
     [=](atom::stats) {
       self->state.stats.queued = self->state.urgent.size()
-                                 + self->state.routine.size();
+                                 + self->state.routine.size()
+                                 + self->state.parked.size();
       return self->state.stats;
     },
   };

@@ -28,6 +28,8 @@ struct light_pool_state {
   std::deque<stored_deal> urgent;
   std::deque<stored_deal> routine;
   std::set<std::string> known;
+  /// Failed batches wait here for their backoff; the others go on.
+  std::vector<stored_deal> parked;
   backoff retry;
   bool retry_armed = false;
   pool_stats stats;

@@ -22,6 +22,8 @@ struct peek_pool_state {
   size_t max_in_flight = 2;
   peek_rules rules;
   std::deque<deal> queue;
+  /// Failed batches wait here for their backoff; the others go on.
+  std::vector<deal> parked;
   backoff retry;
   bool retry_armed = false;
   pool_stats stats;

@@ -30,7 +30,7 @@ struct scout_settings {
   /// peek; the cycle holds and looks again after `hold_delay`. Discovery
   /// never outruns what the plan can peek.
   uint64_t backlog_limit = 200;
-  caf::timespan hold_delay = std::chrono::seconds{5};
+  caf::timespan hold_delay = std::chrono::seconds{1};
 };
 
 struct scout_state {

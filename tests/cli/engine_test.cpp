@@ -29,17 +29,9 @@ std::string engine_dir(const std::string& url) {
   return dir;
 }
 
-/// One value from the database via the sqlite3 shell.
+/// One value from the engine's database.
 std::string query(const std::string& dir, const std::string& sql) {
-  // run() wraps the command in single quotes: close, escape, reopen.
-  std::string quoted;
-  for (char c : sql)
-    quoted += c == '\'' ? std::string{"'\\''"} : std::string(1, c);
-  auto res = run("sqlite3 " + dir + "/data/deals.db \"" + quoted + "\"");
-  auto out = res.output;
-  while (!out.empty() && out.back() == '\n')
-    out.pop_back();
-  return out;
+  return keepa::test::sqlite(dir + "/data/deals.db", sql);
 }
 
 std::string read_all(const std::string& path) {

@@ -44,6 +44,18 @@ inline std::string fresh_dir(const std::string& name) {
   return dir;
 }
 
+/// What the sqlite3 shell prints for `sql` on the database at `path`.
+inline std::string sqlite(const std::string& path, const std::string& sql) {
+  // run() wraps the command in single quotes: close, escape, reopen.
+  std::string quoted;
+  for (char c : sql)
+    quoted += c == '\'' ? std::string{"'\\''"} : std::string(1, c);
+  auto out = run("sqlite3 " + path + " \"" + quoted + "\"").output;
+  while (!out.empty() && out.back() == '\n')
+    out.pop_back();
+  return out;
+}
+
 /// A background mock-keepa for one test: started with `flags`, stopped
 /// (SIGTERM) at the end; its stderr (the served stats) goes to `log`.
 class mock_process {
