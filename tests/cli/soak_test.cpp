@@ -1,0 +1,88 @@
+// A soak: the engine against mock-keepa with every fault on, for 90 s of
+// real time, then the invariants on the mock's own counters, the database
+// and the logs (DESIGN.md invariants 3, 5, 7).
+
+#include "support/process.hpp"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+
+using keepa::test::fresh_dir;
+using keepa::test::mock_process;
+using keepa::test::run;
+using keepa::test::sqlite;
+
+namespace {
+
+const std::string ingest = std::string{KEEPA_BINARY_DIR} + "/keepa-ingest";
+const std::string mock_binary = std::string{KEEPA_BINARY_DIR} + "/mock-keepa";
+const std::string source = KEEPA_SOURCE_DIR;
+
+std::string read_all(const std::string& path) {
+  std::ifstream in{path};
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// The integer after `"key":` in a JSON text; -1 when absent.
+long long json_int(const std::string& json, const std::string& key) {
+  auto pos = json.find("\"" + key + "\":");
+  if (pos == std::string::npos)
+    return -1;
+  return std::stoll(json.substr(pos + key.size() + 3));
+}
+
+} // namespace
+
+TEST_CASE("soak with faults: stays up, progresses, no 429, floor kept, "
+          "bounded memory, no key in any output") {
+  auto mock_log = fresh_dir("soak-mock") + "/mock.log";
+  auto dir = fresh_dir("soak");
+  std::string served;
+  {
+    mock_process mock{mock_binary,
+                      "--products 20000 --deal-rate 20000 --refill-rate 500 "
+                      "--slow-ms 2000 --faults 500:0.03,slow:0.02,reset:0.01,"
+                      "badjson:0.01,truncate:0.01,http200error:0.01",
+                      mock_log};
+    run("cp " + source + "/deal_query.json " + dir);
+    std::ofstream{dir + "/config.ini"}
+      << "[keepa]\nbase_url = " << mock.url() << "\napi_key = mock-key\n"
+      << "request_timeout_s = 5\n[db]\npath = data/deals.db\n"
+      << "[log]\nfile = logs/k.log\n";
+    // RSS after 10 s and after 85 s, a dump, then SIGTERM at 90 s.
+    auto res = run("cd " + dir + " && (sleep 10; echo status; sleep 75; "
+                     "echo dump) | (" + ingest + " 2> stderr.txt & pid=$!; "
+                     "sleep 10; grep VmRSS /proc/$pid/status; sleep 75; "
+                     "grep VmRSS /proc/$pid/status; sleep 5; kill -TERM $pid; "
+                     "wait $pid; echo exit=$?)",
+                   150);
+    INFO(res.output);
+    CHECK(res.output.find("exit=0") != std::string::npos);
+    auto first = res.output.find("VmRSS:");
+    auto second = res.output.find("VmRSS:", first + 1);
+    REQUIRE(second != std::string::npos);
+    auto rss_start = std::stoll(res.output.substr(first + 6));
+    auto rss_end = std::stoll(res.output.substr(second + 6));
+    MESSAGE("RSS start " << rss_start << " kB, end " << rss_end << " kB");
+    CHECK(rss_end < 2 * rss_start + 20000);
+    CHECK(res.output.find("mock-key") == std::string::npos);
+    auto db = dir + "/data/deals.db";
+    CHECK(sqlite(db, "PRAGMA integrity_check") == "ok");
+    auto active = std::stoll(sqlite(db, "SELECT COUNT(*) FROM deals WHERE "
+                                        "status = 'active'"));
+    MESSAGE("active deals after the soak: " << active);
+    CHECK(active > 500);
+  }
+  served = read_all(mock_log);
+  INFO(served);
+  MESSAGE("mock served: " << served);
+  CHECK(json_int(served, "http_429") == 0);
+  CHECK(json_int(served, "lowest_balance") >= -180);
+  CHECK(json_int(served, "faults_injected") > 10);
+  CHECK(read_all(dir + "/logs/k.log").find("mock-key") == std::string::npos);
+  CHECK(read_all(dir + "/stderr.txt").find("mock-key") == std::string::npos);
+}
