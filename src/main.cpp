@@ -50,6 +50,7 @@ engine_options make_options(const config& cfg, const cli_options& cli,
   o.deficit_floor = cfg.engine.deficit_floor;
   o.event_drop_percent = cfg.engine.event_drop_percent;
   o.fees = cfg.fees;
+  o.stall_window = std::chrono::minutes{cfg.engine.stall_minutes};
   o.once = cli.once;
   o.now_ms = system_now_ms;
   return o;

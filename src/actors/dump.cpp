@@ -212,6 +212,15 @@ std::string render_status(const pipeline_snapshot& s, const engine_facts& f) {
       << " | 429s " << b.http_429_total;
   if (s.refresher.capacity > 0)
     out << " | plan keeps " << s.refresher.capacity << " deals alive";
+  out << " | " << static_cast<int64_t>(f.peeks_per_min) << " peeks, "
+      << static_cast<int64_t>(f.commits_per_min) << " commits/min";
+  if (b.refill_per_min > 0 && b.cost_per_item.size() > 3) {
+    auto tokens = static_cast<double>(s.peek.queued) * b.cost_per_item[2]
+                  + static_cast<double>(s.commit.queued) * b.cost_per_item[3];
+    out << " | backlog ETA "
+        << static_cast<int64_t>(tokens / static_cast<double>(b.refill_per_min))
+        << " min";
+  }
   if (!f.janitor_note.empty())
     out << " | janitor: " << f.janitor_note;
   return out.str();

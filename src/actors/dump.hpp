@@ -16,6 +16,9 @@ struct engine_facts {
   std::string janitor_last_run_iso; // empty before the first run
   std::string janitor_note;         // e.g. why it deleted nothing
   bool paused = false;
+  /// Peeks and commits per minute since the previous status.
+  double peeks_per_min = 0;
+  double commits_per_min = 0;
 };
 
 /// The whole dump, or only the member `name` ("" for all); nullopt when

@@ -379,6 +379,18 @@ void run_command(self_ptr self, const std::string& line,
       engine_facts f{st.options.now_ms(), st.janitor_deleted_total,
                      st.janitor_last_run_iso, st.janitor_note, st.paused};
       if (cmd == "status") {
+        auto peeks = snap->peek.done_total + snap->peek.rejected_total;
+        auto commits = snap->commit.done_total;
+        auto minutes = static_cast<double>(f.now_ms - st.last_status_ms)
+                       / 60000.0;
+        if (st.last_status_ms > 0 && minutes > 0) {
+          f.peeks_per_min = static_cast<double>(peeks - st.last_peeks) / minutes;
+          f.commits_per_min = static_cast<double>(commits - st.last_commits)
+                              / minutes;
+        }
+        st.last_status_ms = f.now_ms;
+        st.last_peeks = peeks;
+        st.last_commits = commits;
         done(render_status(*snap, f));
         return;
       }

@@ -97,6 +97,10 @@ struct engine_state {
   int64_t janitor_deleted_total = 0;
   std::string janitor_last_run_iso;
   std::string janitor_note;
+  /// The counters of the previous `status`, for rates per minute.
+  int64_t last_status_ms = 0;
+  uint64_t last_peeks = 0;
+  uint64_t last_commits = 0;
 
   static inline constexpr const char* name = "engine";
 };

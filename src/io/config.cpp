@@ -25,7 +25,7 @@ const std::set<std::string>& known_keys() {
     "keepa.deal_query",     "keepa.request_timeout_s", "engine.peek_batch",
     "engine.commit_batch",  "engine.light_batch",     "engine.retention_hours",
     "engine.refresh_after_hours", "engine.deficit_floor",
-    "engine.event_drop_percent", "db.path", "fees.prep",
+    "engine.event_drop_percent", "engine.stall_minutes", "db.path", "fees.prep",
     "fees.shipping_estimate", "fees.tax_percent", "fees.tax_exempt",
     "fees.default_fba_fee", "fees.default_referral_percent",
     "fees.markup_percent", "fees.hard_cap", "fees.max_list_to_price",
@@ -211,6 +211,8 @@ std::optional<config_error> apply(const std::string& key,
     return read_int(key, value, -100000, 0, e.deficit_floor);
   if (key == "engine.event_drop_percent")
     return read_int(key, value, 1, 99, e.event_drop_percent);
+  if (key == "engine.stall_minutes")
+    return read_int(key, value, 1, 10080, e.stall_minutes);
   if (key == "db.path") {
     if (value.empty())
       return config_error{key, "must not be empty"};

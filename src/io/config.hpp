@@ -33,6 +33,9 @@ struct engine_settings {
   /// A refresh lowering an active deal's price by more than this percent
   /// records a price-drop event.
   int event_drop_percent = 10;
+  /// Without a successful Keepa response for this long, ingestion counts
+  /// as stalled and the janitor deletes nothing.
+  int stall_minutes = 30;
 };
 
 struct config {
