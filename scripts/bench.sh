@@ -23,5 +23,8 @@ if command -v valgrind >/dev/null; then
   echo "(instructions per product = difference / 200)"
 fi
 echo
+echo "== db_writer =="
+build/bench_db_writer 100000
+echo
 echo "== mock-keepa on loopback =="
 build/bench_mock_throughput 5000
