@@ -13,13 +13,13 @@
 
 using keepa::test::fresh_dir;
 using keepa::test::mock_process;
+using keepa::test::ingest;
+using keepa::test::mock_binary;
+using keepa::test::read_all;
 using keepa::test::run;
+using keepa::test::source;
 
 namespace {
-
-const std::string ingest = std::string{KEEPA_BINARY_DIR} + "/keepa-ingest";
-const std::string mock_binary = std::string{KEEPA_BINARY_DIR} + "/mock-keepa";
-const std::string source = KEEPA_SOURCE_DIR;
 
 /// The lines the sqlite3 shell prints for `sql` on the crash database.
 std::set<std::string> rows(const std::string& dir, const std::string& sql) {

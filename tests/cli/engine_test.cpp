@@ -9,13 +9,13 @@
 
 using keepa::test::fresh_dir;
 using keepa::test::mock_process;
+using keepa::test::ingest;
+using keepa::test::mock_binary;
+using keepa::test::read_all;
 using keepa::test::run;
+using keepa::test::source;
 
 namespace {
-
-const std::string ingest = std::string{KEEPA_BINARY_DIR} + "/keepa-ingest";
-const std::string mock_binary = std::string{KEEPA_BINARY_DIR} + "/mock-keepa";
-const std::string source = KEEPA_SOURCE_DIR;
 
 /// A directory with a config pointing at `url`, the repo's deal query and
 /// a database under data/.
@@ -32,13 +32,6 @@ std::string engine_dir(const std::string& url) {
 /// One value from the engine's database.
 std::string query(const std::string& dir, const std::string& sql) {
   return keepa::test::sqlite(dir + "/data/deals.db", sql);
-}
-
-std::string read_all(const std::string& path) {
-  std::ifstream in{path};
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 } // namespace

@@ -11,21 +11,14 @@
 
 using keepa::test::fresh_dir;
 using keepa::test::mock_process;
+using keepa::test::ingest;
+using keepa::test::mock_binary;
+using keepa::test::read_all;
 using keepa::test::run;
+using keepa::test::source;
 using keepa::test::sqlite;
 
 namespace {
-
-const std::string ingest = std::string{KEEPA_BINARY_DIR} + "/keepa-ingest";
-const std::string mock_binary = std::string{KEEPA_BINARY_DIR} + "/mock-keepa";
-const std::string source = KEEPA_SOURCE_DIR;
-
-std::string read_all(const std::string& path) {
-  std::ifstream in{path};
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 /// The integer after `"key":` in a JSON text; -1 when absent.
 long long json_int(const std::string& json, const std::string& key) {

@@ -44,6 +44,25 @@ inline std::string fresh_dir(const std::string& name) {
   return dir;
 }
 
+/// The whole content of a file ("" when unreadable).
+inline std::string read_all(const std::string& path) {
+  std::string out;
+  if (FILE* f = fopen(path.c_str(), "rb")) {
+    std::array<char, 4096> buf;
+    size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), f)) > 0)
+      out.append(buf.data(), n);
+    fclose(f);
+  }
+  return out;
+}
+
+/// The binaries and the source tree under test.
+inline const std::string ingest = std::string{KEEPA_BINARY_DIR} + "/keepa-ingest";
+inline const std::string mock_binary = std::string{KEEPA_BINARY_DIR}
+                                       + "/mock-keepa";
+inline const std::string source = KEEPA_SOURCE_DIR;
+
 /// What the sqlite3 shell prints for `sql` on the database at `path`.
 inline std::string sqlite(const std::string& path, const std::string& sql) {
   // run() wraps the command in single quotes: close, escape, reopen.
