@@ -3,6 +3,7 @@
 #include "support/process.hpp"
 
 #include <doctest/doctest.h>
+#include <rapidjson/document.h>
 
 #include <fstream>
 #include <sstream>
@@ -81,12 +82,35 @@ TEST_CASE("console commands through a pipe, and quit stops cleanly") {
   mock_process mock{mock_binary, "--products 500", log};
   auto dir = engine_dir(mock.url());
   auto res = run("cd " + dir + " && printf \"status\\ndump\\nfrobnicate\\n"
-                 "pause\\nresume\\njanitor\\nquit\\n\" | " + ingest,
+                 "pause\\nresume\\nrewind 1\\nrewind x\\nrefresh NOPE\\n"
+                 "janitor\\nquit\\n\" | " + ingest,
                  120);
   INFO(res.output);
   CHECK(res.exit_code == 0);
   CHECK(res.output.find("tokens ") != std::string::npos);
-  CHECK(res.output.find("{\"tokens\":{\"balance\":") != std::string::npos);
+  auto json_line = res.output.substr(res.output.find("{\"tokens\""));
+  json_line = json_line.substr(0, json_line.find('\n'));
+  rapidjson::Document dump;
+  dump.Parse(json_line.c_str());
+  REQUIRE_FALSE(dump.HasParseError());
+  for (auto member : {"tokens", "watermark", "peek", "commit", "light", "db",
+                      "janitor"})
+    CHECK(dump.HasMember(member));
+  for (auto key : {"balance", "refill_per_min", "next_refill_ms", "waiting",
+                   "consumed_total", "http_429_total"})
+    CHECK(dump["tokens"].HasMember(key));
+  CHECK(dump["watermark"].HasMember("keepa_minutes"));
+  CHECK(dump["watermark"].HasMember("iso"));
+  for (auto key : {"queued", "in_flight", "done_total", "rejected_total"})
+    CHECK(dump["peek"].HasMember(key));
+  for (auto key : {"rows", "pending_writes", "written_total"})
+    CHECK(dump["db"].HasMember(key));
+  CHECK(dump["janitor"].HasMember("deleted_total"));
+  CHECK(dump["janitor"].HasMember("last_run_iso"));
+  CHECK(res.output.find("error: rewind needs a positive whole number")
+        != std::string::npos);
+  CHECK(res.output.find("error: NOPE is not in the database")
+        != std::string::npos);
   CHECK(res.output.find("error: unknown command 'frobnicate'")
         != std::string::npos);
   CHECK(res.output.find("ok: paused") != std::string::npos);
