@@ -28,3 +28,6 @@ build/bench_db_writer 100000
 echo
 echo "== mock-keepa on loopback =="
 build/bench_mock_throughput 5000
+echo
+echo "== engine overhead (real binaries, 60 s) =="
+bash bench/engine_overhead.sh 60
