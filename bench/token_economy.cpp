@@ -7,6 +7,7 @@
 // parsed by the production code (io/keepa_api, io/keepa_json).
 //
 // usage: bench_token_economy [refill_per_min] [minutes] [refresh_after_hours]
+//                            [deal_rate_per_hour] [retention_hours]
 
 #include "actors/engine.hpp"
 #include "actors/type_ids.hpp"
@@ -85,6 +86,8 @@ int main(int argc, char** argv) {
   int64_t rate = argc > 1 ? std::atoll(argv[1]) : 20;
   int minutes = argc > 2 ? std::atoi(argv[2]) : 30;
   int refresh_after = argc > 3 ? std::atoi(argv[3]) : 24;
+  int deal_rate = argc > 4 ? std::atoi(argv[4]) : 3000;
+  int retention = argc > 5 ? std::atoi(argv[5]) : 72;
   spdlog::set_level(spdlog::level::err);
   auto dir = std::filesystem::temp_directory_path() / "keepa-bench-economy";
   std::filesystem::remove_all(dir);
@@ -108,7 +111,7 @@ int main(int argc, char** argv) {
   mopts.refill_rate = rate;
   mopts.initial_tokens = 100;
   mopts.products = 20000;
-  mopts.deal_rate = 3000; // a backlog far beyond what the plan can buy
+  mopts.deal_rate = deal_rate; // 3000/h: far beyond what the plan can buy
   auto keepa = std::make_shared<mock::handler>(mopts, t0);
   auto client = sys.spawn(make_adapter, keepa, now_ms);
 
@@ -119,6 +122,7 @@ int main(int argc, char** argv) {
   o.db_path = (dir / "deals.db").string();
   o.detached_db = false;
   o.refresh_after_hours = refresh_after;
+  o.retention_hours = retention;
   o.now_ms = now_ms;
   auto engine = sys.spawn(make_engine, o);
   for (int s = 0; s < minutes * 60; ++s) {
@@ -170,8 +174,19 @@ int main(int argc, char** argv) {
   std::printf("| tokens per deal-payload refresh | 0 (%.0f refreshes, no "
               "product call) | 0 |\n",
               number(d, "router", "existing_total"));
-  std::printf("| peeked / committed / rejected | %.0f / %.0f / %.0f | |\n",
-              peeked, committed, number(d, "peek", "rejected_total"));
+  std::printf("| peeked / committed / rejected / light-refreshed | %.0f / "
+              "%.0f / %.0f / %.0f | |\n",
+              peeked, committed, number(d, "peek", "rejected_total"), lit);
+  auto light_cost = lit > 0 ? kind("light") / lit : 1.0;
+  std::printf("\ncapacity model: deals kept alive within 72 h at %.3f "
+              "tokens per light refresh\n",
+              light_cost);
+  std::printf("| plan | keepa-ingest | reference system |\n|---|---|---|\n");
+  for (int plan : {5, 25, 100})
+    std::printf("| %d tokens/min | %.0f | %s |\n", plan,
+                plan * 60.0 * 72 / light_cost,
+                plan == 5 ? "~1,080 before its hybrid fix, \"10,000+\" after"
+                          : "-");
   caf::anon_send_exit(engine, caf::exit_reason::kill);
   caf::anon_send_exit(client, caf::exit_reason::kill);
   sched.run();

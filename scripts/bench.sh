@@ -10,8 +10,8 @@ echo
 echo "== token economy (5 tokens/min, 60 refill ticks) =="
 build/bench_token_economy 5 60
 echo
-echo "== token economy with light refreshes (20 tokens/min, 240 ticks, refresh after 1 h) =="
-build/bench_token_economy 20 240 1
+echo "== token economy with light refreshes (20 tokens/min, 600 ticks, 60 new deals/h, retention 4 h) =="
+build/bench_token_economy 20 600 1 60 4
 echo
 echo "== analytics per product (instruction counts: run under callgrind) =="
 build/bench_analytics 2000
