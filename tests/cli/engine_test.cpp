@@ -133,3 +133,25 @@ TEST_CASE("a key Keepa refuses stops --once with exit 1, says so, and "
   CHECK(res.output.find("refused the key") != std::string::npos);
   CHECK(res.output.find("mock-key") == std::string::npos);
 }
+
+TEST_CASE("a database file that is not SQLite, or a read-only data "
+          "directory: exit 1 with a clear message, the file untouched") {
+  auto dir = engine_dir("http://127.0.0.1:9");
+  run("mkdir -p " + dir + "/data && head -c 4096 /dev/zero | tr '\\\\0' x > "
+      + dir + "/data/deals.db");
+  auto garbage = run("cd " + dir + " && " + ingest + " --once", 30);
+  INFO(garbage.output);
+  CHECK(garbage.exit_code == 1);
+  CHECK(garbage.output.find("data/deals.db") != std::string::npos);
+  CHECK(garbage.output.find("not a database") != std::string::npos);
+  CHECK(run("wc -c < " + dir + "/data/deals.db").output.find("4096")
+        != std::string::npos);
+  if (geteuid() != 0) {
+    auto ro = engine_dir("http://127.0.0.1:9");
+    run("mkdir -p " + ro + "/data && chmod 555 " + ro + "/data");
+    auto res = run("cd " + ro + " && " + ingest + " --once", 30);
+    INFO(res.output);
+    CHECK(res.exit_code == 1);
+    CHECK(res.output.find("data/deals.db") != std::string::npos);
+  }
+}
