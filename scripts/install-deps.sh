@@ -10,6 +10,11 @@ packages=(
   doctest-dev libssl-dev zlib1g-dev sqlite3 ca-certificates
 )
 
+# CI also fuzzes (scripts/fuzz.sh): clang and its libFuzzer runtime.
+if [ "${CI:-}" = true ] || [ "${FUZZ:-}" = 1 ]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \

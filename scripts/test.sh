@@ -2,7 +2,8 @@
 # Installs what is missing, builds, and runs the whole test suite through ctest.
 # Under CI (CI=true) or with SANITIZE=1 it then rebuilds the unit, mock and
 # actor suites with AddressSanitizer + UndefinedBehaviorSanitizer into
-# build-asan/ and runs them again.
+# build-asan/ and runs them again, and fuzzes the Keepa JSON and config
+# parsers for 20 s each (scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -21,4 +22,7 @@ if [ "${CI:-}" = true ] || [ "${SANITIZE:-}" = 1 ]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j "$jobs" \
       -R '^(model|io|mock|actors):'
+fi
+if [ "${CI:-}" = true ] || [ "${FUZZ:-}" = 1 ]; then
+  bash scripts/fuzz.sh 20
 fi
