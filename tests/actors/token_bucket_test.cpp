@@ -124,7 +124,7 @@ TEST_CASE_FIXTURE(bucket_fixture, "story 3: priorities are explicit, never "
   CHECK(got->at(1).envelope->tokens_consumed == 6);
 }
 
-TEST_CASE_FIXTURE(bucket_fixture, "story 4: a call larger than the bucket is "
+TEST_CASE_FIXTURE(bucket_fixture, "stories 4 and 12: a call larger than the bucket is "
                                   "refused at once") {
   start(300, 5);
   call(product_call(call_kind::commit, call_priority::commit, 100));
@@ -166,7 +166,7 @@ TEST_CASE_FIXTURE(bucket_fixture, "stories 1, 5 and 15: after an upgrade, "
   CHECK(bucket().cap() == doctest::Approx(1500));
 }
 
-TEST_CASE_FIXTURE(bucket_fixture, "a refill-rate change takes effect within "
+TEST_CASE_FIXTURE(bucket_fixture, "stories 8 and 24: a refill-rate change takes effect within "
                                   "one tick and only speeds things up") {
   start(0, 5);
   for (int i = 0; i < 60; ++i)
@@ -181,7 +181,7 @@ TEST_CASE_FIXTURE(bucket_fixture, "a refill-rate change takes effect within "
   CHECK(bucket().rate == 25);
 }
 
-TEST_CASE_FIXTURE(bucket_fixture, "a 429 re-syncs from its envelope and "
+TEST_CASE_FIXTURE(bucket_fixture, "stories 17 and 23: a 429 re-syncs from its envelope and "
                                   "re-queues the call") {
   start(50, 20);
   // Someone else drained the account: Keepa has -10, we believe 50.
@@ -210,7 +210,7 @@ TEST_CASE_FIXTURE(bucket_fixture, "story 25: a failure without an envelope "
   CHECK(got->back().status == call_status::ok);
 }
 
-TEST_CASE_FIXTURE(bucket_fixture, "stories 10 and 11: a stale balance forces "
+TEST_CASE_FIXTURE(bucket_fixture, "stories 9, 10, 11 and 19: a stale balance forces "
                                   "a re-sync before the next grant") {
   start(100, 5);
   CHECK(calls_of("token") == 1);
@@ -221,9 +221,11 @@ TEST_CASE_FIXTURE(bucket_fixture, "stories 10 and 11: a stale balance forces "
   CHECK(got->size() == 1);
 }
 
-TEST_CASE_FIXTURE(bucket_fixture, "story 18: the cost estimate is learned "
+TEST_CASE_FIXTURE(bucket_fixture, "stories 16 and 18: the cost estimate is learned "
                                   "from tokensConsumed") {
   start(1000, 20);
+  // Before any measurement: KEEPA_API.md's upper bound for offers=20.
+  CHECK(bucket().cost_per_item[static_cast<size_t>(call_kind::commit)] == 12);
   fake().per_product = 7.7;
   for (int i = 0; i < 10; ++i)
     call(product_call(call_kind::peek, call_priority::peek, 10));
@@ -253,7 +255,7 @@ TEST_CASE_FIXTURE(bucket_fixture, "pause holds every grant and resume releases t
   CHECK(got->size() == 1);
 }
 
-TEST_CASE_FIXTURE(bucket_fixture, "steady state: full utilization, no 429, "
+TEST_CASE_FIXTURE(bucket_fixture, "stories 6 and 26: steady state: full utilization, no 429, "
                                   "floor kept over 30 ticks") {
   start(0, 20);
   for (int i = 0; i < 200; ++i)

@@ -114,7 +114,8 @@ TEST_CASE("error bodies: 400 with zero tokens, 200 with an error object") {
   CHECK_FALSE(item->has_products);
 }
 
-TEST_CASE("nasty input never crashes and yields defaults or an error") {
+TEST_CASE("story 28: nasty input never crashes and yields defaults or an "
+          "error") {
   struct row {
     const char* name;
     std::string json;
