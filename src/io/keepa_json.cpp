@@ -11,8 +11,10 @@ namespace {
 
 using value = rapidjson::Value;
 
+// Not kParseFullPrecisionFlag: in RapidJSON 1.1 (Debian's) its strtod reads
+// out of bounds on a decimal with hundreds of zeros (found by
+// fuzz/keepa_json_fuzz.cpp); Keepa's numbers are integers or short decimals.
 constexpr auto parse_flags = rapidjson::kParseValidateEncodingFlag
-                             | rapidjson::kParseFullPrecisionFlag
                              | rapidjson::kParseIterativeFlag;
 
 /// A JSON number as int64 when it is integral and in range.

@@ -131,6 +131,10 @@ TEST_CASE("story 28: nasty input never crashes and yields defaults or an "
     REQUIRE(b->products.size() == 1);
   };
   std::string deep(100000, '[');
+  // Found by fuzz/keepa_json_fuzz.cpp: RapidJSON's full-precision strtod
+  // read out of bounds on this.
+  std::string long_decimal = "{\"tokensLeft\":1,\"tokenFlowReduction\":0."
+                             + std::string(400, '0') + "}";
   row rows[] = {
     {"empty", "", rejected},
     {"null", "null", rejected},
@@ -138,6 +142,11 @@ TEST_CASE("story 28: nasty input never crashes and yields defaults or an "
     {"open brace", "{", rejected},
     {"deep nesting", deep, rejected},
     {"invalid UTF-8", "{\"title\":\"\xff\xfe\",\"tokensLeft\":1}", rejected},
+    {"a decimal with 400 zeros", long_decimal,
+     [](auto& b) {
+       REQUIRE(b);
+       CHECK(b->envelope->token_flow_reduction == 0.0);
+     }},
     {"tokensLeft as string", R"({"tokensLeft":"5"})", no_envelope},
     {"tokensLeft null", R"({"tokensLeft":null})", no_envelope},
     {"tokensLeft 1e300", R"({"tokensLeft":1e300})", no_envelope},
