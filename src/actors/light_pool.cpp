@@ -29,7 +29,10 @@ void refresh(self_ptr self, const std::vector<stored_deal>& batch,
   for (auto& job : batch) {
     st.known.erase(job.asin);
     auto i = found.find(job.asin);
-    if (i == found.end()) {
+    // An unknown (productType 4) or stat-less product is no sign of life:
+    // writing it would keep a dead deal alive past the janitor.
+    if (i == found.end() || !i->second->stats
+        || i->second->product_type == 4) {
       ++st.stats.failed_total;
       continue;
     }

@@ -321,8 +321,18 @@ TEST_CASE_FIXTURE(pipeline_fixture, "the janitor deletes nothing while "
   CHECK(command(engine, "status").find("stalled") != std::string::npos);
   fake().fail = false;
   listed = {};
-  // The products are gone: the refresher cannot keep them alive.
-  fake().products = [](const product_request&) { return keepa_body{}; };
+  // The products are gone (Keepa answers productType 4, no stats): the
+  // refresher must not keep them alive.
+  fake().products = [](const product_request& req) {
+    keepa_body body;
+    for (auto& a : req.asins) {
+      product p;
+      p.asin = a;
+      p.product_type = 4;
+      body.products.push_back(p);
+    }
+    return body;
+  };
   advance(10min, 1s);
   CHECK(command(engine, "janitor") == "ok: janitor deleted 100 rows");
   CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals") == 0);
