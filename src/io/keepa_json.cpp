@@ -22,8 +22,10 @@ std::optional<int64_t> as_int(const value& v) {
   if (v.IsInt64())
     return v.GetInt64();
   if (v.IsDouble()) {
+    constexpr double two_pow_63 = 9223372036854775808.0;
     auto d = v.GetDouble();
-    if (std::isfinite(d) && std::floor(d) == d && d >= -9.2e18 && d <= 9.2e18)
+    if (std::isfinite(d) && std::floor(d) == d && d >= -two_pow_63
+        && d < two_pow_63)
       return static_cast<int64_t>(d);
   }
   return std::nullopt;
@@ -43,6 +45,14 @@ int64_t int_or(const value& obj, const char* key, int64_t fallback) {
   if (!v)
     return fallback;
   return as_int(*v).value_or(fallback);
+}
+
+/// An integer member that fits in an int, or `fallback`.
+int small_int_or(const value& obj, const char* key, int fallback) {
+  auto v = int_or(obj, key, fallback);
+  if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max())
+    return fallback;
+  return static_cast<int>(v);
 }
 
 /// A numeric member as double, or `fallback`.
@@ -137,7 +147,7 @@ std::vector<offer> parse_offers(const value* v) {
     x.offer_id = int_or(o, "offerId", -1);
     x.last_seen = int_or(o, "lastSeen", -1);
     x.seller_id = string_or_empty(o, "sellerId");
-    x.condition = static_cast<int>(int_or(o, "condition", 0));
+    x.condition = small_int_or(o, "condition", 0);
     x.is_fba = bool_or(o, "isFBA", false);
     x.is_prime = bool_or(o, "isPrime", false);
     x.is_amazon = bool_or(o, "isAmazon", false);
@@ -184,6 +194,13 @@ std::vector<std::string> string_array(const value* v) {
   return out;
 }
 
+/// The referral fee in %: `referralFeePercentage` (a double), else the
+/// deprecated integer `referralFeePercent` (KEEPA_API.md §4.1), else -1.
+double referral_fee_percent(const value& v) {
+  auto pct = double_or(v, "referralFeePercentage", -1.0);
+  return pct >= 0 ? pct : double_or(v, "referralFeePercent", -1.0);
+}
+
 /// `deals` of a /deal response.
 deal_page parse_deal_page(const value& v, std::vector<std::string>& warnings) {
   deal_page page;
@@ -200,6 +217,30 @@ deal_page parse_deal_page(const value& v, std::vector<std::string>& warnings) {
   page.category_names = string_array(member(v, "categoryNames"));
   page.category_counts = int_array(member(v, "categoryCount"));
   return page;
+}
+
+/// The `products` array into `body`; unusable entries become warnings.
+void parse_products(const value& products, keepa_body& body) {
+  body.has_products = true;
+  for (auto& p : products.GetArray()) {
+    std::string why;
+    if (auto parsed = parse_product(p, why))
+      body.products.push_back(std::move(*parsed));
+    else
+      body.warnings.push_back("product skipped: " + why);
+  }
+}
+
+/// Why `json` is not one JSON value, or empty when it parses into `doc`.
+/// A raw NUL is never valid JSON, but RapidJSON stops reading at one.
+std::string parse_document(std::string_view json, rapidjson::Document& doc) {
+  if (auto nul = json.find('\0'); nul != std::string_view::npos)
+    return "invalid JSON at offset " + std::to_string(nul) + ": a NUL byte";
+  doc.Parse<parse_flags>(json.data(), json.size());
+  if (!doc.HasParseError())
+    return {};
+  return "invalid JSON at offset " + std::to_string(doc.GetErrorOffset())
+         + ": " + rapidjson::GetParseError_En(doc.GetParseError());
 }
 
 } // namespace
@@ -227,12 +268,12 @@ std::optional<product> parse_product(const value& v, std::string& why) {
   product p;
   p.asin = string_or_empty(v, "asin");
   if (p.asin.empty()) {
-    why = "no asin";
+    why = "no string asin";
     return std::nullopt;
   }
   p.title = string_or_empty(v, "title");
   p.parent_asin = string_or_empty(v, "parentAsin");
-  p.product_type = static_cast<int>(int_or(v, "productType", 0));
+  p.product_type = small_int_or(v, "productType", 0);
   p.root_category = int_or(v, "rootCategory", 0);
   p.categories = int_array(member(v, "categories"));
   p.category_tree = category_names(member(v, "categoryTree"));
@@ -247,9 +288,7 @@ std::optional<product> parse_product(const value& v, std::string& why) {
   p.offers = parse_offers(member(v, "offers"));
   if (auto* fees = member(v, "fbaFees"))
     p.fba_pick_pack_fee = int_or(*fees, "pickAndPackFee", -1);
-  p.referral_fee_percent = double_or(v, "referralFeePercent", -1.0);
-  if (p.referral_fee_percent < 0)
-    p.referral_fee_percent = double_or(v, "referralFeePercentage", -1.0);
+  p.referral_fee_percent = referral_fee_percent(v);
   return p;
 }
 
@@ -261,7 +300,7 @@ std::optional<deal> parse_deal(const value& v, std::string& why) {
   deal d;
   d.asin = string_or_empty(v, "asin");
   if (d.asin.empty()) {
-    why = "no asin";
+    why = "no string asin";
     return std::nullopt;
   }
   d.parent_asin = string_or_empty(v, "parentAsin");
@@ -277,19 +316,16 @@ std::optional<deal> parse_deal(const value& v, std::string& why) {
   d.avg = int_matrix(member(v, "avg"));
   d.delta = int_matrix(member(v, "delta"));
   d.delta_percent = int_matrix(member(v, "deltaPercent"));
-  d.warehouse_condition = static_cast<int>(int_or(v, "warehouseCondition", 0));
+  d.warehouse_condition = small_int_or(v, "warehouseCondition", 0);
   return d;
 }
 
 std::optional<keepa_body> parse_keepa_body(std::string_view json,
                                            std::string& error) {
   rapidjson::Document doc;
-  doc.Parse<parse_flags>(json.data(), json.size());
-  if (doc.HasParseError()) {
-    error = "invalid JSON at offset " + std::to_string(doc.GetErrorOffset())
-            + ": " + rapidjson::GetParseError_En(doc.GetParseError());
+  error = parse_document(json, doc);
+  if (!error.empty())
     return std::nullopt;
-  }
   if (!doc.IsObject()) {
     error = "the body is not a JSON object";
     return std::nullopt;
@@ -300,16 +336,8 @@ std::optional<keepa_body> parse_keepa_body(std::string_view json,
     body.error = api_error{string_or_empty(*err, "type"),
                            string_or_empty(*err, "message"),
                            string_or_empty(*err, "details")};
-  if (auto* products = member(doc, "products"); products && products->IsArray()) {
-    body.has_products = true;
-    for (auto& p : products->GetArray()) {
-      std::string why;
-      if (auto parsed = parse_product(p, why))
-        body.products.push_back(std::move(*parsed));
-      else
-        body.warnings.push_back("product skipped: " + why);
-    }
-  }
+  if (auto* products = member(doc, "products"); products && products->IsArray())
+    parse_products(*products, body);
   if (auto* deals = member(doc, "deals"); deals && deals->IsObject())
     body.deals = parse_deal_page(*deals, body.warnings);
   return body;
