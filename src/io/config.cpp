@@ -11,32 +11,46 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <string_view>
+#include <vector>
 
 namespace keepa {
 
 namespace {
 
+namespace fs = std::filesystem;
 namespace pt = boost::property_tree;
 
-/// Every key config.ini may hold, `section.key`.
-const std::set<std::string>& known_keys() {
-  static const std::set<std::string> keys{
-    "keepa.base_url",       "keepa.api_key",          "keepa.domain",
-    "keepa.deal_query",     "keepa.request_timeout_s", "engine.peek_batch",
-    "engine.commit_batch",  "engine.light_batch",     "engine.retention_hours",
-    "engine.refresh_after_hours", "engine.deficit_floor",
-    "engine.event_drop_percent", "engine.stall_minutes", "db.path", "fees.prep",
-    "fees.shipping_estimate", "fees.tax_percent", "fees.tax_exempt",
-    "fees.default_fba_fee", "fees.default_referral_percent",
-    "fees.markup_percent", "fees.hard_cap", "fees.max_list_to_price",
-    "log.level",            "log.file"};
-  return keys;
+using maybe_error = std::optional<config_error>;
+
+/// Stores `value` under `key` in the config, or says why it cannot.
+using setter = maybe_error (*)(const std::string& key, const std::string& value,
+                               config& c);
+
+/// One key config.ini may hold: its `section.key` name and its validator.
+struct key_spec {
+  std::string_view key;
+  setter set;
+};
+
+/// The whole content of a regular file, or nothing when it cannot be read.
+std::optional<std::string> read_text(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec))
+    return std::nullopt;
+  std::ifstream in{path, std::ios::binary};
+  if (!in)
+    return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad())
+    return std::nullopt;
+  return text.str();
 }
 
-/// A whole number in [lo, hi], or an error naming `key`.
-std::optional<config_error> read_int(const std::string& key,
-                                     const std::string& text, int lo, int hi,
-                                     int& out) {
+/// Parses `text` as a whole number in [lo, hi] into `out`.
+maybe_error read_number(const std::string& key, const std::string& text,
+                        int lo, int hi, int& out) {
   config_error err{key, "must be a whole number from " + std::to_string(lo)
                           + " to " + std::to_string(hi) + ", got '" + text
                           + "'"};
@@ -52,10 +66,9 @@ std::optional<config_error> read_int(const std::string& key,
   }
 }
 
-/// A decimal number in [lo, hi], or an error naming `key`.
-std::optional<config_error> read_double(const std::string& key,
-                                        const std::string& text, double lo,
-                                        double hi, double& out) {
+/// Parses `text` as a decimal number in [lo, hi] into `out`.
+maybe_error read_number(const std::string& key, const std::string& text,
+                        int lo, int hi, double& out) {
   config_error err{key, "must be a number from " + std::to_string(lo) + " to "
                           + std::to_string(hi) + ", got '" + text + "'"};
   try {
@@ -70,47 +83,15 @@ std::optional<config_error> read_double(const std::string& key,
   }
 }
 
-/// `true` or `false`, or an error naming `key`.
-std::optional<config_error> read_bool(const std::string& key,
-                                      const std::string& text, bool& out) {
-  if (text != "true" && text != "false")
-    return config_error{key, "must be true or false, got '" + text + "'"};
-  out = text == "true";
-  return std::nullopt;
-}
-
-/// Applies one `[fees]` key.
-std::optional<config_error> apply_fee(const std::string& key,
-                                      const std::string& value,
-                                      fee_settings& f) {
-  if (key == "fees.tax_exempt")
-    return read_bool(key, value, f.tax_exempt);
-  struct spec {
-    const char* key;
-    double fee_settings::*field;
-    double lo;
-    double hi;
-  };
-  static const spec specs[] = {
-    {"fees.prep", &fee_settings::prep, 0, 1000},
-    {"fees.shipping_estimate", &fee_settings::shipping_estimate, 0, 1000},
-    {"fees.tax_percent", &fee_settings::tax_percent, 0, 100},
-    {"fees.default_fba_fee", &fee_settings::default_fba_fee, 0, 1000},
-    {"fees.default_referral_percent", &fee_settings::default_referral_percent,
-     0, 100},
-    {"fees.markup_percent", &fee_settings::markup_percent, 0, 99},
-    {"fees.hard_cap", &fee_settings::hard_cap, 1, 1000000},
-    {"fees.max_list_to_price", &fee_settings::max_list_to_price, 1, 1000},
-  };
-  for (auto& s : specs)
-    if (key == s.key)
-      return read_double(key, value, s.lo, s.hi, f.*s.field);
-  return config_error{key, "unknown key"};
+/// Sets the number `(c.*section).*field`, checked against [lo, hi].
+template <auto section, auto field, int lo, int hi>
+maybe_error set_number(const std::string& key, const std::string& value,
+                       config& c) {
+  return read_number(key, value, lo, hi, (c.*section).*field);
 }
 
 /// An http:// or https:// URL with a host, or an error naming `key`.
-std::optional<config_error> check_base_url(const std::string& key,
-                                           const std::string& url) {
+maybe_error check_base_url(const std::string& key, const std::string& url) {
   auto parsed = boost::urls::parse_uri(url);
   if (!parsed)
     return config_error{key, "is not a URL: '" + url + "'"};
@@ -123,131 +104,203 @@ std::optional<config_error> check_base_url(const std::string& key,
   return std::nullopt;
 }
 
+/// Sets [keepa] base_url.
+maybe_error set_base_url(const std::string& key, const std::string& value,
+                         config& c) {
+  c.keepa.base_url = value;
+  return check_base_url(key, value);
+}
+
+/// Sets [keepa] api_key; the value is never echoed.
+maybe_error set_api_key(const std::string&, const std::string& value,
+                        config& c) {
+  c.keepa.api_key = value;
+  return std::nullopt;
+}
+
+/// Sets [keepa] domain: a Keepa locale, 1-6 or 8-12 (KEEPA_API.md §1.1).
+maybe_error set_domain(const std::string& key, const std::string& value,
+                       config& c) {
+  int domain = 0;
+  if (read_number(key, value, 1, 12, domain) || domain == 7)
+    return config_error{key, "must be a Keepa domain, 1-6 or 8-12, got '"
+                               + value + "'"};
+  c.keepa.domain = domain;
+  return std::nullopt;
+}
+
+/// Sets [keepa] deal_query, the JSON file's path (read later).
+maybe_error set_deal_query(const std::string& key, const std::string& value,
+                           config& c) {
+  if (value.empty())
+    return config_error{key, "must name a JSON file"};
+  c.keepa.deal_query_path = value;
+  return std::nullopt;
+}
+
+/// Sets [db] path.
+maybe_error set_db_path(const std::string& key, const std::string& value,
+                        config& c) {
+  if (value.empty())
+    return config_error{key, "must not be empty"};
+  c.db_path = value;
+  return std::nullopt;
+}
+
+/// Sets [log] level.
+maybe_error set_log_level(const std::string& key, const std::string& value,
+                          config& c) {
+  static const std::set<std::string> levels{"trace", "debug", "info", "warn",
+                                            "error"};
+  if (levels.count(value) == 0)
+    return config_error{key, "must be trace, debug, info, warn or error, got '"
+                               + value + "'"};
+  c.log_level = value;
+  return std::nullopt;
+}
+
+/// Sets [log] file; empty means no log file.
+maybe_error set_log_file(const std::string&, const std::string& value,
+                         config& c) {
+  c.log_file = value;
+  return std::nullopt;
+}
+
+/// Sets [fees] tax_exempt.
+maybe_error set_tax_exempt(const std::string& key, const std::string& value,
+                           config& c) {
+  if (value != "true" && value != "false")
+    return config_error{key, "must be true or false, got '" + value + "'"};
+  c.fees.tax_exempt = value == "true";
+  return std::nullopt;
+}
+
+/// Every key config.ini may hold, in file order, with its validation.
+const std::vector<key_spec>& key_specs() {
+  constexpr auto k = &config::keepa;
+  constexpr auto e = &config::engine;
+  constexpr auto f = &config::fees;
+  using ks = keepa_settings;
+  using es = engine_settings;
+  using fe = fee_settings;
+  static const std::vector<key_spec> specs{
+    {"keepa.base_url", set_base_url},
+    {"keepa.api_key", set_api_key},
+    {"keepa.domain", set_domain},
+    {"keepa.deal_query", set_deal_query},
+    {"keepa.request_timeout_s", set_number<k, &ks::request_timeout_s, 1, 600>},
+    {"engine.peek_batch", set_number<e, &es::peek_batch, 1, 100>},
+    {"engine.commit_batch", set_number<e, &es::commit_batch, 1, 100>},
+    {"engine.light_batch", set_number<e, &es::light_batch, 1, 100>},
+    {"engine.retention_hours", set_number<e, &es::retention_hours, 1, 8760>},
+    {"engine.refresh_after_hours",
+     set_number<e, &es::refresh_after_hours, 1, 8760>},
+    {"engine.deficit_floor", set_number<e, &es::deficit_floor, -100000, 0>},
+    {"engine.event_drop_percent",
+     set_number<e, &es::event_drop_percent, 1, 99>},
+    {"engine.stall_minutes", set_number<e, &es::stall_minutes, 1, 10080>},
+    {"fees.prep", set_number<f, &fe::prep, 0, 1000>},
+    {"fees.shipping_estimate", set_number<f, &fe::shipping_estimate, 0, 1000>},
+    {"fees.tax_percent", set_number<f, &fe::tax_percent, 0, 100>},
+    {"fees.tax_exempt", set_tax_exempt},
+    {"fees.default_fba_fee", set_number<f, &fe::default_fba_fee, 0, 1000>},
+    {"fees.default_referral_percent",
+     set_number<f, &fe::default_referral_percent, 0, 100>},
+    {"fees.markup_percent", set_number<f, &fe::markup_percent, 0, 99>},
+    {"fees.hard_cap", set_number<f, &fe::hard_cap, 1, 1000000>},
+    {"fees.max_list_to_price", set_number<f, &fe::max_list_to_price, 1, 1000>},
+    {"db.path", set_db_path},
+    {"log.level", set_log_level},
+    {"log.file", set_log_file},
+  };
+  return specs;
+}
+
+/// The spec of `section.key`, or null when there is none.
+const key_spec* find_spec(const std::string& key) {
+  for (auto& s : key_specs())
+    if (s.key == key)
+      return &s;
+  return nullptr;
+}
+
+/// The keys of `section`, comma-separated; empty for an unknown section.
+std::string keys_of(const std::string& section) {
+  std::string out;
+  auto prefix = section + ".";
+  for (auto& s : key_specs())
+    if (s.key.compare(0, prefix.size(), prefix) == 0)
+      out += (out.empty() ? "" : ", ")
+             + std::string{s.key.substr(prefix.size())};
+  return out;
+}
+
+/// The sections config.ini may hold, as `[a], [b]`.
+std::string known_sections() {
+  std::string out;
+  std::string last;
+  for (auto& s : key_specs()) {
+    std::string section{s.key.substr(0, s.key.find('.'))};
+    if (section != last)
+      out += (out.empty() ? "[" : ", [") + section + "]";
+    last = section;
+  }
+  return out;
+}
+
+/// Applies `value` to `key` on behalf of `source` (an environment variable
+/// or a flag), so that an error names the source.
+maybe_error apply_override(const std::string& source, const std::string& key,
+                           const std::string& value, config& c) {
+  auto err = find_spec(key)->set(key, value, c);
+  if (err)
+    err->key = source;
+  return err;
+}
+
 /// The file's text with `#` comment lines blanked (PropertyTree's INI
 /// reader knows only `;`), line numbers unchanged.
-std::string without_hash_comments(std::istream& in) {
-  std::string text;
+std::string without_hash_comments(const std::string& text) {
+  std::istringstream in{text};
+  std::string out;
   std::string line;
   while (std::getline(in, line)) {
     auto first = line.find_first_not_of(" \t");
     if (first != std::string::npos && line[first] == '#')
       line.clear();
-    text += line + '\n';
+    out += line + '\n';
   }
-  return text;
+  return out;
 }
 
-/// Reads the deal query file and checks it is a JSON object whose domainId
-/// (if any) matches the configured domain.
-std::optional<config_error> load_deal_query(const std::string& config_dir,
-                                            keepa_settings& k) {
-  const std::string key = "keepa.deal_query";
-  std::filesystem::path path{k.deal_query_path};
-  if (path.is_relative() && !config_dir.empty())
-    path = std::filesystem::path{config_dir} / path;
-  std::ifstream in{path};
-  if (!in)
-    return config_error{key, "cannot read '" + path.string() + "'"};
-  std::stringstream text;
-  text << in.rdbuf();
-  k.deal_query_json = text.str();
-  rapidjson::Document doc;
-  doc.Parse(k.deal_query_json.c_str(), k.deal_query_json.size());
-  if (doc.HasParseError())
-    return config_error{key, "'" + path.string() + "' is not valid JSON at "
-                               "offset "
-                               + std::to_string(doc.GetErrorOffset()) + ": "
-                               + rapidjson::GetParseError_En(
-                                 doc.GetParseError())};
-  if (!doc.IsObject())
-    return config_error{key, "'" + path.string() + "' must hold a JSON object"};
-  auto domain = doc.FindMember("domainId");
-  if (domain != doc.MemberEnd()
-      && (!domain->value.IsInt() || domain->value.GetInt() != k.domain))
-    return config_error{key, "domainId in '" + path.string()
-                               + "' differs from keepa.domain ("
-                               + std::to_string(k.domain) + ")"};
+/// Validates and applies every key of one INI section.
+maybe_error apply_section(const std::string& section, const pt::ptree& keys,
+                          config& c) {
+  auto known = keys_of(section);
+  if (known.empty())
+    return config_error{"[" + section + "]", "unknown section (known: "
+                                   + known_sections() + ")"};
+  for (auto& [name, node] : keys) {
+    auto key = section + "." + name;
+    auto spec = find_spec(key);
+    if (spec == nullptr)
+      return config_error{key, "unknown key (known in [" + section
+                                 + "]: " + known + ")"};
+    if (auto err = spec->set(key, node.data(), c))
+      return err;
+  }
   return std::nullopt;
 }
 
-/// Applies one `section.key = value` to the config.
-std::optional<config_error> apply(const std::string& key,
-                                  const std::string& value, config& c) {
-  auto& e = c.engine;
-  if (key == "keepa.base_url") {
-    c.keepa.base_url = value;
-    return check_base_url(key, value);
-  }
-  if (key == "keepa.api_key") {
-    c.keepa.api_key = value;
-    return std::nullopt;
-  }
-  if (key == "keepa.domain") {
-    if (auto err = read_int(key, value, 1, 12, c.keepa.domain))
-      return err;
-    if (c.keepa.domain == 7)
-      return config_error{key, "7 is not a Keepa domain (1-6 or 8-12)"};
-    return std::nullopt;
-  }
-  if (key == "keepa.deal_query") {
-    if (value.empty())
-      return config_error{key, "must name a JSON file"};
-    c.keepa.deal_query_path = value;
-    return std::nullopt;
-  }
-  if (key == "keepa.request_timeout_s")
-    return read_int(key, value, 1, 600, c.keepa.request_timeout_s);
-  if (key == "engine.peek_batch")
-    return read_int(key, value, 1, 100, e.peek_batch);
-  if (key == "engine.commit_batch")
-    return read_int(key, value, 1, 100, e.commit_batch);
-  if (key == "engine.light_batch")
-    return read_int(key, value, 1, 100, e.light_batch);
-  if (key == "engine.retention_hours")
-    return read_int(key, value, 1, 8760, e.retention_hours);
-  if (key == "engine.refresh_after_hours")
-    return read_int(key, value, 1, 8760, e.refresh_after_hours);
-  if (key == "engine.deficit_floor")
-    return read_int(key, value, -100000, 0, e.deficit_floor);
-  if (key == "engine.event_drop_percent")
-    return read_int(key, value, 1, 99, e.event_drop_percent);
-  if (key == "engine.stall_minutes")
-    return read_int(key, value, 1, 10080, e.stall_minutes);
-  if (key == "db.path") {
-    if (value.empty())
-      return config_error{key, "must not be empty"};
-    c.db_path = value;
-    return std::nullopt;
-  }
-  if (key == "log.level") {
-    static const std::set<std::string> levels{"trace", "debug", "info", "warn",
-                                              "error"};
-    if (levels.count(value) == 0)
-      return config_error{key, "must be trace, debug, info, warn or error, "
-                               "got '"
-                                 + value + "'"};
-    c.log_level = value;
-    return std::nullopt;
-  }
-  if (key.rfind("fees.", 0) == 0)
-    return apply_fee(key, value, c.fees);
-  if (key == "log.file") {
-    c.log_file = value;
-    return std::nullopt;
-  }
-  return config_error{key, "unknown key (known: keepa.*, engine.*, db.path, "
-                           "log.level, log.file)"};
-}
-
-/// Reads the INI file into `c`.
-std::optional<config_error> read_file(const std::string& path, config& c) {
-  std::ifstream in{path};
-  if (!in)
+/// Reads the INI file at `path` into `c`.
+maybe_error read_file(const std::string& path, config& c) {
+  auto text = read_text(path);
+  if (!text)
     return config_error{path, "cannot read the config file"};
-  std::istringstream text{without_hash_comments(in)};
+  std::istringstream in{without_hash_comments(*text)};
   pt::ptree tree;
   try {
-    pt::ini_parser::read_ini(text, tree);
+    pt::ini_parser::read_ini(in, tree);
   } catch (const pt::ini_parser_error& e) {
     return config_error{path, "line " + std::to_string(e.line()) + ": "
                                 + e.message()};
@@ -255,14 +308,77 @@ std::optional<config_error> read_file(const std::string& path, config& c) {
   for (auto& [section, keys] : tree) {
     if (keys.empty() && !keys.data().empty())
       return config_error{section, "a key outside any [section]"};
-    for (auto& [name, node] : keys) {
-      auto key = section + "." + name;
-      if (known_keys().count(key) == 0)
-        return config_error{key, "unknown key"};
-      if (auto err = apply(key, node.data(), c))
-        return err;
-    }
+    if (auto err = apply_section(section, keys, c))
+      return err;
   }
+  return std::nullopt;
+}
+
+/// Checks that the deal query's domainId, if any (an int, or a string of
+/// one as real clients send), is the configured domain.
+maybe_error check_query_domain(const rapidjson::Document& doc, int domain,
+                               const std::string& file) {
+  auto m = doc.FindMember("domainId");
+  if (m == doc.MemberEnd())
+    return std::nullopt;
+  std::string got = m->value.IsInt()      ? std::to_string(m->value.GetInt())
+                    : m->value.IsString() ? m->value.GetString()
+                                          : "";
+  if (got == std::to_string(domain))
+    return std::nullopt;
+  return config_error{"keepa.deal_query",
+                      "domainId in " + file + " differs from keepa.domain ("
+                        + std::to_string(domain) + ")"};
+}
+
+/// Reads the deal query file (relative to `config_dir`) and checks it is a
+/// JSON object whose domainId, if any, matches the configured domain.
+maybe_error load_deal_query(const fs::path& config_dir, keepa_settings& k) {
+  const std::string key = "keepa.deal_query";
+  fs::path path{k.deal_query_path};
+  if (path.is_relative())
+    path = config_dir / path;
+  auto file = "'" + path.string() + "'";
+  auto text = read_text(path);
+  if (!text)
+    return config_error{key, "cannot read " + file};
+  rapidjson::Document doc;
+  doc.Parse(text->c_str(), text->size());
+  if (doc.HasParseError())
+    return config_error{key, file + " is not valid JSON at offset "
+                               + std::to_string(doc.GetErrorOffset()) + ": "
+                               + rapidjson::GetParseError_En(
+                                 doc.GetParseError())};
+  if (!doc.IsObject())
+    return config_error{key, file + " must hold a JSON object"};
+  if (auto err = check_query_domain(doc, k.domain, file))
+    return err;
+  k.deal_query_json = std::move(*text);
+  return std::nullopt;
+}
+
+/// Applies the environment overrides (KEEPA_API_KEY, KEEPA_BASE_URL,
+/// KEEPA_DB); a variable set to "" counts as unset.
+maybe_error apply_env(const env_lookup& env, config& c) {
+  static const std::pair<const char*, const char*> vars[] = {
+    {"KEEPA_API_KEY", "keepa.api_key"},
+    {"KEEPA_BASE_URL", "keepa.base_url"},
+    {"KEEPA_DB", "db.path"},
+  };
+  for (auto& [name, key] : vars)
+    if (auto value = env(name); value && !value->empty())
+      if (auto err = apply_override(name, key, *value, c))
+        return err;
+  return std::nullopt;
+}
+
+/// Applies the command-line overrides: --db, --log-level.
+maybe_error apply_cli(const cli_options& cli, config& c) {
+  if (cli.db_path)
+    if (auto err = apply_override("--db", "db.path", *cli.db_path, c))
+      return err;
+  if (cli.log_level)
+    return apply_override("--log-level", "log.level", *cli.log_level, c);
   return std::nullopt;
 }
 
@@ -277,6 +393,35 @@ std::optional<std::string> flag_value(const std::string& arg, int& i, int argc,
   return std::string{argv[++i]};
 }
 
+/// The switch a valueless flag sets, or null when `name` is not one.
+bool* switch_of(const std::string& name, cli_options& o) {
+  if (name == "--demo")
+    return &o.demo;
+  if (name == "--once")
+    return &o.once;
+  if (name == "--help" || name == "-h")
+    return &o.help;
+  if (name == "--version")
+    return &o.version;
+  return nullptr;
+}
+
+/// Whether `name` is a flag that takes a value.
+bool takes_value(const std::string& name) {
+  return name == "--config" || name == "--db" || name == "--log-level";
+}
+
+/// Stores the value of a flag that takes one.
+void set_value(const std::string& name, const std::string& value,
+               cli_options& o) {
+  if (name == "--config")
+    o.config_path = value;
+  else if (name == "--db")
+    o.db_path = value;
+  else
+    o.log_level = value;
+}
+
 } // namespace
 
 std::variant<cli_options, config_error>
@@ -285,28 +430,18 @@ parse_command_line(int argc, const char* const* argv) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto name = arg.substr(0, arg.find('='));
-    if (name == "--demo" || name == "--once" || name == "--help"
-        || name == "-h" || name == "--version") {
+    if (auto* flag = switch_of(name, o)) {
       if (name != arg)
         return config_error{name, "takes no value"};
-      (name == "--demo"      ? o.demo
-       : name == "--once"    ? o.once
-       : name == "--version" ? o.version
-                             : o.help)
-        = true;
+      *flag = true;
       continue;
     }
-    if (name != "--config" && name != "--db" && name != "--log-level")
-      return config_error{arg, "unknown flag"};
+    if (!takes_value(name))
+      return config_error{name, "unknown flag"};
     auto value = flag_value(arg, i, argc, argv);
     if (!value || value->empty())
       return config_error{name, "needs a value"};
-    if (name == "--config")
-      o.config_path = *value;
-    else if (name == "--db")
-      o.db_path = *value;
-    else
-      o.log_level = *value;
+    set_value(name, *value, o);
   }
   return o;
 }
@@ -323,9 +458,15 @@ std::string usage() {
          "  --once            one discovery cycle, drain, janitor pass, exit\n"
          "  --help            this text\n"
          "  --version         the version\n"
+         "Flags also take --flag=value.\n"
          "\n"
-         "Environment overrides of config.ini: KEEPA_API_KEY, KEEPA_BASE_URL,\n"
-         "KEEPA_DB. Console on stdin: status, dump [NAME], pause, resume,\n"
+         "Precedence: config.ini < environment < flags. Environment:\n"
+         "  KEEPA_API_KEY     overrides [keepa] api_key\n"
+         "  KEEPA_BASE_URL    overrides [keepa] base_url\n"
+         "  KEEPA_DB          overrides [db] path\n"
+         "(a variable set to \"\" counts as unset)\n"
+         "\n"
+         "Console on stdin: status, dump [NAME], pause, resume,\n"
          "rewind HOURS, refresh ASIN, janitor, quit.\n"
          "Exit codes: 0 clean stop, 1 runtime error, 2 bad usage or config.\n";
 }
@@ -343,25 +484,15 @@ std::variant<config, config_error> load_config(const cli_options& cli,
   config c;
   if (auto err = read_file(cli.config_path, c))
     return *err;
-  if (auto key = env("KEEPA_API_KEY"))
-    c.keepa.api_key = *key;
-  if (auto url = env("KEEPA_BASE_URL")) {
-    c.keepa.base_url = *url;
-    if (auto err = check_base_url("KEEPA_BASE_URL", *url))
-      return *err;
-  }
-  if (auto db = env("KEEPA_DB"); db && !db->empty())
-    c.db_path = *db;
-  if (cli.db_path)
-    c.db_path = *cli.db_path;
-  if (cli.log_level)
-    if (auto err = apply("log.level", *cli.log_level, c))
-      return config_error{"--log-level", err->message};
+  if (auto err = apply_env(env, c))
+    return *err;
+  if (auto err = apply_cli(cli, c))
+    return *err;
   if (c.keepa.api_key.empty() && !cli.demo)
     return config_error{"keepa.api_key",
                         "is empty; set it in the config file or in "
                         "KEEPA_API_KEY (or run with --demo)"};
-  auto dir = std::filesystem::path{cli.config_path}.parent_path().string();
+  auto dir = fs::path{cli.config_path}.parent_path();
   if (auto err = load_deal_query(dir, c.keepa))
     return *err;
   return c;

@@ -59,7 +59,7 @@ struct cli_options {
 
 /// A bad flag, file or key.
 struct config_error {
-  /// `section.key`, a flag, an environment variable or a file name.
+  /// `section.key`, `[section]`, a flag, an environment variable or a file.
   std::string key;
   std::string message;
 

@@ -6,13 +6,15 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <iostream>
 #include <mutex>
 
 namespace keepa {
 
 namespace {
 
-/// Formats each record, redacts it, and hands the text to the inner sinks.
+/// Redacts each record's text, then hands it to the inner sinks, which
+/// format it (their other fields, time, level and logger name, hold no key).
 class redacting_sink : public spdlog::sinks::base_sink<std::mutex> {
 public:
   redacting_sink(std::string secret, std::vector<spdlog::sink_ptr> inner)
@@ -40,6 +42,24 @@ private:
   std::vector<spdlog::sink_ptr> inner_;
 };
 
+/// Adds the rotating log file (10 MB x 3) at `path`, creating its
+/// directory; returns why it cannot be opened, or "" (also for no file).
+std::string add_file_sink(const std::string& path,
+                          std::vector<spdlog::sink_ptr>& sinks) {
+  if (path.empty())
+    return "";
+  try {
+    auto parent = std::filesystem::path{path}.parent_path();
+    if (!parent.empty())
+      std::filesystem::create_directories(parent);
+    sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
+      path, 10 * 1024 * 1024, 3));
+    return "";
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+}
+
 } // namespace
 
 std::string redact(std::string_view text, std::string_view secret) {
@@ -64,28 +84,21 @@ void init_logging(const config& cfg, bool console, const std::string& secret) {
   std::vector<spdlog::sink_ptr> sinks;
   if (console)
     sinks.push_back(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
-  std::string file_problem;
-  if (!cfg.log_file.empty()) {
-    try {
-      auto parent = std::filesystem::path{cfg.log_file}.parent_path();
-      if (!parent.empty())
-        std::filesystem::create_directories(parent);
-      sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
-        cfg.log_file, 10 * 1024 * 1024, 3));
-    } catch (const std::exception& e) {
-      file_problem = e.what();
-    }
-  }
+  auto file_problem = add_file_sink(cfg.log_file, sinks);
   auto sink = std::make_shared<redacting_sink>(secret, std::move(sinks));
   auto logger = std::make_shared<spdlog::logger>("keepa", sink);
   logger->set_level(spdlog::level::from_str(cfg.log_level));
   logger->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(logger);
   spdlog::flush_every(std::chrono::seconds{2});
-  if (!file_problem.empty())
-    spdlog::warn("log file '{}' cannot be opened ({}); logging to the console "
-                 "only",
-                 cfg.log_file, file_problem);
+  if (file_problem.empty())
+    return;
+  auto warning = "log file '" + cfg.log_file + "' cannot be opened ("
+                 + file_problem + "); continuing without it";
+  if (console)
+    spdlog::warn(warning);
+  else
+    std::cerr << "keepa-ingest: warning: " << redact(warning, secret) << '\n';
 }
 
 } // namespace keepa
