@@ -4,9 +4,15 @@
 
 namespace keepa::mock {
 
+const root_category root_categories[4] = {{283155, "Books"},
+                                          {165793011, "Toys & Games"},
+                                          {172282, "Electronics"},
+                                          {1055398, "Home & Kitchen"}};
+
 namespace {
 
 constexpr int64_t hour_ms = 3600000;
+constexpr int64_t day_ms = 24 * hour_ms;
 constexpr int64_t deal_window_ms = 12 * hour_ms;
 
 /// SplitMix64: a fast, well-mixed hash of one 64-bit value.
@@ -17,17 +23,36 @@ uint64_t splitmix(uint64_t x) {
   return x ^ (x >> 31);
 }
 
-/// A 10-character ASIN unique per index: "B0" and 8 base-36 digits.
-std::string asin_of(int index, uint64_t seed) {
+/// A unique code per index: `prefix` then `width` digits of base `base`,
+/// the index permuted by an odd multiplier prime to 3 and 5.
+std::string code_of(int index, uint64_t seed, const char* prefix, int width,
+                    uint64_t base) {
   static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-  constexpr uint64_t space = 2821109907456ULL; // 36^8
-  // An odd multiplier prime to 3 permutes 0..36^8-1.
+  uint64_t space = 1;
+  for (int i = 0; i < width; ++i)
+    space *= base;
   auto n = (static_cast<uint64_t>(index) * 2654435761ULL + seed % space) % space;
-  std::string out = "B0";
-  std::string tail(8, '0');
-  for (int i = 7; i >= 0; --i, n /= 36)
-    tail[static_cast<size_t>(i)] = digits[n % 36];
-  return out + tail;
+  std::string tail(static_cast<size_t>(width), '0');
+  for (int i = width - 1; i >= 0; --i, n /= base)
+    tail[static_cast<size_t>(i)] = digits[n % base];
+  return prefix + tail;
+}
+
+/// The month (1-12) of a Unix day (Hinnant's civil_from_days).
+int month_of(int64_t unix_day) {
+  auto z = unix_day + 719468;
+  auto era = (z >= 0 ? z : z - 146096) / 146097;
+  auto doe = z - era * 146097;
+  auto yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  auto doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  auto mp = (5 * doy + 2) / 153;
+  return static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+}
+
+/// True in a textbook's selling season: August, September and January.
+bool in_season(int64_t unix_day) {
+  auto m = month_of(unix_day);
+  return m == 8 || m == 9 || m == 1;
 }
 
 const char* const subjects[] = {"Calculus", "Biology", "Chemistry",
@@ -37,6 +62,9 @@ const char* const subjects[] = {"Calculus", "Biology", "Chemistry",
 const char* const genres[] = {"Mystery", "Cookbook", "History", "Poetry",
                               "Travel Guide", "Biography", "Fantasy",
                               "Gardening"};
+const char* const goods[] = {"Building Blocks", "Wireless Earbuds",
+                             "Chef's Knife", "Puzzle", "USB-C Cable",
+                             "Coffee Grinder", "Board Game", "Desk Lamp"};
 
 } // namespace
 
@@ -49,21 +77,28 @@ catalog::catalog(uint64_t seed, int products, int deal_rate)
   for (int i = 0; i < products; ++i) {
     item it;
     it.index = i;
-    it.asin = asin_of(i, seed);
     auto r = noise(i, 1);
-    it.seasonal = r % 7 == 0;
+    auto r2 = noise(i, 3);
+    it.root = r2 % 10 < 6 ? 0 : 1 + static_cast<int>((r2 >> 4) % 3);
+    bool book = it.root == 0;
+    it.asin = book ? code_of(i, seed, "", 10, 10) : code_of(i, seed, "B0", 8, 36);
+    it.leaf_cat = root_categories[it.root].id * 10 + 1 + static_cast<int64_t>((r2 >> 8) % 9);
+    it.seasonal = book && r % 7 == 0;
     it.dead = r % 20 == 3;
     it.sparse = r % 25 == 5;
-    auto subject = subjects[(r >> 8) % 10];
-    it.title = it.seasonal ? std::string{subject} + " Textbook, "
+    it.amazon = (r2 >> 12) % 3 == 0;
+    it.title = it.seasonal ? std::string{subjects[(r >> 8) % 10]} + " Textbook, "
                                + std::to_string(2 + (r >> 12) % 9) + "th Edition"
-                           : std::string{genres[(r >> 8) % 8]} + " No. "
-                               + std::to_string(i);
+               : book ? std::string{genres[(r >> 8) % 8]} + " No. " + std::to_string(i)
+                      : std::string{goods[(r >> 8) % 8]} + ", Model "
+                          + std::to_string(i);
     it.used_avg = 1200 + static_cast<int64_t>((r >> 16) % 13800);
     it.new_avg = it.used_avg * 2 + 500;
     it.rank = 10000 + static_cast<int64_t>((r >> 30) % 2990000);
     it.offers = 1 + static_cast<int>((r >> 40) % 40);
+    it.new_offers = 1 + static_cast<int>((r2 >> 20) % 15);
     it.fba_fee = 300 + static_cast<int64_t>((r >> 46) % 300);
+    it.referral_percent = book ? 15 : 8 + static_cast<int>((r2 >> 28) % 8);
     it.drop_percent = 15 + static_cast<int>((r >> 52) % 46);
     it.phase_ms = static_cast<int64_t>(noise(i, 2) % static_cast<uint64_t>(period_ms_));
     by_asin_.emplace(it.asin, i);
@@ -72,8 +107,8 @@ catalog::catalog(uint64_t seed, int products, int deal_rate)
 }
 
 uint64_t catalog::noise(int index, uint64_t salt) const {
-  return splitmix(seed_ * 0x100000001b3ULL + static_cast<uint64_t>(index) * 31
-                  + salt);
+  return splitmix(splitmix(seed_ * 0x100000001b3ULL + salt)
+                  + static_cast<uint64_t>(index));
 }
 
 const item* catalog::find(const std::string& asin) const {
@@ -81,25 +116,81 @@ const item* catalog::find(const std::string& asin) const {
   return i == by_asin_.end() ? nullptr : &items_[static_cast<size_t>(i->second)];
 }
 
-live_state catalog::state_at(const item& it, int64_t now_ms) const {
-  live_state s;
+int64_t catalog::grid_value(const item& it, int type, int64_t cell) const {
+  auto n = noise(it.index, 7000 + static_cast<uint64_t>(type) * 1000003
+                             + static_cast<uint64_t>(cell));
+  auto wobble = 85 + static_cast<int64_t>(n % 31); // 85..115 %
+  if (it.seasonal && in_season(cell * price_step_ms / day_ms) && type != 11
+      && type != 12)
+    wobble = wobble * 13 / 10;
+  switch (type) {
+    case 0:
+      return it.amazon ? it.new_avg * wobble / 100 : -1;
+    case 1: {
+      auto v = it.new_avg * wobble / 100;
+      return it.amazon ? std::min(v, grid_value(it, 0, cell)) : v;
+    }
+    case 2:
+      return (n >> 20) % 40 == 0 ? -1 : it.used_avg * wobble / 100;
+    case 11:
+      return std::max<int64_t>(1, it.new_offers * wobble / 100);
+    case 12:
+      return std::max<int64_t>(0, it.offers * wobble / 100);
+    default:
+      return -1;
+  }
+}
+
+std::vector<int64_t> catalog::ranks(const item& it, int64_t first_day,
+                                    int64_t last_day) const {
+  // A sale drops the rank (lower with each day of a sales run); without one
+  // it climbs 5 % a day for up to 30 days. 31 warm-up days make the value of
+  // a day independent of where the walk starts.
+  std::vector<int64_t> out;
+  int64_t since_sale = 30;
+  int64_t run = 0;
+  for (auto d = first_day - 31; d <= last_day; ++d) {
+    auto per_mille = it.dead ? 0 : std::min<int64_t>(950, 50000000 / it.rank);
+    if (it.seasonal)
+      per_mille = in_season(d) ? std::min<int64_t>(950, per_mille * 3)
+                               : per_mille / 3;
+    bool sale = static_cast<int64_t>(noise(it.index, 9000000 + static_cast<uint64_t>(d)) % 1000)
+                < per_mille;
+    since_sale = sale ? 0 : std::min<int64_t>(30, since_sale + 1);
+    run = sale ? std::min<int64_t>(10, run + 1) : 0;
+    if (d >= first_day)
+      out.push_back(sale ? it.rank * (70 - 3 * run) / 100
+                         : it.rank * (100 + 5 * since_sale) / 100);
+  }
+  return out;
+}
+
+int64_t catalog::last_drop_ms(const item& it, int64_t now_ms) const {
   auto since = now_ms - it.phase_ms;
   auto k = since >= 0 ? since / period_ms_ : (since - period_ms_ + 1) / period_ms_;
-  s.last_update_ms = it.phase_ms + k * period_ms_;
+  return it.phase_ms + k * period_ms_;
+}
+
+live_state catalog::state_at(const item& it, int64_t now_ms) const {
+  live_state s;
+  s.last_update_ms = last_drop_ms(it, now_ms);
   s.in_deal = now_ms - s.last_update_ms < deal_window_ms;
+  auto k = (s.last_update_ms - it.phase_ms) / period_ms_;
   auto wobble = static_cast<int64_t>(noise(it.index, 100 + static_cast<uint64_t>(k)) % 11) - 5;
   s.used = s.in_deal ? it.used_avg * (100 - it.drop_percent) / 100
                      : it.used_avg * (100 + wobble) / 100;
-  s.fresh = it.new_avg;
-  s.rank = it.rank;
-  s.count_used = it.offers;
+  auto cell = now_ms / price_step_ms;
+  s.fresh = grid_value(it, 1, cell);
+  auto today = now_ms / day_ms;
+  s.rank = ranks(it, today, today).back();
+  s.count_used = grid_value(it, 12, cell);
   return s;
 }
 
 std::vector<int> catalog::deals_at(int64_t now_ms) const {
   std::vector<int> out;
   for (auto& it : items_)
-    if (state_at(it, now_ms).in_deal)
+    if (now_ms - last_drop_ms(it, now_ms) < deal_window_ms)
       out.push_back(it.index);
   return out;
 }

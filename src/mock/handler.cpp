@@ -6,6 +6,8 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <iterator>
 #include <sstream>
 
 namespace keepa::mock {
@@ -15,6 +17,7 @@ namespace {
 constexpr int64_t snapshot_ms = 120000;
 constexpr size_t page_size = 150;
 constexpr int max_pages = 67;
+constexpr size_t max_results = 10000;
 
 /// The path without a trailing slash ("/product/" is "/product").
 std::string normalized(std::string path) {
@@ -73,9 +76,36 @@ bool in_range(const rapidjson::Value& sel, const char* key, int64_t x) {
   if (i == sel.MemberEnd() || !i->value.IsArray() || i->value.Size() != 2
       || !i->value[0].IsNumber() || !i->value[1].IsNumber())
     return true;
-  auto lo = i->value[0].GetInt64();
-  auto hi = i->value[1].GetInt64();
+  auto lo = static_cast<int64_t>(i->value[0].GetDouble());
+  auto hi = static_cast<int64_t>(i->value[1].GetDouble());
   return x >= lo && (hi < 0 || x <= hi);
+}
+
+/// A selection member as bool (true, 1 or "true"); false when absent.
+bool selection_bool(const rapidjson::Value& sel, const char* key) {
+  auto i = sel.FindMember(key);
+  if (i == sel.MemberEnd())
+    return false;
+  auto& v = i->value;
+  return (v.IsBool() && v.GetBool()) || (v.IsInt() && v.GetInt() != 0)
+         || (v.IsString() && std::string{v.GetString()} == "true");
+}
+
+/// True when the selection has a non-empty array `key`.
+bool has_list(const rapidjson::Value& sel, const char* key) {
+  auto i = sel.FindMember(key);
+  return i != sel.MemberEnd() && i->value.IsArray() && !i->value.Empty();
+}
+
+/// True when the selection's array `key` holds the number `x`.
+bool in_list(const rapidjson::Value& sel, const char* key, int64_t x) {
+  if (!has_list(sel, key))
+    return false;
+  for (auto& v : sel[key].GetArray())
+    if ((v.IsInt64() && v.GetInt64() == x)
+        || (v.IsString() && std::string{v.GetString()} == std::to_string(x)))
+      return true;
+  return false;
 }
 
 /// The selection's identity without its page, for the snapshot cache.
@@ -107,6 +137,11 @@ void handler::count_fault(const std::string& endpoint, int status) {
   std::lock_guard<std::mutex> guard{mutex_};
   ++stats_.faults_injected;
   count(endpoint, status);
+}
+
+void handler::note_fault() {
+  std::lock_guard<std::mutex> guard{mutex_};
+  ++stats_.faults_injected;
 }
 
 http_answer handler::with_envelope(int status, int64_t now_ms,
@@ -210,12 +245,14 @@ http_answer handler::product(const std::map<std::string, std::string>& params,
                         "asin needs 1 to 100 ASINs", false);
   product_view view;
   view.stats = params.count("stats") > 0;
+  view.stats_days = std::max(1, int_param(params, "stats", 180));
   view.history = int_param(params, "history", 1) != 0;
   view.days = std::max(1, int_param(params, "days", 365));
   view.offers = int_param(params, "offers", 0);
   if (params.count("offers") && (view.offers < 20 || view.offers > 100))
     return error_answer(200, now_ms, "invalidParameter",
                         "offers must be 20 to 100", false);
+  auto update = int_param(params, "update", 1);
   if (!ledger_.admits(now_ms))
     return with_envelope(429, now_ms, 0, "");
   rapidjson::StringBuffer buf;
@@ -225,7 +262,10 @@ http_answer handler::product(const std::map<std::string, std::string>& params,
   for (auto& a : asins) {
     auto* it = catalog_.find(a);
     if (!it) {
-      // KEEPA_API.md §3.2: an unknown ASIN costs 1 and comes back INVALID.
+      // KEEPA_API.md §3.2: with update=-1 an unknown ASIN costs nothing and
+      // is left out; otherwise it costs 1 and comes back INVALID.
+      if (update == -1)
+        continue;
       cost += 1;
       w.StartObject();
       w.Key("asin");
@@ -235,15 +275,36 @@ http_answer handler::product(const std::map<std::string, std::string>& params,
       w.EndObject();
       continue;
     }
-    cost += view.offers > 0
-              ? 6 * std::max(1, (offers_returned(*it, view.offers) + 9) / 10)
-              : 1;
+    cost += product_cost(*it, params, view, update, now_ms);
     write_product(w, catalog_, *it, now_ms, view);
   }
   w.EndArray();
   ledger_.charge(cost);
   return with_envelope(200, now_ms, cost,
                        std::string{"\"products\":"} + buf.GetString());
+}
+
+int64_t handler::product_cost(const item& it,
+                              const std::map<std::string, std::string>& params,
+                              const product_view& view, int update,
+                              int64_t now_ms) const {
+  auto age_ms = now_ms - catalog_.state_at(it, now_ms).last_update_ms;
+  auto flag = [&](const char* name) { return int_param(params, name, 0) != 0; };
+  int64_t cost = 1;
+  if (view.offers > 0) {
+    auto fresh = params.count("update") && update > 0
+                 && age_ms < static_cast<int64_t>(update) * 3600000;
+    cost = fresh ? 5 : 6 * std::max(1, (offers_returned(it, view.offers) + 9) / 10);
+  }
+  if (update == 0 && age_ms < 3600000)
+    cost += 1;
+  if (flag("rating"))
+    cost += 1; // every item's rating data is under 14 days old
+  if (flag("buybox") && view.offers == 0)
+    cost += 2;
+  if (flag("stock") && view.offers > 0)
+    cost += 2; // offers carry a stock update under 7 days old
+  return cost; // historical-variations: no item has a parent ASIN
 }
 
 http_answer handler::deals(const std::string& selection, int64_t now_ms) {
@@ -254,56 +315,33 @@ http_answer handler::deals(const std::string& selection, int64_t now_ms) {
                         "selection is not a JSON object", false);
   auto domain = selection_int(sel, "domainId", 0);
   auto page = selection_int(sel, "page", 0);
-  auto price_type = selection_int(sel, "priceTypes", 0);
-  auto sort = selection_int(sel, "sortType", 0);
+  auto price_type = selection_int(sel, "priceTypes", -1);
+  auto sort = selection_int(sel, "sortType", 1);
+  auto date_range = selection_int(sel, "dateRange", 0);
+  static const int valid_types[] = {0,  1,  2,  3,  5,  6,  7,  8,  9,
+                                    10, 18, 19, 20, 21, 22, 32, 33};
   if (domain != 1 || !page || *page < 0 || *page >= max_pages || !price_type
-      || !sort)
+      || std::find(std::begin(valid_types), std::end(valid_types), *price_type)
+           == std::end(valid_types)
+      || !sort || !date_range || *date_range < 0)
     return error_answer(200, now_ms, "invalidParameter",
-                        "selection needs domainId 1, one priceType and a "
-                        "page from 0 to 66",
+                        "selection needs domainId 1, one valid priceType and "
+                        "a page from 0 to 66",
                         false);
   if (!ledger_.admits(now_ms))
     return with_envelope(429, now_ms, 0, "");
-  auto& snap = snapshots_[snapshot_key(sel)];
-  if (snap.order.empty() || now_ms - snap.taken_ms >= snapshot_ms) {
-    snap.taken_ms = now_ms;
-    snap.order.clear();
-    for (auto i : catalog_.deals_at(now_ms)) {
-      auto s = catalog_.state_at(catalog_.at(i), now_ms);
-      auto current = *price_type == 2 ? s.used : *price_type == 1 ? s.fresh : -1;
-      auto drop = catalog_.at(i).used_avg > 0
-                    ? (catalog_.at(i).used_avg - s.used) * 100
-                        / catalog_.at(i).used_avg
-                    : 0;
-      if (current > 0 && in_range(sel, "currentRange", current)
-          && in_range(sel, "deltaPercentRange", drop)
-          && in_range(sel, "salesRankRange", s.rank))
-        snap.order.push_back(i);
-    }
-    auto key_of = [&](int i) -> int64_t {
-      auto& it = catalog_.at(i);
-      auto s = catalog_.state_at(it, now_ms);
-      switch (std::abs(*sort)) {
-        case 1:
-          return -s.last_update_ms;
-        case 2:
-          return -(it.used_avg - s.used);
-        case 3:
-          return s.rank;
-        case 4:
-          return -it.drop_percent;
-        default:
-          return i;
-      }
-    };
-    std::stable_sort(snap.order.begin(), snap.order.end(),
-                     [&](int a, int b) {
-                       auto ka = key_of(a);
-                       auto kb = key_of(b);
-                       return *sort < 0 && std::abs(*sort) != 1 ? ka > kb
-                                                                : ka < kb;
-                     });
-  }
+  for (auto i = snapshots_.begin(); i != snapshots_.end();)
+    i = now_ms - i->second.taken_ms >= snapshot_ms ? snapshots_.erase(i)
+                                                    : std::next(i);
+  auto key = snapshot_key(sel);
+  auto found = snapshots_.find(key);
+  if (found == snapshots_.end())
+    found = snapshots_
+              .emplace(key, take_snapshot(sel, *price_type,
+                                          std::min(3, *date_range), *sort,
+                                          now_ms))
+              .first;
+  auto& snap = found->second;
   ledger_.charge(5);
   rapidjson::StringBuffer buf;
   json_writer w{buf};
@@ -312,24 +350,89 @@ http_answer handler::deals(const std::string& selection, int64_t now_ms) {
   w.StartArray();
   auto begin = std::min(snap.order.size(), static_cast<size_t>(*page) * page_size);
   auto end = std::min(snap.order.size(), begin + page_size);
-  for (auto k = begin; k < end; ++k)
-    write_deal(w, catalog_, catalog_.at(snap.order[k]), snap.taken_ms);
+  for (auto k = begin; k < end; ++k) {
+    auto& it = catalog_.at(snap.order[k]);
+    write_deal(w, it, catalog_.state_at(it, snap.taken_ms),
+               deal_of(catalog_, it, snap.taken_ms));
+  }
   w.EndArray();
+  w.Key("drDateIndex");
+  w.Null();
   w.Key("categoryIds");
   w.StartArray();
-  w.Int(283155);
+  for (auto& [root, n] : snap.roots)
+    w.Int64(root_categories[root].id);
   w.EndArray();
   w.Key("categoryNames");
   w.StartArray();
-  w.String("Books");
+  for (auto& [root, n] : snap.roots)
+    w.String(root_categories[root].name);
   w.EndArray();
   w.Key("categoryCount");
   w.StartArray();
-  w.Uint64(snap.order.size());
+  for (auto& [root, n] : snap.roots)
+    w.Uint64(n);
   w.EndArray();
   w.EndObject();
   return with_envelope(200, now_ms, 5,
                        std::string{"\"deals\":"} + buf.GetString());
+}
+
+handler::snapshot handler::take_snapshot(const rapidjson::Document& sel,
+                                         int price_type, int date_range,
+                                         int sort, int64_t now_ms) const {
+  snapshot snap;
+  snap.taken_ms = now_ms;
+  auto pt = static_cast<size_t>(price_type);
+  auto dr = static_cast<size_t>(date_range);
+  bool ranges = selection_bool(sel, "isRangeEnabled");
+  std::vector<std::pair<int64_t, int>> keyed;
+  for (auto i : catalog_.deals_at(now_ms)) {
+    auto& it = catalog_.at(i);
+    auto d = deal_of(catalog_, it, now_ms);
+    auto current = d.current[pt];
+    if (current < 0 || !in_range(sel, "salesRankRange", d.current[3]))
+      continue;
+    if (ranges
+        && !(in_range(sel, "currentRange", current)
+             && in_range(sel, "deltaRange", d.delta[dr][pt])
+             && in_range(sel, "deltaPercentRange", d.delta_percent[dr][pt])
+             && in_range(sel, "deltaLastRange", d.delta_last[pt])))
+      continue;
+    ++snap.roots[it.root];
+    auto root = root_categories[it.root].id;
+    auto listed = [&](const char* key) {
+      return in_list(sel, key, root) || in_list(sel, key, it.leaf_cat);
+    };
+    if (has_list(sel, "includeCategories") && !listed("includeCategories"))
+      continue;
+    if (listed("excludeCategories"))
+      continue;
+    int64_t k = 0;
+    switch (std::abs(sort)) {
+      case 1:
+        k = -catalog_.state_at(it, now_ms).last_update_ms;
+        break;
+      case 2:
+        k = -d.delta[dr][pt];
+        break;
+      case 3:
+        k = d.current[3] < 0 ? INT64_MAX / 2 : d.current[3];
+        break;
+      case 4:
+        k = -d.delta_percent[dr][pt];
+        break;
+      default:
+        break;
+    }
+    keyed.emplace_back(sort < 0 && sort != -1 ? -k : k, i);
+  }
+  std::stable_sort(keyed.begin(), keyed.end());
+  if (keyed.size() > max_results)
+    keyed.resize(max_results);
+  for (auto& [k, i] : keyed)
+    snap.order.push_back(i);
+  return snap;
 }
 
 stats_snapshot handler::stats(int64_t now_ms) {

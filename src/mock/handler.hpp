@@ -7,6 +7,9 @@
 #include "mock/catalog.hpp"
 #include "mock/ledger.hpp"
 #include "mock/options.hpp"
+#include "mock/render.hpp"
+
+#include <rapidjson/document.h>
 
 #include <map>
 #include <mutex>
@@ -37,17 +40,23 @@ public:
   /// An HTTP 200 carrying an `error` object, with the envelope (a fault).
   http_answer item_error(int64_t now_ms, const std::string& message);
 
-  /// Counts a fault the HTTP layer injected.
+  /// Counts a fault the HTTP layer injected instead of calling handle().
   void count_fault(const std::string& endpoint, int status);
+
+  /// Counts a fault injected into an answer handle() already counted.
+  void note_fault();
 
   stats_snapshot stats(int64_t now_ms);
   std::string stats_json(int64_t now_ms);
   void set_refill_rate(int64_t rate);
 
 private:
+  /// One /deal query's result, kept for 120 s.
   struct snapshot {
     int64_t taken_ms = 0;
     std::vector<int> order;
+    /// Matches per root category (all filters but the category ones).
+    std::map<int, uint64_t> roots;
   };
 
   http_answer route(const std::string& path,
@@ -55,7 +64,15 @@ private:
                     const http_call& call, int64_t now_ms);
   http_answer product(const std::map<std::string, std::string>& params,
                       int64_t now_ms);
+  /// The tokens one found product costs (KEEPA_API.md §3.2).
+  int64_t product_cost(const item& it,
+                       const std::map<std::string, std::string>& params,
+                       const product_view& view, int update,
+                       int64_t now_ms) const;
   http_answer deals(const std::string& selection, int64_t now_ms);
+  /// Runs a /deal query over the catalog at `now_ms`.
+  snapshot take_snapshot(const rapidjson::Document& sel, int price_type,
+                         int date_range, int sort, int64_t now_ms) const;
   http_answer with_envelope(int status, int64_t now_ms, int64_t consumed,
                             const std::string& payload);
   http_answer error_answer(int status, int64_t now_ms, const std::string& type,

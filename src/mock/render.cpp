@@ -9,7 +9,6 @@ namespace keepa::mock {
 namespace {
 
 constexpr int64_t day_ms = 86400000;
-constexpr int history_points = 24;
 
 /// Writes an array of integers.
 void write_ints(json_writer& w, const std::vector<int64_t>& xs) {
@@ -19,108 +18,76 @@ void write_ints(json_writer& w, const std::vector<int64_t>& xs) {
   w.EndArray();
 }
 
-/// A 36-entry series of -1 with the used, new, rank and used-count values.
-std::vector<int64_t> series(int64_t used, int64_t fresh, int64_t rank,
-                            int64_t count_used) {
-  std::vector<int64_t> v(csv_type_count, -1);
-  v[1] = fresh;
-  v[2] = used;
-  v[3] = rank;
-  v[12] = count_used;
-  v[21] = used > 0 ? used + 399 : -1;
-  return v;
-}
-
-/// A year (or `days`) of history for one csv type: [t, value, ...], or
-/// [t, price, shipping, ...] when `shipping` >= 0.
-std::vector<int64_t> history(const catalog& cat, const item& it, int64_t now_ms,
-                             int days, int64_t base, int64_t last,
-                             uint64_t salt, int64_t shipping) {
-  std::vector<int64_t> out;
-  auto span = static_cast<int64_t>(days) * day_ms;
-  for (int k = 0; k < history_points; ++k) {
-    auto t = now_ms - span + span * k / history_points;
-    auto n = cat.noise(it.index, salt + static_cast<uint64_t>(k));
-    auto v = base * (80 + static_cast<int64_t>(n % 41)) / 100;
-    // Textbooks sell high in August-September and January.
-    if (it.seasonal && (k % 12 == 7 || k % 12 == 0))
-      v = v * 3 / 2;
-    out.push_back(to_keepa_minutes(t));
-    out.push_back(v);
-    if (shipping >= 0)
-      out.push_back(shipping);
-  }
-  out.push_back(to_keepa_minutes(now_ms - 60000));
-  out.push_back(last);
-  if (shipping >= 0)
-    out.push_back(shipping);
-  return out;
-}
-
-/// Writes `csv`, with null and short arrays for sparse items.
-void write_csv(json_writer& w, const catalog& cat, const item& it,
-               int64_t now_ms, int days, const live_state& s) {
+/// Writes `csv`: one array per type, null where there is no data.
+void write_csv(json_writer& w, const std::vector<series>& csv,
+               int64_t now_ms, int days) {
   w.Key("csv");
   w.StartArray();
-  for (int type = 0; type < csv_type_count; ++type) {
-    std::vector<int64_t> h;
-    switch (type) {
-      case 1:
-        h = history(cat, it, now_ms, days, it.new_avg, s.fresh, 10, -1);
-        break;
-      case 2:
-        h = history(cat, it, now_ms, days, it.used_avg, s.used, 20, -1);
-        break;
-      case 3:
-        h = history(cat, it, now_ms, days, it.rank, s.rank, 30, -1);
-        break;
-      case 12:
-        h = history(cat, it, now_ms, days, it.offers, s.count_used, 40, -1);
-        break;
-      case 21:
-        h = history(cat, it, now_ms, days, it.used_avg, s.used, 50, 399);
-        break;
-      default:
-        break;
-    }
-    if (it.sparse && type == 1)
-      h.resize(1); // a short, odd-length array
-    if (h.empty() || (it.sparse && type == 12))
+  for (size_t t = 0; t < csv.size(); ++t) {
+    if (csv[t].empty())
       w.Null();
     else
-      write_ints(w, h);
+      write_ints(w, last_days(csv[t], static_cast<int>(t), now_ms, days));
   }
   w.EndArray();
 }
 
-/// Writes `stats` consistent with the history's averages.
+/// The per-type time-weighted means over the last `days` days (36 entries).
+std::vector<int64_t> means(const std::vector<series>& csv, int64_t now_ms,
+                           int days) {
+  std::vector<int64_t> out(csv_type_count, -1);
+  for (size_t t = 0; t < csv.size(); ++t)
+    out[t] = weighted_mean(csv[t], static_cast<int>(t),
+                           now_ms - static_cast<int64_t>(days) * day_ms,
+                           now_ms, true);
+  return out;
+}
+
+/// Writes `stats`, derived from the full csv.
 void write_stats(json_writer& w, const item& it, const live_state& s,
-                 int offers) {
+                 const std::vector<series>& csv, int64_t now_ms,
+                 const product_view& view) {
   w.Key("stats");
   w.StartObject();
+  std::vector<int64_t> current(csv_type_count, -1);
+  for (size_t t = 0; t < csv.size(); ++t)
+    current[t] = latest(csv[t], static_cast<int>(t), true);
   w.Key("current");
-  write_ints(w, series(s.used, s.fresh, s.rank, s.count_used));
-  auto avg = series(it.used_avg, it.new_avg, it.rank, it.offers);
-  for (auto key : {"avg", "avg30", "avg90", "avg180", "avg365"}) {
+  write_ints(w, current);
+  w.Key("avg");
+  write_ints(w, means(csv, now_ms, view.stats_days));
+  for (auto [key, days] : {std::pair{"avg30", 30}, std::pair{"avg90", 90},
+                           std::pair{"avg180", 180}, std::pair{"avg365", 365}}) {
     w.Key(key);
-    if (it.sparse && std::string{key} == "avg30")
-      w.Null();
-    else
-      write_ints(w, avg);
+    write_ints(w, means(csv, now_ms, days));
   }
-  auto drops = it.dead ? 0 : static_cast<int64_t>(3000000 / it.rank) + 1;
-  w.Key("salesRankDrops30");
-  w.Int64(drops / 12);
-  w.Key("salesRankDrops90");
-  w.Int64(drops / 4);
-  w.Key("salesRankDrops180");
-  w.Int64(drops / 2);
-  w.Key("salesRankDrops365");
-  w.Int64(drops);
+  for (auto [key, days] :
+       {std::pair{"salesRankDrops30", 30}, std::pair{"salesRankDrops90", 90},
+        std::pair{"salesRankDrops180", 180},
+        std::pair{"salesRankDrops365", 365}}) {
+    w.Key(key);
+    w.Int64(rank_drops(csv[3], now_ms - days * day_ms));
+  }
+  auto n = view.offers > 0 ? offers_returned(it, view.offers) : 0;
+  auto fba = n / 3 + (n % 3 > 0 ? 1 : 0);
   w.Key("totalOfferCount");
-  w.Int(offers > 0 ? it.offers : -2);
+  w.Int(view.offers > 0 ? it.offers + it.new_offers : -2);
+  w.Key("retrievedOfferCount");
+  w.Int(view.offers > 0 ? n : -2);
+  w.Key("offerCountFBA");
+  w.Int(view.offers > 0 ? fba : -2);
+  w.Key("offerCountFBM");
+  w.Int(view.offers > 0 ? n - fba : -2);
+  w.Key("buyBoxPrice");
+  w.Int64(view.offers > 0 ? s.fresh : -2);
+  w.Key("buyBoxShipping");
+  w.Int64(view.offers > 0 ? 0 : -2);
   w.Key("buyBoxUsedPrice");
-  w.Int64(offers > 0 ? s.used : -2);
+  w.Int64(view.offers > 0 ? s.used : -2);
+  w.Key("buyBoxUsedShipping");
+  w.Int64(view.offers > 0 ? 399 : -2);
+  w.Key("lastOffersUpdate");
+  w.Int64(view.offers > 0 ? to_keepa_minutes(s.last_update_ms) : -1);
   w.EndObject();
 }
 
@@ -131,6 +98,7 @@ void write_offers(json_writer& w, const catalog& cat, const item& it,
   w.StartArray();
   for (int k = 0; k < n; ++k) {
     auto r = cat.noise(it.index, 1000 + static_cast<uint64_t>(k));
+    auto condition = 1 + static_cast<int>(r % 5);
     w.StartObject();
     w.Key("offerId");
     w.Int(k);
@@ -139,27 +107,54 @@ void write_offers(json_writer& w, const catalog& cat, const item& it,
     w.Key("sellerId");
     w.String(("A" + std::to_string(r % 100000)).c_str());
     w.Key("condition");
-    w.Int(1 + static_cast<int>(r % 5));
+    w.Int(condition);
     w.Key("isFBA");
-    w.Bool(r % 3 == 0);
+    w.Bool(k % 3 == 0);
     w.Key("isPrime");
-    w.Bool(r % 3 == 0);
+    w.Bool(k % 3 == 0);
     w.Key("isAmazon");
     w.Bool(false);
     w.Key("isShippable");
     w.Bool(true);
     w.Key("offerCSV");
     write_ints(w, {to_keepa_minutes(now_ms) - 600,
-                   s.used + static_cast<int64_t>(r % 500), 399});
+                   (condition == 1 ? s.fresh : s.used)
+                     + static_cast<int64_t>(r % 500),
+                   399});
     w.EndObject();
   }
+  w.EndArray();
+}
+
+/// Writes the category members of a product.
+void write_categories(json_writer& w, const item& it) {
+  auto& root = root_categories[it.root];
+  w.Key("rootCategory");
+  w.Int64(root.id);
+  w.Key("categories");
+  write_ints(w, {it.leaf_cat});
+  w.Key("categoryTree");
+  w.StartArray();
+  w.StartObject();
+  w.Key("catId");
+  w.Int64(root.id);
+  w.Key("name");
+  w.String(root.name);
+  w.EndObject();
+  w.StartObject();
+  w.Key("catId");
+  w.Int64(it.leaf_cat);
+  w.Key("name");
+  w.String((std::string{root.name} + " " + std::to_string(it.leaf_cat % 10))
+             .c_str());
+  w.EndObject();
   w.EndArray();
 }
 
 } // namespace
 
 int offers_returned(const item& it, int requested) {
-  return std::min(it.offers, requested);
+  return std::min(it.offers + it.new_offers, requested);
 }
 
 void write_envelope(json_writer& w, const token_envelope& env) {
@@ -191,61 +186,56 @@ void write_product(json_writer& w, const catalog& cat, const item& it,
   w.String(it.title.c_str());
   w.Key("productType");
   w.Int(0);
-  w.Key("rootCategory");
-  w.Int(283155);
-  w.Key("categories");
-  write_ints(w, {283155, 1000 + it.index % 50});
-  w.Key("categoryTree");
-  w.StartArray();
-  w.StartObject();
-  w.Key("catId");
-  w.Int(283155);
-  w.Key("name");
-  w.String("Books");
-  w.EndObject();
-  w.EndArray();
+  write_categories(w, it);
   w.Key("binding");
-  w.String("Paperback");
+  w.String(it.root == 0 ? "Paperback" : "Misc.");
   w.Key("trackingSince");
   w.Int64(to_keepa_minutes(now_ms - 400 * day_ms));
   w.Key("lastUpdate");
   w.Int64(to_keepa_minutes(s.last_update_ms));
   w.Key("lastPriceChange");
   w.Int64(to_keepa_minutes(s.last_update_ms));
+  std::vector<series> csv;
+  if (view.history || view.stats)
+    csv = csv_of(cat, it, now_ms);
   if (view.history)
-    write_csv(w, cat, it, now_ms, view.days, s);
+    write_csv(w, csv, now_ms, view.days);
   else {
     w.Key("csv");
     w.Null();
   }
-  auto n = view.offers > 0 ? offers_returned(it, view.offers) : 0;
   if (view.stats)
-    write_stats(w, it, s, view.offers);
+    write_stats(w, it, s, csv, now_ms, view);
   if (view.offers > 0)
-    write_offers(w, cat, it, s, n, now_ms);
+    write_offers(w, cat, it, s, offers_returned(it, view.offers), now_ms);
   w.Key("fbaFees");
   w.StartObject();
+  w.Key("lastUpdate");
+  w.Int64(to_keepa_minutes(now_ms - 30 * day_ms));
   w.Key("pickAndPackFee");
   w.Int64(it.fba_fee);
   w.EndObject();
   w.Key("referralFeePercent");
-  w.Int(15);
+  w.Int(it.referral_percent);
+  w.Key("referralFeePercentage");
+  w.Double(it.referral_percent);
   w.EndObject();
 }
 
-void write_deal(json_writer& w, const catalog& cat, const item& it,
-                int64_t now_ms) {
-  auto s = cat.state_at(it, now_ms);
+void write_deal(json_writer& w, const item& it, const live_state& s,
+                const deal_figures& d) {
   auto updated = to_keepa_minutes(s.last_update_ms);
   w.StartObject();
   w.Key("asin");
   w.String(it.asin.c_str());
+  w.Key("parentAsin");
+  w.Null();
   w.Key("title");
   w.String(it.title.c_str());
   w.Key("rootCat");
-  w.Int(283155);
+  w.Int64(root_categories[it.root].id);
   w.Key("categories");
-  write_ints(w, {283155});
+  write_ints(w, {it.leaf_cat});
   w.Key("image");
   w.StartArray();
   for (char c : it.asin + ".jpg")
@@ -255,24 +245,24 @@ void write_deal(json_writer& w, const catalog& cat, const item& it,
   w.Int64(updated);
   w.Key("lastUpdate");
   w.Int64(updated);
+  w.Key("lightningEnd");
+  w.Int(0);
   w.Key("current");
-  write_ints(w, series(s.used, s.fresh, s.rank, s.count_used));
+  write_ints(w, d.current);
   w.Key("currentSince");
-  write_ints(w, std::vector<int64_t>(csv_type_count, updated));
-  auto avg = series(it.used_avg, it.new_avg, it.rank, it.offers);
-  std::vector<int64_t> delta(csv_type_count, 0);
-  std::vector<int64_t> percent(csv_type_count, 0);
-  delta[2] = it.used_avg - s.used;
-  percent[2] = it.used_avg > 0 ? delta[2] * 100 / it.used_avg : 0;
-  for (auto key : {"avg", "delta", "deltaPercent"}) {
+  write_ints(w, d.current_since);
+  w.Key("deltaLast");
+  write_ints(w, d.delta_last);
+  for (auto [key, rows] : {std::pair{"avg", &d.avg}, std::pair{"delta", &d.delta},
+                           std::pair{"deltaPercent", &d.delta_percent}}) {
     w.Key(key);
     w.StartArray();
-    for (int range = 0; range < 4; ++range)
-      write_ints(w, key[0] == 'a' ? avg : key[5] == 'P' ? percent : delta);
+    for (auto& row : *rows)
+      write_ints(w, row);
     w.EndArray();
   }
-  w.Key("deltaLast");
-  write_ints(w, delta);
+  w.Key("minRating");
+  w.Int(-1);
   w.Key("warehouseCondition");
   w.Int(0);
   w.EndObject();

@@ -4,6 +4,7 @@
 // (KEEPA_API.md §4, §6.2).
 
 #include "mock/catalog.hpp"
+#include "mock/history.hpp"
 #include "model/keepa.hpp"
 
 #include <rapidjson/stringbuffer.h>
@@ -16,6 +17,7 @@ using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
 /// What a /product call asked for.
 struct product_view {
   bool stats = false;
+  int stats_days = 180; // the interval of stats.avg
   bool history = true;
   int offers = 0; // 0 = none
   int days = 365;
@@ -28,9 +30,9 @@ void write_envelope(json_writer& w, const token_envelope& env);
 void write_product(json_writer& w, const catalog& cat, const item& it,
                    int64_t now_ms, const product_view& view);
 
-/// Writes one deal object.
-void write_deal(json_writer& w, const catalog& cat, const item& it,
-                int64_t now_ms);
+/// Writes one deal object from its figures.
+void write_deal(json_writer& w, const item& it, const live_state& s,
+                const deal_figures& d);
 
 /// The number of offers a product returns for `offers=N`.
 int offers_returned(const item& it, int requested);

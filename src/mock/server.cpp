@@ -151,10 +151,15 @@ private:
                     request_.body()},
           now);
     }
-    if (kind == fault::badjson)
-      a.body = "<html>this is not JSON</html>";
-    if (kind == fault::truncate)
+    if (kind == fault::badjson) {
+      owner_.handler_->note_fault();
+      a = {200, "<html>this is not JSON</html>"};
+    }
+    if (kind == fault::truncate) {
+      owner_.handler_->note_fault();
+      a.status = 200;
       a.body.resize(a.body.size() / 2);
+    }
     auto& res = response_;
     res = {};
     res.version(request_.version());
