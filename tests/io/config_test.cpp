@@ -3,6 +3,9 @@
 
 #include "io/config.hpp"
 
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -15,38 +18,12 @@
 using namespace keepa;
 namespace fs = std::filesystem;
 
+using keepa::test::temp_dir;
+
 namespace {
 
 const std::string secret = "SECRETKEY-7f3a9c1e5b";
 
-/// A fresh directory under the system temp directory, removed at scope end.
-struct temp_dir {
-  fs::path path;
-
-  temp_dir() {
-    static int calls = 0;
-    path = fs::temp_directory_path()
-           / ("keepa-config-test-" + std::to_string(getpid()) + "-"
-              + std::to_string(++calls));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string operator/(const std::string& name) const {
-    return (path / name).string();
-  }
-};
-
-/// The whole content of a file.
-std::string slurp(const std::string& path) {
-  std::ifstream in{path};
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 /// An environment made of a map.
 env_lookup env_of(std::map<std::string, std::string> vars) {
@@ -63,7 +40,7 @@ env_lookup env_of(std::map<std::string, std::string> vars) {
 /// the repo's deal_query.json (or `query`) into `dir`.
 void write_config(const temp_dir& dir, const std::string& find,
                   const std::string& replace, const std::string& query = "") {
-  auto ini = slurp(std::string{KEEPA_SOURCE_DIR} + "/config.ini");
+  auto ini = keepa::test::read_all(std::string{KEEPA_SOURCE_DIR} + "/config.ini");
   ini.replace(ini.find("api_key ="), 9, "api_key = " + secret);
   if (find.empty())
     ini += "\n" + replace + "\n";
@@ -71,7 +48,7 @@ void write_config(const temp_dir& dir, const std::string& find,
     ini.replace(ini.find(find), find.size(), replace);
   std::ofstream{dir / "config.ini"} << ini;
   std::ofstream{dir / "deal_query.json"}
-    << (query.empty() ? slurp(std::string{KEEPA_SOURCE_DIR}
+    << (query.empty() ? keepa::test::read_all(std::string{KEEPA_SOURCE_DIR}
                               + "/deal_query.json")
                       : query);
 }
@@ -168,7 +145,7 @@ TEST_CASE("the usage text lists every flag and override") {
 }
 
 TEST_CASE("the shipped config.ini loads with the key from the environment") {
-  temp_dir dir;
+  temp_dir dir{"config-test"};
   write_config(dir, "api_key = " + secret, "api_key =");
   auto got = load(dir, {{"KEEPA_API_KEY", secret}});
   REQUIRE(std::holds_alternative<config>(got));
@@ -189,11 +166,11 @@ TEST_CASE("the shipped config.ini loads with the key from the environment") {
   CHECK(c.log_level == "info");
   CHECK(c.log_file == defaults.log_file);
   CHECK(c.keepa.deal_query_json
-        == slurp(std::string{KEEPA_SOURCE_DIR} + "/deal_query.json"));
+        == keepa::test::read_all(std::string{KEEPA_SOURCE_DIR} + "/deal_query.json"));
 }
 
 TEST_CASE("the shipped deal query is a newest-first US Books USED query") {
-  auto q = slurp(std::string{KEEPA_SOURCE_DIR} + "/deal_query.json");
+  auto q = keepa::test::read_all(std::string{KEEPA_SOURCE_DIR} + "/deal_query.json");
   for (auto member : {"\"domainId\": 1", "\"includeCategories\": [283155]",
                       "\"priceTypes\": [2]", "\"sortType\": 1", "\"page\": 0",
                       "\"isRangeEnabled\": true"})
@@ -201,7 +178,7 @@ TEST_CASE("the shipped deal query is a newest-first US Books USED query") {
 }
 
 TEST_CASE("comment lines may start with # or ;, indented or not") {
-  temp_dir dir;
+  temp_dir dir{"config-test"};
   write_config(dir, "peek_batch = 50",
                "# a hash comment\n  ; an indented semicolon comment\n"
                "\t# an indented hash comment\n; peek_batch = 0\n"
@@ -260,7 +237,7 @@ TEST_CASE("each bad value names its key and never the API key") {
   };
   for (auto& r : rows) {
     CAPTURE(r.replace);
-    temp_dir dir;
+    temp_dir dir{"config-test"};
     write_config(dir, r.find, r.replace);
     auto got = load(dir);
     REQUIRE(std::holds_alternative<config_error>(got));
@@ -291,7 +268,7 @@ TEST_CASE("a deal query must be a JSON object with a matching domainId") {
   };
   for (auto& r : rows) {
     CAPTURE(r.query);
-    temp_dir dir;
+    temp_dir dir{"config-test"};
     write_config(dir, "", "", r.query);
     if (std::string{r.query}.empty())
       std::ofstream{dir / "deal_query.json", std::ios::trunc};
@@ -307,8 +284,8 @@ TEST_CASE("a deal query must be a JSON object with a matching domainId") {
 
 TEST_CASE("a relative deal_query is found beside the config, an absolute one "
           "anywhere") {
-  temp_dir dir;
-  temp_dir elsewhere;
+  temp_dir dir{"config-test"};
+  temp_dir elsewhere{"config-test"};
   write_config(dir, "deal_query = deal_query.json",
                "deal_query = " + (elsewhere / "q.json"));
   std::ofstream{elsewhere / "q.json"} << "{\"sortType\": 1}";
@@ -323,7 +300,7 @@ TEST_CASE("a relative deal_query is found beside the config, an absolute one "
 }
 
 TEST_CASE("a malformed INI file names the file and the line") {
-  temp_dir dir;
+  temp_dir dir{"config-test"};
   write_config(dir, "[engine]", "[engine");
   auto got = load(dir);
   REQUIRE(std::holds_alternative<config_error>(got));
@@ -334,7 +311,7 @@ TEST_CASE("a malformed INI file names the file and the line") {
 }
 
 TEST_CASE("a missing or unreadable config file names the file") {
-  temp_dir dir;
+  temp_dir dir{"config-test"};
   for (auto path : {std::string{"/nonexistent/keepa.ini"}, dir.path.string()}) {
     CAPTURE(path);
     cli_options cli;
@@ -347,7 +324,7 @@ TEST_CASE("a missing or unreadable config file names the file") {
 }
 
 TEST_CASE("an empty key is an error unless --demo") {
-  temp_dir dir;
+  temp_dir dir{"config-test"};
   write_config(dir, "api_key = " + secret, "api_key =");
   auto got = load(dir);
   REQUIRE(std::holds_alternative<config_error>(got));
@@ -358,7 +335,7 @@ TEST_CASE("an empty key is an error unless --demo") {
 }
 
 TEST_CASE("precedence: file < environment < command line") {
-  temp_dir dir;
+  temp_dir dir{"config-test"};
   write_config(dir, "path = data/deals.db", "path = file.db");
   std::map<std::string, std::string> env{
     {"KEEPA_API_KEY", "env-key"},
@@ -380,7 +357,7 @@ TEST_CASE("precedence: file < environment < command line") {
 }
 
 TEST_CASE("an empty environment variable counts as unset") {
-  temp_dir dir;
+  temp_dir dir{"config-test"};
   write_config(dir, "", "");
   auto c = std::get<config>(load(
     dir, {{"KEEPA_API_KEY", ""}, {"KEEPA_DB", ""}, {"KEEPA_BASE_URL", ""}}));
@@ -390,7 +367,7 @@ TEST_CASE("an empty environment variable counts as unset") {
 }
 
 TEST_CASE("overrides are validated and errors name the variable or flag") {
-  temp_dir dir;
+  temp_dir dir{"config-test"};
   write_config(dir, "", "");
   struct row {
     std::map<std::string, std::string> env;

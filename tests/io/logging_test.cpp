@@ -2,6 +2,9 @@
 
 #include "io/logging.hpp"
 
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
 #include <doctest/doctest.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -14,35 +17,12 @@
 using namespace keepa;
 namespace fs = std::filesystem;
 
+using keepa::test::temp_dir;
+
 namespace {
 
 const std::string secret = "SECRETKEY-7f3a9c1e5b";
 
-/// A fresh directory under the system temp directory, removed at scope end.
-struct temp_dir {
-  fs::path path;
-
-  temp_dir() {
-    static int calls = 0;
-    path = fs::temp_directory_path()
-           / ("keepa-logging-test-" + std::to_string(getpid()) + "-"
-              + std::to_string(++calls));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-/// The whole content of a file.
-std::string slurp(const fs::path& path) {
-  std::ifstream in{path};
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 /// Puts back a plain stderr default logger, closing any log file.
 void reset_default_logger() {
@@ -81,14 +61,14 @@ TEST_CASE("redact masks the secret and every key= value") {
 }
 
 TEST_CASE("no log line carries the key; the log directory is created") {
-  temp_dir dir;
+  temp_dir dir{"logging-test"};
   config c;
   c.log_file = (dir.path / "logs/test.log").string();
   init_logging(c, false, secret);
   spdlog::info("calling https://api.keepa.com/product?key={}&asin=1", secret);
   spdlog::warn("the key is {}", secret);
   spdlog::default_logger()->flush();
-  auto text = slurp(c.log_file);
+  auto text = keepa::test::read_all(c.log_file);
   CHECK(text.find(secret) == std::string::npos);
   CHECK(text.find("key=***&asin=1") != std::string::npos);
   CHECK(text.find("the key is ***") != std::string::npos);
@@ -96,7 +76,7 @@ TEST_CASE("no log line carries the key; the log directory is created") {
 }
 
 TEST_CASE("the configured level filters lines") {
-  temp_dir dir;
+  temp_dir dir{"logging-test"};
   config c;
   c.log_file = (dir.path / "level.log").string();
   c.log_level = "warn";
@@ -104,14 +84,14 @@ TEST_CASE("the configured level filters lines") {
   spdlog::info("an info line");
   spdlog::error("an error line");
   spdlog::default_logger()->flush();
-  auto text = slurp(c.log_file);
+  auto text = keepa::test::read_all(c.log_file);
   CHECK(text.find("an info line") == std::string::npos);
   CHECK(text.find("an error line") != std::string::npos);
   reset_default_logger();
 }
 
 TEST_CASE("a log file that cannot be opened is skipped, not fatal") {
-  temp_dir dir;
+  temp_dir dir{"logging-test"};
   std::ofstream{dir.path / "plain-file"} << "x";
   config c;
   c.log_file = (dir.path / "plain-file/sub/x.log").string();
