@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+using keepa::test::engine_dir;
 using keepa::test::fresh_dir;
 using keepa::test::mock_process;
 using keepa::test::ingest;
@@ -40,12 +41,7 @@ TEST_CASE("kill -9 at ten random moments loses nothing committed") {
                     "--products 3000 --deal-rate 3000 --refill-rate 3000 "
                     "--faults 500:0.02,slow:0.01,reset:0.01",
                     log};
-  auto dir = fresh_dir("crash");
-  run("cp " + source + "/deal_query.json " + dir);
-  std::ofstream{dir + "/config.ini"}
-    << "[keepa]\nbase_url = " << mock.url() << "\napi_key = mock-key\n"
-    << "request_timeout_s = 5\n[db]\npath = data/deals.db\n"
-    << "[log]\nfile = logs/k.log\n";
+  auto dir = engine_dir("crash", mock.url(), 5);
   std::mt19937 rng{20261124};
   std::set<std::string> committed;
   for (int kill = 0; kill < 10; ++kill) {

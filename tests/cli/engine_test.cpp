@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+using keepa::test::engine_dir;
 using keepa::test::fresh_dir;
 using keepa::test::mock_process;
 using keepa::test::ingest;
@@ -18,17 +19,6 @@ using keepa::test::source;
 
 namespace {
 
-/// A directory with a config pointing at `url`, the repo's deal query and
-/// a database under data/.
-std::string engine_dir(const std::string& url) {
-  auto dir = fresh_dir("engine");
-  run("cp " + source + "/deal_query.json " + dir);
-  std::ofstream{dir + "/config.ini"}
-    << "[keepa]\nbase_url = " << url << "\napi_key = mock-key\n"
-    << "deal_query = deal_query.json\nrequest_timeout_s = 10\n"
-    << "[db]\npath = data/deals.db\n[log]\nlevel = info\nfile = logs/k.log\n";
-  return dir;
-}
 
 /// One value from the engine's database.
 std::string query(const std::string& dir, const std::string& sql) {
@@ -46,7 +36,7 @@ TEST_CASE("--once fills the database, a second --once refreshes instead of "
     mock_process mock{mock_binary,
                       "--products 3000 --deal-rate 1000 --refill-rate 2000",
                       log};
-    dir = engine_dir(mock.url());
+    dir = engine_dir("engine", mock.url());
     auto first = run("cd " + dir + " && " + ingest + " --once", 300);
     INFO(first.output);
     REQUIRE(first.exit_code == 0);
@@ -80,7 +70,7 @@ TEST_CASE("--once fills the database, a second --once refreshes instead of "
 TEST_CASE("console commands through a pipe, and quit stops cleanly") {
   auto log = fresh_dir("console-mock") + "/mock.log";
   mock_process mock{mock_binary, "--products 500", log};
-  auto dir = engine_dir(mock.url());
+  auto dir = engine_dir("engine", mock.url());
   auto res = run("cd " + dir + " && printf \"status\\ndump\\nfrobnicate\\n"
                  "pause\\nresume\\nrewind 1\\nrewind x\\nrefresh NOPE\\n"
                  "janitor\\nquit\\n\" | " + ingest,
@@ -126,7 +116,7 @@ TEST_CASE("a key Keepa refuses stops --once with exit 1, says so, and "
           "never prints the key") {
   auto log = fresh_dir("refused-mock") + "/mock.log";
   mock_process mock{mock_binary, "--products 100 --key another-key", log};
-  auto dir = engine_dir(mock.url());
+  auto dir = engine_dir("engine", mock.url());
   auto res = run("cd " + dir + " && " + ingest + " --once", 120);
   INFO(res.output);
   CHECK(res.exit_code == 1);
@@ -136,7 +126,7 @@ TEST_CASE("a key Keepa refuses stops --once with exit 1, says so, and "
 
 TEST_CASE("a database file that is not SQLite, or a read-only data "
           "directory: exit 1 with a clear message, the file untouched") {
-  auto dir = engine_dir("http://127.0.0.1:9");
+  auto dir = engine_dir("engine", "http://127.0.0.1:9");
   run("mkdir -p " + dir + "/data && head -c 4096 /dev/zero | tr '\\\\0' x > "
       + dir + "/data/deals.db");
   auto garbage = run("cd " + dir + " && " + ingest + " --once", 30);
@@ -147,7 +137,7 @@ TEST_CASE("a database file that is not SQLite, or a read-only data "
   CHECK(run("wc -c < " + dir + "/data/deals.db").output.find("4096")
         != std::string::npos);
   if (geteuid() != 0) {
-    auto ro = engine_dir("http://127.0.0.1:9");
+    auto ro = engine_dir("engine", "http://127.0.0.1:9");
     run("mkdir -p " + ro + "/data && chmod 555 " + ro + "/data");
     auto res = run("cd " + ro + " && " + ingest + " --once", 30);
     INFO(res.output);

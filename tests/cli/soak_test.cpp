@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+using keepa::test::engine_dir;
 using keepa::test::fresh_dir;
 using keepa::test::mock_process;
 using keepa::test::ingest;
@@ -33,7 +34,7 @@ long long json_int(const std::string& json, const std::string& key) {
 TEST_CASE("soak with faults: stays up, progresses, no 429, floor kept, "
           "bounded memory, no key in any output") {
   auto mock_log = fresh_dir("soak-mock") + "/mock.log";
-  auto dir = fresh_dir("soak");
+  std::string dir;
   std::string served;
   {
     mock_process mock{mock_binary,
@@ -41,11 +42,7 @@ TEST_CASE("soak with faults: stays up, progresses, no 429, floor kept, "
                       "--slow-ms 2000 --faults 500:0.03,slow:0.02,reset:0.01,"
                       "badjson:0.01,truncate:0.01,http200error:0.01",
                       mock_log};
-    run("cp " + source + "/deal_query.json " + dir);
-    std::ofstream{dir + "/config.ini"}
-      << "[keepa]\nbase_url = " << mock.url() << "\napi_key = mock-key\n"
-      << "request_timeout_s = 5\n[db]\npath = data/deals.db\n"
-      << "[log]\nfile = logs/k.log\n";
+    dir = engine_dir("soak", mock.url(), 5);
     // RSS after 10 s and after 85 s, a dump, then SIGTERM at 90 s.
     auto res = run("cd " + dir + " && (sleep 10; echo status; sleep 75; "
                      "echo dump) | (" + ingest + " 2> stderr.txt & pid=$!; "

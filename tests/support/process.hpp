@@ -63,6 +63,24 @@ inline const std::string mock_binary = std::string{KEEPA_BINARY_DIR}
                                        + "/mock-keepa";
 inline const std::string source = KEEPA_SOURCE_DIR;
 
+/// A fresh directory named `name` with the repo's deal query and a config
+/// pointing at `url` with the mock's key: the database in data/, the log
+/// in logs/k.log.
+inline std::string engine_dir(const std::string& name, const std::string& url,
+                              int request_timeout_s = 10) {
+  auto dir = fresh_dir(name);
+  run("cp " + source + "/deal_query.json " + dir);
+  auto config = "[keepa]\nbase_url = " + url + "\napi_key = mock-key\n"
+                + "deal_query = deal_query.json\nrequest_timeout_s = "
+                + std::to_string(request_timeout_s)
+                + "\n[db]\npath = data/deals.db\n[log]\nfile = logs/k.log\n";
+  if (FILE* f = fopen((dir + "/config.ini").c_str(), "w")) {
+    fputs(config.c_str(), f);
+    fclose(f);
+  }
+  return dir;
+}
+
 /// What the sqlite3 shell prints for `sql` on the database at `path`.
 inline std::string sqlite(const std::string& path, const std::string& sql) {
   // run() wraps the command in single quotes: close, escape, reopen.
