@@ -201,6 +201,21 @@ double referral_fee_percent(const value& v) {
   return pct >= 0 ? pct : double_or(v, "referralFeePercent", -1.0);
 }
 
+/// The ASIN of a product or deal entry; nullopt (with `why`) when the
+/// entry is not an object with a string ASIN.
+std::optional<std::string> item_asin(const value& v, std::string& why) {
+  if (!v.IsObject()) {
+    why = "not an object";
+    return std::nullopt;
+  }
+  auto asin = string_or_empty(v, "asin");
+  if (asin.empty()) {
+    why = "no string asin";
+    return std::nullopt;
+  }
+  return asin;
+}
+
 /// `deals` of a /deal response.
 deal_page parse_deal_page(const value& v, std::vector<std::string>& warnings) {
   deal_page page;
@@ -261,16 +276,11 @@ std::optional<token_envelope> parse_envelope(const value& obj) {
 }
 
 std::optional<product> parse_product(const value& v, std::string& why) {
-  if (!v.IsObject()) {
-    why = "not an object";
+  auto asin = item_asin(v, why);
+  if (!asin)
     return std::nullopt;
-  }
   product p;
-  p.asin = string_or_empty(v, "asin");
-  if (p.asin.empty()) {
-    why = "no string asin";
-    return std::nullopt;
-  }
+  p.asin = std::move(*asin);
   p.title = string_or_empty(v, "title");
   p.parent_asin = string_or_empty(v, "parentAsin");
   p.product_type = small_int_or(v, "productType", 0);
@@ -293,16 +303,11 @@ std::optional<product> parse_product(const value& v, std::string& why) {
 }
 
 std::optional<deal> parse_deal(const value& v, std::string& why) {
-  if (!v.IsObject()) {
-    why = "not an object";
+  auto asin = item_asin(v, why);
+  if (!asin)
     return std::nullopt;
-  }
   deal d;
-  d.asin = string_or_empty(v, "asin");
-  if (d.asin.empty()) {
-    why = "no string asin";
-    return std::nullopt;
-  }
+  d.asin = std::move(*asin);
   d.parent_asin = string_or_empty(v, "parentAsin");
   d.title = string_or_empty(v, "title");
   d.root_cat = int_or(v, "rootCat", 0);
