@@ -162,6 +162,7 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
     // Deletes rows unseen since a time, after committing queued writes.
     [=](atom::purge, const std::string& before) {
       flush_now(self);
+      ++self->state.purges;
       return guarded(self, [&](database& db) {
         return db.delete_unseen_before(before);
       });
@@ -175,12 +176,17 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
     // Answers the writer's state.
     [=](atom::stats) {
       auto& st = self->state;
-      db_stats s;
-      try {
-        s.rows = st.db->counts();
-      } catch (const database_error& e) {
-        st.last_error = e.what();
+      // The counts scan the tables: only after something was written.
+      if (st.counted_at != st.transactions_total + st.purges) {
+        try {
+          st.rows = st.db->counts();
+          st.counted_at = st.transactions_total + st.purges;
+        } catch (const database_error& e) {
+          st.last_error = e.what();
+        }
       }
+      db_stats s;
+      s.rows = st.rows;
       s.pending_writes = st.queued_rows;
       s.written_total = st.written_total;
       s.transactions_total = st.transactions_total;

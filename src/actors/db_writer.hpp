@@ -28,6 +28,11 @@ struct db_writer_state {
   uint64_t queued_rows = 0;
   uint64_t written_total = 0;
   uint64_t transactions_total = 0;
+  uint64_t purges = 0;
+  /// Row counts as of `counted_at` (transactions + purges); the first
+  /// `stats` counts.
+  row_counts rows;
+  uint64_t counted_at = ~uint64_t{0};
   uint64_t generation = 0;
   bool timer_armed = false;
   std::string last_error;
