@@ -1,4 +1,5 @@
 #include "io/config.hpp"
+#include "io/redact.hpp"
 
 #include <boost/property_tree/ini_parser.hpp>
 #include <boost/property_tree/ptree.hpp>
@@ -273,6 +274,15 @@ std::string without_hash_comments(const std::string& text) {
   return out;
 }
 
+/// `err` with every API key it might quote (one pasted into the wrong key,
+/// say) replaced by `***`.
+config_error without_keys(config_error err,
+                          std::initializer_list<std::string_view> keys) {
+  for (auto key : keys)
+    err.message = redact(err.message, key);
+  return err;
+}
+
 /// Validates and applies every key of one INI section.
 maybe_error apply_section(const std::string& section, const pt::ptree& keys,
                           config& c) {
@@ -305,11 +315,12 @@ maybe_error read_file(const std::string& path, config& c) {
     return config_error{path, "line " + std::to_string(e.line()) + ": "
                                 + e.message()};
   }
+  auto file_key = tree.get<std::string>("keepa.api_key", "");
   for (auto& [section, keys] : tree) {
     if (keys.empty() && !keys.data().empty())
       return config_error{section, "a key outside any [section]"};
     if (auto err = apply_section(section, keys, c))
-      return err;
+      return without_keys(*err, {file_key});
   }
   return std::nullopt;
 }
@@ -482,19 +493,23 @@ env_lookup process_env() {
 std::variant<config, config_error> load_config(const cli_options& cli,
                                                const env_lookup& env) {
   config c;
+  auto env_key = env("KEEPA_API_KEY").value_or("");
+  auto fail = [&](const config_error& err) {
+    return without_keys(err, {env_key, c.keepa.api_key});
+  };
   if (auto err = read_file(cli.config_path, c))
-    return *err;
+    return fail(*err);
   if (auto err = apply_env(env, c))
-    return *err;
+    return fail(*err);
   if (auto err = apply_cli(cli, c))
-    return *err;
+    return fail(*err);
   if (c.keepa.api_key.empty() && !cli.demo)
     return config_error{"keepa.api_key",
                         "is empty; set it in the config file or in "
                         "KEEPA_API_KEY (or run with --demo)"};
   auto dir = fs::path{cli.config_path}.parent_path();
   if (auto err = load_deal_query(dir, c.keepa))
-    return *err;
+    return fail(*err);
   return c;
 }
 

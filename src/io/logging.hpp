@@ -4,15 +4,12 @@
 // redacts the API key from every line (DESIGN.md invariant 7).
 
 #include "io/config.hpp"
+#include "io/redact.hpp"
 
 #include <string>
 #include <string_view>
 
 namespace keepa {
-
-/// `text` with every occurrence of `secret` and every `key=` query value
-/// replaced by `***`.
-std::string redact(std::string_view text, std::string_view secret);
 
 /// Installs the default logger: stderr when `console`, plus the rotating
 /// file of `cfg` (10 MB × 3) when it can be opened; `secret` never appears.

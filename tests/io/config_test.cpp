@@ -392,3 +392,32 @@ TEST_CASE("overrides are validated and errors name the variable or flag") {
     CHECK(std::get<config_error>(got).what().find(secret) == std::string::npos);
   }
 }
+
+TEST_CASE("an API key pasted into another value is never echoed") {
+  // Found by fuzz_config: the base_url error quoted the value, key and all.
+  struct row {
+    std::string replace;
+    std::map<std::string, std::string> env;
+    std::string key;
+  };
+  const row rows[] = {
+    // the key in the file comes after the bad line
+    {"base_url = " + secret, {}, "keepa.base_url"},
+    {"base_url = ftp://" + secret + "/", {}, "keepa.base_url"},
+    // the key in the environment, the file's key left empty
+    {"base_url = " + secret, {{"KEEPA_API_KEY", secret}}, "keepa.base_url"},
+    {"", {{"KEEPA_API_KEY", secret}, {"KEEPA_BASE_URL", secret}},
+     "KEEPA_BASE_URL"},
+  };
+  for (auto& r : rows) {
+    CAPTURE(r.replace);
+    temp_dir dir{"config-test"};
+    write_config(dir, "base_url = https://api.keepa.com", r.replace);
+    auto got = load(dir, r.env);
+    REQUIRE(std::holds_alternative<config_error>(got));
+    auto& err = std::get<config_error>(got);
+    CHECK(err.key == r.key);
+    CHECK(err.what().find(secret) == std::string::npos);
+    CHECK(err.what().find("***") != std::string::npos);
+  }
+}
