@@ -278,8 +278,10 @@ std::string without_hash_comments(const std::string& text) {
 /// say) replaced by `***`.
 config_error without_keys(config_error err,
                           std::initializer_list<std::string_view> keys) {
-  for (auto key : keys)
+  for (auto key : keys) {
+    err.key = redact(err.key, key);
     err.message = redact(err.message, key);
+  }
   return err;
 }
 
@@ -317,9 +319,10 @@ maybe_error read_file(const std::string& path, config& c) {
   }
   auto file_key = tree.get<std::string>("keepa.api_key", "");
   for (auto& [section, keys] : tree) {
-    if (keys.empty() && !keys.data().empty())
-      return config_error{section, "a key outside any [section]"};
-    if (auto err = apply_section(section, keys, c))
+    auto err = keys.empty() && !keys.data().empty()
+                 ? config_error{section, "a key outside any [section]"}
+                 : apply_section(section, keys, c);
+    if (err)
       return without_keys(*err, {file_key});
   }
   return std::nullopt;

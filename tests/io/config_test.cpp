@@ -408,6 +408,9 @@ TEST_CASE("an API key pasted into another value is never echoed") {
     {"base_url = " + secret, {{"KEEPA_API_KEY", secret}}, "keepa.base_url"},
     {"", {{"KEEPA_API_KEY", secret}, {"KEEPA_BASE_URL", secret}},
      "KEEPA_BASE_URL"},
+    // the key where a key name or a section name goes
+    {secret + " = 1", {}, "keepa.***"},
+    {"[" + secret + "]", {{"KEEPA_API_KEY", secret}}, "[***]"},
   };
   for (auto& r : rows) {
     CAPTURE(r.replace);
