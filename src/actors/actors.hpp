@@ -137,6 +137,8 @@ using engine_actor = caf::typed_actor<
   // Internal: a progress check (for --once or a stop) of one generation.
   caf::reacts_to<atom::wake, uint64_t>,
   // Internal: the janitor's timer.
-  caf::reacts_to<atom::purge>>;
+  caf::reacts_to<atom::purge>,
+  // Internal: the timer of the database-health check.
+  caf::reacts_to<atom::health>>;
 
 } // namespace keepa

@@ -27,6 +27,7 @@ CAF_ADD_ATOM(keepa, keepa::atom, rewind, "rewind")
 CAF_ADD_ATOM(keepa, keepa::atom, enqueue, "enqueue")
 CAF_ADD_ATOM(keepa, keepa::atom, run, "run")
 CAF_ADD_ATOM(keepa, keepa::atom, command, "command")
+CAF_ADD_ATOM(keepa, keepa::atom, health, "health")
 
 namespace keepa::atom {
 

@@ -195,9 +195,13 @@ std::optional<std::string> render_dump(const pipeline_snapshot& s,
 std::string render_status(const pipeline_snapshot& s, const engine_facts& f) {
   auto& b = s.bucket;
   std::ostringstream out;
-  out << "tokens " << static_cast<int64_t>(std::floor(b.balance)) << " (+"
-      << b.refill_per_min << "/min, next in " << b.next_refill_ms / 1000
-      << " s, " << b.waiting << " waiting)";
+  if (b.synced)
+    out << "tokens " << static_cast<int64_t>(std::floor(b.balance)) << " (+"
+        << b.refill_per_min << "/min, next in " << b.next_refill_ms / 1000
+        << " s, " << b.waiting << " waiting)";
+  else
+    out << "tokens unknown (Keepa has not answered yet, " << b.waiting
+        << " waiting)";
   if (f.paused || b.paused)
     out << " PAUSED";
   if (!b.halted.empty())
@@ -221,6 +225,11 @@ std::string render_status(const pipeline_snapshot& s, const engine_facts& f) {
         << static_cast<int64_t>(tokens / static_cast<double>(b.refill_per_min))
         << " min";
   }
+  if (b.since_success_ms >= 60000)
+    out << " | NO KEEPA ANSWER for " << b.since_success_ms / 60000 << " min";
+  if (s.db.pending_writes > 0 && !s.db.last_error.empty())
+    out << " | DATABASE CANNOT WRITE, " << s.db.pending_writes
+        << " rows held, requests paused: " << s.db.last_error;
   if (!f.janitor_note.empty())
     out << " | janitor: " << f.janitor_note;
   return out.str();

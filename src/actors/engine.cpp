@@ -84,6 +84,8 @@ void spawn_pipeline(self_ptr self) {
   watch(a.router);
   watch(a.scout);
   watch(a.refresher);
+  if (st.paused || st.write_hold)
+    self->send(a.bucket, atom::pause_v, true);
 }
 
 /// Asks each actor for its state, in the order data flows, so that a
@@ -170,8 +172,13 @@ void close_pipeline(self_ptr self) {
         self->send_exit(self->state.actors.db, caf::exit_reason::user_shutdown);
       },
       [=](const caf::error& err) {
+        auto& st = self->state;
         spdlog::error("engine: final flush failed: {}", to_string(err));
-        self->send_exit(self->state.actors.db, caf::exit_reason::user_shutdown);
+        if (!st.exit_reason)
+          st.exit_reason = caf::make_error(caf::sec::runtime_error,
+                                           "rows could not be written: "
+                                             + to_string(err));
+        self->send_exit(st.actors.db, caf::exit_reason::user_shutdown);
       });
 }
 
@@ -232,6 +239,39 @@ void janitor_pass(self_ptr self, std::function<void(std::string)> done) {
           done("error: janitor failed: " + to_string(err));
         });
   });
+}
+
+/// Holds every grant while the database cannot write (a full disk, say):
+/// what Keepa would sell meanwhile could not be stored. Releases them once
+/// the db_writer's retry succeeds.
+void guard_writes(self_ptr self) {
+  self->request(self->state.actors.db, ask_timeout, atom::stats_v)
+    .then(
+      [=](const db_stats& db) {
+        auto& st = self->state;
+        auto failing = db.pending_writes > 0 && !db.last_error.empty();
+        if (failing == st.write_hold || st.phase != engine_phase::running)
+          return;
+        st.write_hold = failing;
+        self->send(st.actors.bucket, atom::pause_v,
+                   st.paused || st.write_hold);
+        if (!failing) {
+          spdlog::info("engine: the database writes again; requests resume");
+          return;
+        }
+        spdlog::error("engine: the database cannot write ({}); {} rows "
+                      "held, no Keepa request until it can",
+                      db.last_error, db.pending_writes);
+        // --once has no one to wait for the disk: it stops and says why.
+        if (st.options.once)
+          begin_stop(self, caf::make_error(caf::sec::runtime_error,
+                                           "the database cannot write: "
+                                             + db.last_error));
+      },
+      [=](const caf::error& err) {
+        spdlog::warn("engine: the db_writer did not answer: {}",
+                     to_string(err));
+      });
 }
 
 /// Checks progress: the end of --once, or the end of a drain.
@@ -399,9 +439,11 @@ void run_command(self_ptr self, const std::string& line,
     });
   } else if ((cmd == "pause" || cmd == "resume") && arg.empty()) {
     st.paused = cmd == "pause";
-    self->send(st.actors.bucket, atom::pause_v, st.paused);
-    done(st.paused ? "ok: paused; no Keepa request will be sent"
-                   : "ok: resumed");
+    self->send(st.actors.bucket, atom::pause_v, st.paused || st.write_hold);
+    done(st.paused       ? "ok: paused; no Keepa request will be sent"
+         : st.write_hold ? "ok: resumed, but requests stay held until the "
+                           "database can write"
+                         : "ok: resumed");
   } else if (cmd == "rewind" && !arg.empty()) {
     rewind(self, arg, std::move(done));
   } else if (cmd == "refresh" && !arg.empty()) {
@@ -451,6 +493,8 @@ make_engine(engine_actor::stateful_pointer<engine_state> self,
     schedule_check(self);
   self->delayed_send(self, self->state.options.janitor_interval,
                      atom::purge_v);
+  self->delayed_send(self, self->state.options.health_interval,
+                     atom::health_v);
   return {
     // Runs one console command; answers the line(s) to print.
     [=](atom::command, const std::string& line) -> caf::result<std::string> {
@@ -466,6 +510,13 @@ make_engine(engine_actor::stateful_pointer<engine_state> self,
                          atom::purge_v);
       if (self->state.phase == engine_phase::running)
         janitor_pass(self, [](const std::string&) {});
+    },
+    // Checks that the database still writes, on its timer.
+    [=](atom::health) {
+      self->delayed_send(self, self->state.options.health_interval,
+                         atom::health_v);
+      if (self->state.phase == engine_phase::running)
+        guard_writes(self);
     },
     // Checks progress (stale generations are ignored).
     [=](atom::wake, uint64_t generation) {

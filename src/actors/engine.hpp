@@ -41,6 +41,8 @@ struct engine_options {
   caf::timespan stop_grace = std::chrono::seconds{30};
   /// How often the janitor runs on its own.
   caf::timespan janitor_interval = std::chrono::hours{1};
+  /// How often the engine checks that the database still writes.
+  caf::timespan health_interval = std::chrono::seconds{5};
 };
 
 /// The handles of the pipeline's actors.
@@ -93,7 +95,10 @@ struct engine_state {
   int quiet_checks = 0;
   uint64_t generation = 0;
   bool once_done = false;
+  /// Paused by the console.
   bool paused = false;
+  /// Paused because the database cannot write (a full disk, say).
+  bool write_hold = false;
   int64_t janitor_deleted_total = 0;
   std::string janitor_last_run_iso;
   std::string janitor_note;
