@@ -14,6 +14,18 @@
 
 using namespace keepa;
 
+// Under TSan these run on CAF's real scheduler, whose hand-overs happen in
+// libcaf_core, a library TSan cannot see into (Debian ships it
+// uninstrumented): every message would be reported as a race. The HTTP
+// layer they drive is checked under TSan by the io suite.
+#ifdef KEEPA_TSAN
+constexpr bool under_tsan = true;
+#else
+constexpr bool under_tsan = false;
+#endif
+
+TEST_SUITE_BEGIN("keepa_client" * doctest::skip(under_tsan));
+
 namespace {
 
 const char* books_query
@@ -207,3 +219,5 @@ TEST_CASE_FIXTURE(client_fixture, "a dead server is retryable") {
   CHECK(reply.status == call_status::retryable);
   CHECK(reply.http_status == 0);
 }
+
+TEST_SUITE_END();
