@@ -1,10 +1,9 @@
 #pragma once
 
 #include "actors/actors.hpp"
-#include "actors/backoff.hpp"
+#include "actors/batch_queue.hpp"
 #include "model/analytics.hpp"
 
-#include <deque>
 #include <set>
 
 namespace keepa {
@@ -18,16 +17,10 @@ struct commit_links {
 struct commit_pool_state {
   commit_links links;
   wall_clock now_ms;
-  size_t batch = 5;
-  size_t max_in_flight = 2;
   fee_settings fees;
-  std::deque<deal_key> queue;
+  batch_queue<deal_key> jobs;
   /// ASINs queued or in flight, so a survivor is never bought twice.
   std::set<std::string> known;
-  /// Failed batches wait here for their backoff; the others go on.
-  std::vector<deal_key> parked;
-  backoff retry;
-  bool retry_armed = false;
   pool_stats stats;
 
   static inline constexpr const char* name = "commit_pool";

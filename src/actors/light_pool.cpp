@@ -1,5 +1,5 @@
 #include "actors/light_pool.hpp"
-#include "actors/type_ids.hpp"
+#include "actors/batch_queue.hpp"
 
 #include "model/deal_rows.hpp"
 
@@ -15,8 +15,6 @@ namespace {
 
 using self_ptr = light_pool_actor::stateful_pointer<light_pool_state>;
 
-constexpr caf::timespan call_timeout = std::chrono::hours{24};
-
 /// Writes the light rows of an answered batch; nothing else is touched.
 void refresh(self_ptr self, const std::vector<stored_deal>& batch,
              const keepa_body& body) {
@@ -29,10 +27,7 @@ void refresh(self_ptr self, const std::vector<stored_deal>& batch,
   for (auto& job : batch) {
     st.known.erase(job.asin);
     auto i = found.find(job.asin);
-    // An unknown (productType 4) or stat-less product is no sign of life:
-    // writing it would keep a dead deal alive past the janitor.
-    if (i == found.end() || !i->second->stats
-        || i->second->product_type == 4) {
+    if (i == found.end() || !has_live_data(*i->second)) {
       ++st.stats.failed_total;
       continue;
     }
@@ -52,60 +47,21 @@ void refresh(self_ptr self, const std::vector<stored_deal>& batch,
   self->send(st.links.db, atom::write_v, std::move(out));
 }
 
-/// Puts a failed batch back at the front and retries after a backoff.
-void requeue(self_ptr self, const std::vector<stored_deal>& batch,
-             const std::string& why) {
-  auto& st = self->state;
-  ++st.stats.failed_total;
-  // Parked jobs come back as urgent ones: they have waited already.
-  st.parked.insert(st.parked.end(), batch.begin(), batch.end());
-  auto delay = st.retry.bump();
-  spdlog::warn("light_pool: batch of {} failed ({}); retry in {} s",
-               batch.size(), why,
-               std::chrono::duration_cast<std::chrono::seconds>(delay).count());
-  if (!st.retry_armed) {
-    st.retry_armed = true;
-    self->delayed_send(self, delay, atom::run_v);
-  }
-}
-
 /// Sends batches, urgent jobs first, while slots are free.
 void send_batches(self_ptr self) {
-  auto& st = self->state;
-  while (st.stats.in_flight < st.max_in_flight
-         && (!st.urgent.empty() || !st.routine.empty())) {
-    bool urgent = !st.urgent.empty();
-    auto& q = urgent ? st.urgent : st.routine;
-    auto n = std::min(st.batch, q.size());
-    std::vector<stored_deal> batch(q.begin(), q.begin() + n);
-    q.erase(q.begin(), q.begin() + n);
-    keepa_call call;
-    call.kind = call_kind::light;
-    call.priority = urgent ? call_priority::urgent_refresh
-                           : call_priority::refresh;
-    call.product.params = light_params();
-    for (auto& job : batch)
-      call.product.asins.push_back(job.asin);
-    ++st.stats.in_flight;
-    self->request(st.links.bucket, call_timeout, atom::call_v, std::move(call))
-      .then(
-        [=](const keepa_reply& r) {
-          --self->state.stats.in_flight;
-          if (r.status == call_status::ok && r.body) {
-            self->state.retry.reset();
-            refresh(self, batch, *r.body);
-          } else {
-            requeue(self, batch,
-                    to_string(r.status) + std::string{": "} + r.detail);
-          }
-          send_batches(self);
-        },
-        [=](const caf::error& err) {
-          --self->state.stats.in_flight;
-          requeue(self, batch, to_string(err));
-        });
-  }
-  st.stats.queued = st.urgent.size() + st.routine.size() + st.parked.size();
+  send_in_batches(
+    self, "light_pool",
+    [](bool urgent) {
+      keepa_call call;
+      call.kind = call_kind::light;
+      call.priority = urgent ? call_priority::urgent_refresh
+                             : call_priority::refresh;
+      call.product.params = light_params();
+      return call;
+    },
+    [self](const std::vector<stored_deal>& batch, const keepa_body& body) {
+      refresh(self, batch, body);
+    });
 }
 
 } // namespace
@@ -121,7 +77,7 @@ make_light_pool(light_pool_actor::stateful_pointer<light_pool_state> self,
   self->state.links = std::move(links);
   self->state.fees = fees;
   self->state.drop_percent = drop_percent;
-  self->state.batch = std::max<size_t>(1, batch);
+  self->state.jobs.batch = std::max<size_t>(1, batch);
   self->state.now_ms = std::move(now_ms);
   return {
     // Queues stored deals for a light refresh, once each.
@@ -129,22 +85,17 @@ make_light_pool(light_pool_actor::stateful_pointer<light_pool_state> self,
       auto& st = self->state;
       for (auto& job : jobs)
         if (st.known.insert(job.asin).second)
-          (urgent ? st.urgent : st.routine).push_back(job);
+          (urgent ? st.jobs.urgent : st.jobs.routine).push_back(job);
       send_batches(self);
     },
-    // Retries after a backoff.
+    // Retries the parked batches after the backoff.
     [=](atom::run) {
-      auto& st = self->state;
-      st.retry_armed = false;
-      st.urgent.insert(st.urgent.begin(), st.parked.begin(), st.parked.end());
-      st.parked.clear();
+      self->state.jobs.unpark();
       send_batches(self);
     },
     // Answers the pool's state.
     [=](atom::stats) {
-      self->state.stats.queued = self->state.urgent.size()
-                                 + self->state.routine.size()
-                                 + self->state.parked.size();
+      self->state.stats.queued = self->state.jobs.size();
       return self->state.stats;
     },
   };

@@ -1,10 +1,9 @@
 #pragma once
 
 #include "actors/actors.hpp"
-#include "actors/backoff.hpp"
+#include "actors/batch_queue.hpp"
 #include "model/analytics.hpp"
 
-#include <deque>
 #include <set>
 
 namespace keepa {
@@ -18,20 +17,14 @@ struct light_links {
 struct light_pool_state {
   light_links links;
   wall_clock now_ms;
-  size_t batch = 50;
-  size_t max_in_flight = 2;
   /// A refresh lowering an active deal's price by more than this percent
   /// records a price-drop event.
   double drop_percent = 10;
   fee_settings fees;
-  /// Jobs near the retention deadline first, then the others.
-  std::deque<stored_deal> urgent;
-  std::deque<stored_deal> routine;
+  /// Jobs near the retention deadline go in the urgent lane.
+  batch_queue<stored_deal> jobs;
+  /// ASINs queued or in flight, so a deal is refreshed once at a time.
   std::set<std::string> known;
-  /// Failed batches wait here for their backoff; the others go on.
-  std::vector<stored_deal> parked;
-  backoff retry;
-  bool retry_armed = false;
   pool_stats stats;
 
   static inline constexpr const char* name = "light_pool";

@@ -1,10 +1,8 @@
 #pragma once
 
 #include "actors/actors.hpp"
-#include "actors/backoff.hpp"
+#include "actors/batch_queue.hpp"
 #include "model/peek_filter.hpp"
-
-#include <deque>
 
 namespace keepa {
 
@@ -18,14 +16,8 @@ struct peek_links {
 struct peek_pool_state {
   peek_links links;
   wall_clock now_ms;
-  size_t batch = 50;
-  size_t max_in_flight = 2;
   peek_rules rules;
-  std::deque<deal> queue;
-  /// Failed batches wait here for their backoff; the others go on.
-  std::vector<deal> parked;
-  backoff retry;
-  bool retry_armed = false;
+  batch_queue<deal> jobs;
   pool_stats stats;
 
   static inline constexpr const char* name = "peek_pool";

@@ -192,6 +192,12 @@ void database::reject(const rejection& r, const std::string& now_iso) {
   bind_text(stmt, 4, now_iso);
   if (sqlite3_step(stmt) != SQLITE_DONE)
     fail("recording a rejection of " + r.asin);
+  // A pending row of the ASIN is judged too: it would be resumed forever.
+  auto* drop = cached("DELETE FROM deals WHERE asin = ? AND status = 'pending'");
+  statement_use drop_use{drop};
+  bind_text(drop, 1, r.asin);
+  if (sqlite3_step(drop) != SQLITE_DONE)
+    fail("dropping the pending row of " + r.asin);
 }
 
 void database::add_event(const std::string& asin, const std::string& kind,

@@ -70,7 +70,8 @@ public:
   /// Upserts the columns `u` carries and no others.
   void upsert(const deal_update& u);
 
-  /// Records a rejection (idempotent per ASIN and lastUpdate).
+  /// Records a rejection (idempotent per ASIN and lastUpdate) and drops the
+  /// ASIN's pending row, if any; an active row stays.
   void reject(const rejection& r, const std::string& now_iso);
 
   /// Appends a price-drop (or other) event.

@@ -153,6 +153,10 @@ deal_update light_row(const product& p, std::optional<double> list_at,
   return u;
 }
 
+bool has_live_data(const product& p) {
+  return p.stats && p.product_type != 4;
+}
+
 bool is_price_drop(std::optional<double> old_price, const cell* new_price,
                    double percent) {
   auto* now = new_price ? std::get_if<double>(new_price) : nullptr;

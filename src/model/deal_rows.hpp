@@ -40,6 +40,11 @@ deal_update light_row(const product& p, std::optional<double> list_at,
                       std::optional<double> one_yr_avg, int64_t now_ms,
                       const fee_settings& fees);
 
+/// True when Keepa's answer for `p` is a sign of life: a known product
+/// (not productType 4) with stats. Anything else must not be written as a
+/// deal, nor keep one alive past the janitor.
+bool has_live_data(const product& p);
+
 /// True when `new_price` is more than `percent` below `old_price`.
 bool is_price_drop(std::optional<double> old_price, const cell* new_price,
                    double percent);

@@ -12,6 +12,7 @@
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <set>
 
 using namespace keepa;
@@ -211,6 +212,35 @@ TEST_CASE_FIXTURE(pipeline_fixture, "story 13: a pending survivor resumes "
   CHECK(calls_of("product:") == 1);
   CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals WHERE status = 'active'")
         == 1);
+}
+
+TEST_CASE_FIXTURE(pipeline_fixture, "a survivor gone by its heavy fetch is "
+                                    "rejected, neither active nor resumed") {
+  // B000000000 passes its peek; the heavy fetch (offers) finds it gone.
+  fake().products = [](const product_request& req) {
+    auto body = products_for(req);
+    bool heavy = std::any_of(req.params.begin(), req.params.end(),
+                             [](auto& kv) { return kv.first == "offers"; });
+    for (auto& p : body.products)
+      if (heavy && p.asin == "B000000000") {
+        p.product_type = 4;
+        p.stats.reset();
+      }
+    return body;
+  };
+  REQUIRE(run_once());
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals WHERE asin = "
+                        "'B000000000'")
+        == 0);
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM rejections WHERE asin = "
+                        "'B000000000' AND reason = 'no stats in the heavy "
+                        "fetch'")
+        == 1);
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals WHERE status = 'active'")
+        == 99);
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals WHERE status = "
+                        "'pending'")
+        == 0);
 }
 
 TEST_CASE_FIXTURE(pipeline_fixture, "failed calls are retried and nothing "

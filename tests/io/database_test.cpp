@@ -156,3 +156,20 @@ TEST_CASE("rejections, pending rows, staleness, retention, state") {
   CHECK(db.counts().total == 2);
   CHECK(db.integrity_check() == "ok");
 }
+
+TEST_CASE("a rejection drops the ASIN's pending row, never an active one") {
+  auto path = fresh_dir("db-reject") + "/deals.db";
+  database db{path};
+  db.begin();
+  auto pending = full("P");
+  pending.set(column::status, std::string{"pending"});
+  db.upsert(pending);
+  db.upsert(full("A"));
+  db.reject({"P", 7, "no stats in the heavy fetch"}, "2026-01-01T00:00:00Z");
+  db.reject({"A", 8, "dead inventory"}, "2026-01-01T00:00:00Z");
+  db.commit();
+  CHECK(db.find({"P"}).empty());
+  CHECK(db.find({"A"}).size() == 1);
+  CHECK(db.pending(10).empty());
+  CHECK(db.find_rejections({"P", "A"}).size() == 2);
+}
