@@ -131,7 +131,7 @@ int run_engine(const config& cfg, const cli_options& cli,
     self->monitor(engine);
     self->receive([&](const caf::down_msg& msg) {
       if (msg.reason && msg.reason != caf::exit_reason::user_shutdown) {
-        spdlog::error("engine stopped: {}", sys.render(msg.reason));
+        spdlog::error("engine stopped: {}", error_text(msg.reason));
         exit_code = 1;
       }
     });

@@ -52,10 +52,23 @@ using watermark_actor = caf::typed_actor<
   // Answers the watermark's state.
   caf::replies_to<atom::stats>::with<watermark_stats>>;
 
+/// ENGINE: spawns, monitors and restarts the others; stops them in order.
+using engine_actor = caf::typed_actor<
+  // Runs one console command; answers the text to print.
+  caf::replies_to<atom::command, std::string>::with<std::string>,
+  // Internal: a progress check (for --once or a stop) of one generation.
+  caf::reacts_to<atom::wake, uint64_t>,
+  // Internal: the janitor's timer.
+  caf::reacts_to<atom::purge>,
+  // The db_writer says writes fail (true, why) or work again (false).
+  caf::reacts_to<atom::health, bool, std::string>>;
+
 /// DB_WRITER: owns the only SQLite connection (spawned detached).
 using db_writer_actor = caf::typed_actor<
   // Sends durable confirmations to this watermark from now on.
   caf::reacts_to<atom::settle, watermark_actor>,
+  // Tells this engine when writes start or stop failing, from now on.
+  caf::reacts_to<atom::health, engine_actor>,
   // Queues writes; they commit in one transaction with others shortly.
   caf::reacts_to<atom::write, write_batch>,
   // Commits everything queued now; answers the rows written so far.
@@ -129,16 +142,5 @@ using refresher_actor = caf::typed_actor<
   caf::reacts_to<atom::wake, uint64_t>,
   // Answers the refresher's state, with the capacity estimate.
   caf::replies_to<atom::stats>::with<refresher_stats>>;
-
-/// ENGINE: spawns, monitors and restarts the others; stops them in order.
-using engine_actor = caf::typed_actor<
-  // Runs one console command; answers the text to print.
-  caf::replies_to<atom::command, std::string>::with<std::string>,
-  // Internal: a progress check (for --once or a stop) of one generation.
-  caf::reacts_to<atom::wake, uint64_t>,
-  // Internal: the janitor's timer.
-  caf::reacts_to<atom::purge>,
-  // Internal: the timer of the database-health check.
-  caf::reacts_to<atom::health>>;
 
 } // namespace keepa

@@ -17,6 +17,17 @@ size_t rows_of(const write_batch& b) {
          + b.drops.size();
 }
 
+/// Tells the engine when writes start or stop failing.
+void report_health(self_ptr self, bool failing) {
+  auto& st = self->state;
+  if (failing == st.failing)
+    return;
+  st.failing = failing;
+  if (st.engine)
+    self->send(st.engine, atom::health_v, failing,
+               failing ? st.last_error : std::string{});
+}
+
 /// Commits now and tells the watermark which listings became durable.
 void flush_now(self_ptr self) {
   auto& st = self->state;
@@ -24,11 +35,13 @@ void flush_now(self_ptr self) {
   if (!st.flush(settled)) {
     spdlog::error("db_writer: commit failed, {} rows kept for a retry: {}",
                   st.queued_rows, st.last_error);
+    report_health(self, true);
     st.timer_armed = true;
     self->delayed_send(self, st.settings.retry_delay, atom::wake_v,
                        ++st.generation);
     return;
   }
+  report_health(self, false);
   if (!settled.empty() && st.watermark)
     self->send(st.watermark, atom::settle_v, std::move(settled));
 }
@@ -111,6 +124,8 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
   return {
     // Remembers where durable confirmations go.
     [=](atom::settle, watermark_actor wm) { self->state.watermark = wm; },
+    // Remembers whom to tell when writes start or stop failing.
+    [=](atom::health, engine_actor engine) { self->state.engine = engine; },
     // Queues writes and commits by size or after a short delay.
     [=](atom::write, write_batch& b) {
       auto& st = self->state;

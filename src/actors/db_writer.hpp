@@ -24,6 +24,10 @@ struct db_writer_state {
   wall_clock now_ms;
   std::unique_ptr<database> db;
   watermark_actor watermark;
+  /// Told when writes start or stop failing.
+  engine_actor engine;
+  /// Whether the engine was last told that writes fail.
+  bool failing = false;
   std::vector<write_batch> queued;
   uint64_t queued_rows = 0;
   uint64_t written_total = 0;

@@ -47,6 +47,7 @@ void spawn_pipeline(self_ptr self) {
            : self->spawn(make_db_writer, db_settings, o.now_ms);
   a.watermark = self->spawn(make_watermark, a.db);
   self->send(a.db, atom::settle_v, a.watermark);
+  self->send(a.db, atom::health_v, caf::actor_cast<engine_actor>(self));
   a.commit = self->spawn(make_commit_pool, commit_links{a.bucket, a.db},
                          o.commit_batch, o.fees, o.now_ms);
   a.light = self->spawn(make_light_pool, light_links{a.bucket, a.db},
@@ -84,7 +85,9 @@ void spawn_pipeline(self_ptr self) {
   watch(a.router);
   watch(a.scout);
   watch(a.refresher);
-  if (st.paused || st.write_hold)
+  // A new db_writer says so itself if it cannot write either.
+  st.write_hold = false;
+  if (st.paused)
     self->send(a.bucket, atom::pause_v, true);
 }
 
@@ -173,11 +176,13 @@ void close_pipeline(self_ptr self) {
       },
       [=](const caf::error& err) {
         auto& st = self->state;
-        spdlog::error("engine: final flush failed: {}", to_string(err));
+        auto why = error_text(err);
+        spdlog::error("engine: the final write failed ({}); the deals not "
+                      "written are listed again on the next start",
+                      why);
         if (!st.exit_reason)
           st.exit_reason = caf::make_error(caf::sec::runtime_error,
-                                           "rows could not be written: "
-                                             + to_string(err));
+                                           "the final write failed: " + why);
         self->send_exit(st.actors.db, caf::exit_reason::user_shutdown);
       });
 }
@@ -234,9 +239,9 @@ void janitor_pass(self_ptr self, std::function<void(std::string)> done) {
           done("ok: janitor deleted " + std::to_string(deleted) + " rows");
         },
         [=](const caf::error& err) {
-          self->state.janitor_note = "failed: " + to_string(err);
-          spdlog::error("janitor: {}", to_string(err));
-          done("error: janitor failed: " + to_string(err));
+          self->state.janitor_note = "failed: " + error_text(err);
+          spdlog::error("janitor: {}", error_text(err));
+          done("error: janitor failed: " + error_text(err));
         });
   });
 }
@@ -244,34 +249,24 @@ void janitor_pass(self_ptr self, std::function<void(std::string)> done) {
 /// Holds every grant while the database cannot write (a full disk, say):
 /// what Keepa would sell meanwhile could not be stored. Releases them once
 /// the db_writer's retry succeeds.
-void guard_writes(self_ptr self) {
-  self->request(self->state.actors.db, ask_timeout, atom::stats_v)
-    .then(
-      [=](const db_stats& db) {
-        auto& st = self->state;
-        auto failing = db.pending_writes > 0 && !db.last_error.empty();
-        if (failing == st.write_hold || st.phase != engine_phase::running)
-          return;
-        st.write_hold = failing;
-        self->send(st.actors.bucket, atom::pause_v,
-                   st.paused || st.write_hold);
-        if (!failing) {
-          spdlog::info("engine: the database writes again; requests resume");
-          return;
-        }
-        spdlog::error("engine: the database cannot write ({}); {} rows "
-                      "held, no Keepa request until it can",
-                      db.last_error, db.pending_writes);
-        // --once has no one to wait for the disk: it stops and says why.
-        if (st.options.once)
-          begin_stop(self, caf::make_error(caf::sec::runtime_error,
-                                           "the database cannot write: "
-                                             + db.last_error));
-      },
-      [=](const caf::error& err) {
-        spdlog::warn("engine: the db_writer did not answer: {}",
-                     to_string(err));
-      });
+void hold_while_writes_fail(self_ptr self, bool failing,
+                            const std::string& why) {
+  auto& st = self->state;
+  if (failing == st.write_hold || st.phase != engine_phase::running)
+    return;
+  st.write_hold = failing;
+  self->send(st.actors.bucket, atom::pause_v, st.paused || st.write_hold);
+  if (!failing) {
+    spdlog::info("engine: the database writes again; requests resume");
+    return;
+  }
+  spdlog::error("engine: the database cannot write ({}); no Keepa request "
+                "until it can",
+                why);
+  // --once has no one to wait for the disk: it stops and says why.
+  if (st.options.once)
+    begin_stop(self, caf::make_error(caf::sec::runtime_error,
+                                     "the database cannot write: " + why));
 }
 
 /// Checks progress: the end of --once, or the end of a drain.
@@ -365,7 +360,7 @@ void refresh_one(self_ptr self, const std::string& asin,
                    light_jobs{found.stored}, true);
         done("ok: light refresh of " + asin + " queued");
       },
-      [=](const caf::error& err) { done("error: " + to_string(err)); });
+      [=](const caf::error& err) { done("error: " + error_text(err)); });
 }
 
 /// Moves the watermark back and starts a cycle that reads from there.
@@ -395,7 +390,7 @@ void rewind(self_ptr self, const std::string& arg,
           done("ok: watermark rewound " + std::to_string(hours) + " h to "
                + keepa_minutes_iso(wm));
       },
-      [=](const caf::error& err) { done("error: " + to_string(err)); });
+      [=](const caf::error& err) { done("error: " + error_text(err)); });
 }
 
 /// Runs one console line and calls `done` with the answer.
@@ -461,6 +456,13 @@ void run_command(self_ptr self, const std::string& line,
 
 } // namespace
 
+std::string error_text(const caf::error& err) {
+  auto& ctx = err.context();
+  if (ctx.match_elements<std::string>())
+    return ctx.get_as<std::string>(0);
+  return to_string(err);
+}
+
 bool pipeline_snapshot::drained() const {
   return scout.cycles >= 1 && !scout.cycle_running
          && router.lookups_in_flight == 0 && peek.queued == 0
@@ -493,8 +495,6 @@ make_engine(engine_actor::stateful_pointer<engine_state> self,
     schedule_check(self);
   self->delayed_send(self, self->state.options.janitor_interval,
                      atom::purge_v);
-  self->delayed_send(self, self->state.options.health_interval,
-                     atom::health_v);
   return {
     // Runs one console command; answers the line(s) to print.
     [=](atom::command, const std::string& line) -> caf::result<std::string> {
@@ -511,12 +511,9 @@ make_engine(engine_actor::stateful_pointer<engine_state> self,
       if (self->state.phase == engine_phase::running)
         janitor_pass(self, [](const std::string&) {});
     },
-    // Checks that the database still writes, on its timer.
-    [=](atom::health) {
-      self->delayed_send(self, self->state.options.health_interval,
-                         atom::health_v);
-      if (self->state.phase == engine_phase::running)
-        guard_writes(self);
+    // Holds or releases grants as the database stops or starts writing.
+    [=](atom::health, bool failing, const std::string& why) {
+      hold_while_writes_fail(self, failing, why);
     },
     // Checks progress (stale generations are ignored).
     [=](atom::wake, uint64_t generation) {

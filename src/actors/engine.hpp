@@ -41,8 +41,6 @@ struct engine_options {
   caf::timespan stop_grace = std::chrono::seconds{30};
   /// How often the janitor runs on its own.
   caf::timespan janitor_interval = std::chrono::hours{1};
-  /// How often the engine checks that the database still writes.
-  caf::timespan health_interval = std::chrono::seconds{5};
 };
 
 /// The handles of the pipeline's actors.
@@ -109,6 +107,10 @@ struct engine_state {
 
   static inline constexpr const char* name = "engine";
 };
+
+/// The text an actor's error carries ("disk I/O error"), else CAF's own
+/// rendering of the error.
+std::string error_text(const caf::error& err);
 
 /// Spawns ENGINE, which spawns the pipeline at once. It quits when the
 /// pipeline has stopped: normally, or with an error when it cannot go on.
