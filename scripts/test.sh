@@ -18,9 +18,10 @@ if [ "${CI:-}" = true ] || [ "${SANITIZE:-}" = 1 ]; then
   cmake --build build-asan -j "$jobs" --target model_tests io_tests \
     mock_tests actors_tests cli_tests keepa-ingest mock-keepa
   # ASan findings (memory errors, leaks) fail the run; a smaller quarantine
-  # keeps the soak's memory check meaningful. UBSan prints: CAF 0.17's own
-  # init_fun_factory binds a reference through a null pointer on every
-  # spawn without arguments.
+  # keeps the soak's memory check meaningful, and one minute of soak is
+  # enough here. UBSan prints: CAF 0.17's own init_fun_factory binds a
+  # reference through a null pointer on every spawn without arguments.
+  KEEPA_SOAK_SECONDS=60 \
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:quarantine_size_mb=64 \
     ctest --test-dir build-asan --output-on-failure -j "$jobs"
   echo "== the client and actor suites under TSan =="
