@@ -1,9 +1,9 @@
 #include "model/analytics.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
-#include <map>
 #include <set>
 
 namespace keepa {
@@ -12,15 +12,36 @@ namespace {
 
 constexpr keepa_minutes day = 1440;
 
-using point = std::pair<keepa_minutes, int64_t>;
+/// A csv series read in place as (time, value) points, in time order.
+struct points {
+  const std::vector<int64_t>& csv;
 
-/// The (time, value) points of a csv series with `stride` 2 or 3.
-std::vector<point> points(const std::vector<int64_t>& csv, size_t stride = 2) {
-  std::vector<point> out;
-  for (size_t i = 0; i + stride <= csv.size(); i += stride)
-    out.emplace_back(csv[i], csv[i + 1]);
-  return out;
-}
+  size_t size() const {
+    return csv.size() / 2;
+  }
+  keepa_minutes time(size_t i) const {
+    return csv[2 * i];
+  }
+  int64_t value(size_t i) const {
+    return csv[2 * i + 1];
+  }
+
+  /// Moves cursor `i` on to the first point after `t`, in amortized
+  /// constant time while `t` never decreases between calls.
+  size_t advance(size_t& i, keepa_minutes t) const {
+    while (i < size() && time(i) <= t)
+      ++i;
+    return i;
+  }
+
+  /// The last positive value before index `end`; -1 when none.
+  int64_t last_positive_before(size_t end) const {
+    for (auto i = end; i > 0; --i)
+      if (value(i - 1) > 0)
+        return value(i - 1);
+    return -1;
+  }
+};
 
 /// A csv series of the product, or empty.
 const std::vector<int64_t>& series(const product& p, csv_type t) {
@@ -29,39 +50,21 @@ const std::vector<int64_t>& series(const product& p, csv_type t) {
   return i < p.csv.size() ? p.csv[i] : none;
 }
 
-/// The first point after time `t` (points are in time order).
-std::vector<point>::const_iterator after(const std::vector<point>& pts,
-                                         keepa_minutes t) {
-  return std::upper_bound(pts.begin(), pts.end(), t,
-                          [](keepa_minutes x, const point& p) {
-                            return x < p.first;
-                          });
-}
-
-/// The last positive value at or before `t`; -1 when none.
-int64_t at_or_before(const std::vector<point>& pts, keepa_minutes t) {
-  for (auto i = after(pts, t); i != pts.begin();)
-    if ((--i)->second > 0)
-      return i->second;
-  return -1;
-}
-
 /// True when the rank improved within 10 days after `t` (or, with sparse
-/// data, the first rank within 30 days is below the last one before).
-bool rank_confirms(const std::vector<point>& rank, keepa_minutes t) {
-  auto first = std::lower_bound(rank.begin(), rank.end(), t,
-                                [](const point& p, keepa_minutes x) {
-                                  return p.first < x;
-                                });
-  for (auto i = first; i != rank.end() && i->first <= t + 10 * day; ++i)
-    if (i != rank.begin() && i->second > 0 && (i - 1)->second > 0
-        && i->second < (i - 1)->second)
+/// data, the first rank within 30 days is below the last one before);
+/// `after_t` is the index of the first rank point after `t`.
+bool rank_confirms(const points& rank, keepa_minutes t, size_t after_t) {
+  auto first = after_t; // back to the first point at or after t
+  while (first > 0 && rank.time(first - 1) == t)
+    --first;
+  for (auto i = first; i < rank.size() && rank.time(i) <= t + 10 * day; ++i)
+    if (i > 0 && rank.value(i) > 0 && rank.value(i - 1) > 0
+        && rank.value(i) < rank.value(i - 1))
       return true;
-  auto before = at_or_before(rank, t);
-  for (auto i = after(rank, t); i != rank.end() && i->first <= t + 30 * day;
-       ++i)
-    if (i->second > 0)
-      return before > 0 && i->second < before;
+  auto before = rank.last_positive_before(after_t);
+  for (auto i = after_t; i < rank.size() && rank.time(i) <= t + 30 * day; ++i)
+    if (rank.value(i) > 0)
+      return before > 0 && rank.value(i) < before;
   return false;
 }
 
@@ -114,15 +117,17 @@ int month_of(keepa_minutes t) {
 
 /// The most frequent price if it occurs more than once (the smallest of
 /// tied ones), else the median.
-double mode_or_median(const std::vector<double>& xs) {
-  std::map<double, int> counts;
-  for (auto x : xs)
-    ++counts[x];
-  auto best = counts.begin();
-  for (auto i = counts.begin(); i != counts.end(); ++i)
-    if (i->second > best->second)
-      best = i;
-  return best->second > 1 ? best->first : median(xs);
+double mode_or_median(std::vector<double> xs) {
+  std::sort(xs.begin(), xs.end());
+  double best = xs.front();
+  size_t best_run = 0;
+  for (size_t i = 0, run = 1; i < xs.size(); ++i, ++run) {
+    if (i > 0 && xs[i] != xs[i - 1])
+      run = 1;
+    if (run > best_run)
+      best = xs[i], best_run = run;
+  }
+  return best_run > 1 ? best : median(std::move(xs));
 }
 
 /// The lowest positive Amazon price now, 180 or 365 days, in dollars.
@@ -159,20 +164,26 @@ std::set<std::string> words(const std::string& text) {
 sales_inference infer_sales(const product& p, keepa_minutes now,
                             int window_days) {
   sales_inference out;
-  auto counts = points(series(p, csv_type::count_used));
-  auto rank = points(series(p, csv_type::sales));
-  auto price = points(series(p, csv_type::used));
+  points counts{series(p, csv_type::count_used)};
+  points rank{series(p, csv_type::sales)};
+  points price{series(p, csv_type::used)};
   auto start = now - static_cast<keepa_minutes>(window_days) * day;
   std::vector<sale_event> sales;
+  // One pass: the drops come in time order, so the cursors into the rank
+  // and price series only move forward.
+  size_t rank_at = 0;
+  size_t price_at = 0;
   for (size_t k = 1; k < counts.size(); ++k) {
-    auto [t, v] = counts[k];
-    auto prev = counts[k - 1].second;
+    auto t = counts.time(k);
+    auto v = counts.value(k);
+    auto prev = counts.value(k - 1);
     if (t < start || v < 0 || prev < 0 || v >= prev)
       continue;
     ++out.drops;
-    if (!rank_confirms(rank, t))
+    if (!rank_confirms(rank, t, rank.advance(rank_at, t)))
       continue;
-    if (auto cents = at_or_before(price, t); cents > 0)
+    auto cents = price.last_positive_before(price.advance(price_at, t));
+    if (cents > 0)
       sales.push_back({t, static_cast<double>(cents) / 100.0});
   }
   out.sales = iqr_filter(std::move(sales));
@@ -195,19 +206,23 @@ list_at_estimate estimate_list_at(const sales_inference& s, const product& p,
     out.list_at = median(prices);
     out.source = "inferred sales (sparse)";
   } else {
-    std::map<int, std::vector<double>> by_month;
+    std::array<std::vector<double>, 13> by_month; // [1] is January
     for (auto& e : s.sales)
-      by_month[month_of(e.time)].push_back(e.price);
+      by_month[static_cast<size_t>(month_of(e.time))].push_back(e.price);
     peak_median = -1;
     trough_median = -1;
-    for (auto& [month, xs] : by_month) {
+    for (int month = 1; month <= 12; ++month) {
+      auto& xs = by_month[static_cast<size_t>(month)];
+      if (xs.empty())
+        continue;
       auto m = median(xs);
       if (m > peak_median)
         peak_median = m, out.peak_month = month;
       if (trough_median < 0 || m < trough_median)
         trough_median = m, out.trough_month = month;
     }
-    out.list_at = mode_or_median(by_month[out.peak_month]);
+    out.list_at
+      = mode_or_median(by_month[static_cast<size_t>(out.peak_month)]);
     out.source = "inferred sales";
   }
   if (auto amazon = lowest_amazon(p); amazon && *out.list_at > 0.9 * *amazon) {
@@ -316,8 +331,9 @@ std::pair<double, double> product_fees(const product& p,
 
 std::string rank_trend(const product& p) {
   std::vector<int64_t> unique;
-  for (auto& [t, v] : points(series(p, csv_type::sales)))
-    if (v > 0 && (unique.empty() || unique.back() != v))
+  points rank{series(p, csv_type::sales)};
+  for (size_t i = 0; i < rank.size(); ++i)
+    if (auto v = rank.value(i); v > 0 && (unique.empty() || unique.back() != v))
       unique.push_back(v);
   if (unique.size() < 2)
     return "flat";
