@@ -33,6 +33,13 @@ constexpr auto ask_timeout = std::chrono::seconds{10};
 constexpr size_t restart_budget = 5;
 constexpr auto restart_window = std::chrono::minutes{10};
 
+/// Tells the bucket whether to hold grants: while the console paused it or
+/// the database cannot write.
+void apply_pause(self_ptr self) {
+  auto& st = self->state;
+  self->send(st.actors.bucket, atom::pause_v, st.paused || st.write_hold);
+}
+
 /// Spawns every actor of the pipeline and monitors it.
 void spawn_pipeline(self_ptr self) {
   auto& st = self->state;
@@ -87,8 +94,7 @@ void spawn_pipeline(self_ptr self) {
   watch(a.refresher);
   // A new db_writer says so itself if it cannot write either.
   st.write_hold = false;
-  if (st.paused)
-    self->send(a.bucket, atom::pause_v, true);
+  apply_pause(self);
 }
 
 /// Asks each actor for its state, in the order data flows, so that a
@@ -255,7 +261,7 @@ void hold_while_writes_fail(self_ptr self, bool failing,
   if (failing == st.write_hold || st.phase != engine_phase::running)
     return;
   st.write_hold = failing;
-  self->send(st.actors.bucket, atom::pause_v, st.paused || st.write_hold);
+  apply_pause(self);
   if (!failing) {
     spdlog::info("engine: the database writes again; requests resume");
     return;
@@ -434,7 +440,7 @@ void run_command(self_ptr self, const std::string& line,
     });
   } else if ((cmd == "pause" || cmd == "resume") && arg.empty()) {
     st.paused = cmd == "pause";
-    self->send(st.actors.bucket, atom::pause_v, st.paused || st.write_hold);
+    apply_pause(self);
     done(st.paused       ? "ok: paused; no Keepa request will be sent"
          : st.write_hold ? "ok: resumed, but requests stay held until the "
                            "database can write"
