@@ -6,6 +6,7 @@
 #include "actors/keepa_client.hpp"
 #include "actors/type_ids.hpp"
 #include "io/config.hpp"
+#include "io/console_input.hpp"
 #include "io/database.hpp"
 #include "io/http_client.hpp"
 #include "io/logging.hpp"
@@ -14,7 +15,10 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+#include <cerrno>
 #include <csignal>
+#include <fcntl.h>
 #include <iostream>
 #include <optional>
 #include <pthread.h>
@@ -56,22 +60,82 @@ engine_options make_options(const config& cfg, const cli_options& cli,
   return o;
 }
 
-/// Reads console commands from stdin, one per line, and prints each answer
-/// on stdout. At the end of stdin it returns; the engine keeps running.
-void run_console(caf::actor_system& sys, const engine_actor& engine) {
-  std::string line;
-  while (std::getline(std::cin, line)) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos)
-      continue;
-    caf::scoped_actor self{sys};
-    self->request(engine, std::chrono::seconds{30}, atom::command_v, line)
-      .receive([](const std::string& answer) { std::cout << answer << std::endl; },
-               [](const caf::error& err) {
-                 std::cout << "error: the engine did not answer ("
-                           << to_string(err) << ")" << std::endl;
-               });
-  }
+/// Runs one console line on the engine and prints its answer on stdout.
+void run_command(caf::actor_system& sys, const engine_actor& engine,
+                 const std::string& line) {
+  caf::scoped_actor self{sys};
+  self->request(engine, std::chrono::seconds{30}, atom::command_v, line)
+    .receive([](const std::string& answer) { std::cout << answer << std::endl; },
+             [](const caf::error& err) {
+               std::cout << "error: the engine did not answer ("
+                         << to_string(err) << ")" << std::endl;
+             });
 }
+
+/// The signals that stop the engine.
+sigset_t stop_signal_set() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+/// Waits for SIGINT and SIGTERM on a thread of its own. The first stops
+/// the engine gracefully; the second makes it stop at once, flushing what
+/// it has; a third, or the engine still running 5 s after the second, ends
+/// the process with code 130.
+class stop_signals {
+public:
+  explicit stop_signals(engine_actor engine)
+    : thread_{[this, engine] { watch(engine); }} {
+  }
+
+  /// Ends the watch once the engine has stopped.
+  ~stop_signals() {
+    done_ = true;
+    pthread_kill(thread_.native_handle(), SIGTERM);
+    thread_.join();
+  }
+
+  stop_signals(const stop_signals&) = delete;
+  stop_signals& operator=(const stop_signals&) = delete;
+
+  /// True when a second signal forced the stop.
+  bool forced() const {
+    return seen_ >= 2;
+  }
+
+private:
+  void watch(const engine_actor& engine) {
+    auto set = stop_signal_set();
+    for (;;) {
+      if (forced()) {
+        timespec grace{5, 0};
+        if (sigtimedwait(&set, nullptr, &grace) < 0 && errno == EAGAIN
+            && !done_) {
+          spdlog::error("engine: still stopping 5 s after the second signal; "
+                        "exiting now");
+          std::_Exit(130);
+        }
+      } else {
+        int sig = 0;
+        sigwait(&set, &sig);
+      }
+      if (done_)
+        return;
+      if (++seen_ > 2)
+        std::_Exit(130);
+      if (seen_ == 2)
+        spdlog::warn("engine: second stop signal; stopping now");
+      caf::anon_send_exit(engine, caf::exit_reason::user_shutdown);
+    }
+  }
+
+  std::atomic<bool> done_{false};
+  std::atomic<int> seen_{0};
+  std::thread thread_;
+};
 
 /// The terminal's width in columns (80 when unknown).
 size_t terminal_columns() {
@@ -112,16 +176,12 @@ int run_engine(const config& cfg, const cli_options& cli,
   auto http = std::make_shared<http_client>();
   auto client = sys.spawn(make_keepa_client, api, http);
   auto engine = sys.spawn(make_engine, make_options(cfg, cli, client));
-  std::thread signals{[engine] {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    int sig = 0;
-    sigwait(&set, &sig);
-    caf::anon_send_exit(engine, caf::exit_reason::user_shutdown);
-  }};
-  std::thread{[&sys, engine] { run_console(sys, engine); }}.detach();
+  std::optional<stop_signals> signals{std::in_place, engine};
+  // The console reader is stopped and joined before the actor system ends:
+  // a thread left in a read of stdin kept the process alive after `quit`.
+  std::optional<console_input> console{
+    std::in_place, STDIN_FILENO,
+    [&sys, engine](const std::string& line) { run_command(sys, engine, line); }};
   caf::actor status_line;
   if (isatty(STDOUT_FILENO))
     status_line = sys.spawn(make_status_line, engine);
@@ -136,28 +196,37 @@ int run_engine(const config& cfg, const cli_options& cli,
       }
     });
   }
+  console.reset();
   if (status_line) {
     caf::anon_send_exit(status_line, caf::exit_reason::kill);
     std::cout << std::endl;
   }
-  pthread_kill(signals.native_handle(), SIGTERM);
-  signals.join();
+  if (signals->forced() && exit_code == 0)
+    exit_code = 130;
+  signals.reset();
   caf::anon_send_exit(client, caf::exit_reason::user_shutdown);
   return exit_code;
 }
 
-/// Blocks SIGINT and SIGTERM in every thread; one thread waits for them.
+/// Blocks SIGINT and SIGTERM in every thread; stop_signals waits for them.
 void block_stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
+  auto set = stop_signal_set();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+/// Opens /dev/null on stdin, stdout or stderr where one is closed, so that
+/// no file or socket the engine opens later takes its number (a database
+/// read as console input, log lines written into a socket).
+void fill_closed_std_fds() {
+  for (int fd = 0; fd <= 2; ++fd)
+    if (fcntl(fd, F_GETFD) == -1 && errno == EBADF)
+      open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
+  fill_closed_std_fds();
   auto parsed = parse_command_line(argc, argv);
   if (auto* err = std::get_if<config_error>(&parsed)) {
     std::cerr << "keepa-ingest: " << err->what() << "\n\n" << usage();

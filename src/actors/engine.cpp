@@ -193,11 +193,18 @@ void close_pipeline(self_ptr self) {
       });
 }
 
-/// Starts an ordered stop: no new grants, let calls in flight land.
+/// Starts an ordered stop: no new grants, let calls in flight land. A
+/// second stop during the drain stops at once, flushing what was written.
 void begin_stop(self_ptr self, caf::error reason) {
   auto& st = self->state;
-  if (st.phase == engine_phase::draining || st.phase == engine_phase::closing)
+  if (st.phase == engine_phase::closing)
     return;
+  if (st.phase == engine_phase::draining) {
+    spdlog::warn("engine: stopping now, without the calls in flight");
+    st.phase = engine_phase::closing;
+    close_pipeline(self);
+    return;
+  }
   if (reason)
     st.exit_reason = std::move(reason);
   if (st.phase == engine_phase::restarting) {

@@ -2,13 +2,14 @@
 
 // Runs a shell command for a test and captures what it printed and how it
 // ended. Every command runs under coreutils' `timeout`, so a hung binary
-// fails the test instead of hanging it.
+// fails the test instead of hanging it, and with its stdin open.
 
 #include <array>
 #include <cstdio>
 #include <string>
 #include <unistd.h>
 #include <csignal>
+#include <fcntl.h>
 #include <sys/wait.h>
 
 namespace keepa::test {
@@ -18,18 +19,29 @@ struct process_result {
   std::string output; // stdout and stderr, interleaved
 };
 
+/// Runs `command` with its stdin a pipe that stays open until it ends, as
+/// under a supervisor or in tmux (a command that wants /dev/null says so).
 inline process_result run(const std::string& command, int timeout_s = 60) {
-  auto line = "timeout -k 5 " + std::to_string(timeout_s) + " sh -c '"
-              + command + "' 2>&1 </dev/null";
   process_result result;
-  FILE* pipe = popen(line.c_str(), "r");
-  if (pipe == nullptr)
+  int input[2];
+  if (pipe(input) != 0)
     return result;
+  // Only the child holds the read end; the write end stays with the test.
+  fcntl(input[1], F_SETFD, FD_CLOEXEC);
+  auto line = "timeout -k 5 " + std::to_string(timeout_s) + " sh -c '"
+              + command + "' 2>&1 0<&" + std::to_string(input[0]);
+  FILE* pipe = popen(line.c_str(), "r");
+  close(input[0]);
+  if (pipe == nullptr) {
+    close(input[1]);
+    return result;
+  }
   std::array<char, 4096> buf;
   size_t n;
   while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0)
     result.output.append(buf.data(), n);
   int status = pclose(pipe);
+  close(input[1]);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
 }
