@@ -68,11 +68,13 @@ bool db_writer_state::flush(std::vector<deal_key>& settled) {
   if (queued.empty())
     return true;
   auto now = now_iso();
+  uint64_t dropped = 0;
   try {
     db->begin();
     for (auto& b : queued) {
       for (auto& u : b.upserts)
-        db->upsert(u);
+        if (!db->upsert(u))
+          ++dropped;
       for (auto& r : b.rejections)
         db->reject(r, now);
       for (auto& [key, value] : b.state)
@@ -92,7 +94,8 @@ bool db_writer_state::flush(std::vector<deal_key>& settled) {
   }
   for (auto& b : queued)
     settled.insert(settled.end(), b.settles.begin(), b.settles.end());
-  written_total += queued_rows;
+  written_total += queued_rows - dropped;
+  dropped_refreshes_total += dropped;
   ++transactions_total;
   queued.clear();
   queued_rows = 0;
@@ -205,6 +208,7 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
       s.pending_writes = st.queued_rows;
       s.written_total = st.written_total;
       s.transactions_total = st.transactions_total;
+      s.dropped_refreshes_total = st.dropped_refreshes_total;
       s.last_error = st.last_error;
       return s;
     },

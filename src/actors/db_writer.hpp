@@ -32,6 +32,9 @@ struct db_writer_state {
   uint64_t queued_rows = 0;
   uint64_t written_total = 0;
   uint64_t transactions_total = 0;
+  /// Refreshes of rows that no longer exist (the janitor deleted them
+  /// while the refresh was in flight): not written.
+  uint64_t dropped_refreshes_total = 0;
   uint64_t purges = 0;
   /// Row counts as of `counted_at` (transactions + purges); the first
   /// `stats` counts.

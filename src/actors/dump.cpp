@@ -143,6 +143,7 @@ std::vector<member> members(const pipeline_snapshot& s, const engine_facts& f) {
        put(w, "pending_writes", s.db.pending_writes);
        put(w, "written_total", s.db.written_total);
        put(w, "transactions_total", s.db.transactions_total);
+       put(w, "dropped_refreshes_total", s.db.dropped_refreshes_total);
        put(w, "last_error", s.db.last_error);
        w.EndObject();
      }},

@@ -122,6 +122,8 @@ struct db_stats {
   uint64_t pending_writes = 0;
   uint64_t written_total = 0;
   uint64_t transactions_total = 0;
+  /// Refreshes dropped because their row was deleted meanwhile.
+  uint64_t dropped_refreshes_total = 0;
   std::string last_error;
 };
 

@@ -169,8 +169,10 @@ void database::rollback() {
     exec("ROLLBACK");
 }
 
-void database::upsert(const deal_update& u) {
-  auto* stmt = cached(upsert_sql(column_mask(u)));
+bool database::upsert(const deal_update& u) {
+  auto mask = column_mask(u);
+  auto* stmt = cached(u.mode == write_mode::update_only ? update_sql(mask)
+                                                         : upsert_sql(mask));
   statement_use use{stmt};
   bind_text(stmt, 1, u.asin);
   int i = 2;
@@ -179,6 +181,7 @@ void database::upsert(const deal_update& u) {
       bind_cell(stmt, i++, *c);
   if (sqlite3_step(stmt) != SQLITE_DONE)
     fail("upserting " + u.asin);
+  return u.mode == write_mode::upsert || sqlite3_changes(db_) > 0;
 }
 
 void database::reject(const rejection& r, const std::string& now_iso) {

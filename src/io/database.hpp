@@ -67,8 +67,9 @@ public:
   void commit();
   void rollback();
 
-  /// Upserts the columns `u` carries and no others.
-  void upsert(const deal_update& u);
+  /// Writes the columns `u` carries and no others, inserting the row when
+  /// `u.mode` allows; false when an update-only write found no row.
+  bool upsert(const deal_update& u);
 
   /// Records a rejection (idempotent per ASIN and lastUpdate) and drops the
   /// ASIN's pending row, if any; an active row stays.

@@ -101,4 +101,20 @@ std::string upsert_sql(uint32_t mask) {
   return sql;
 }
 
+std::string update_sql(uint32_t mask) {
+  std::string sets;
+  int param = 2;
+  for (auto& c : deal_columns()) {
+    if ((mask & (1u << static_cast<unsigned>(c.id))) == 0)
+      continue;
+    if (!sets.empty())
+      sets += ", ";
+    sets += std::string{c.name} + " = ?" + std::to_string(param++);
+  }
+  // An update of no column still tells whether the row exists.
+  if (sets.empty())
+    sets = "asin = asin";
+  return "UPDATE deals SET " + sets + " WHERE asin = ?1";
+}
+
 } // namespace keepa

@@ -60,11 +60,21 @@ const column_spec& spec_of(column c);
 /// One SQL value: NULL, INTEGER, REAL or TEXT.
 using cell = std::variant<std::monostate, int64_t, double, std::string>;
 
+/// Whether a write may create its row.
+enum class write_mode : uint8_t {
+  /// Inserts the row or updates it (a peek survivor, a commit).
+  upsert,
+  /// Updates an existing row only (a refresh): a row the janitor deleted
+  /// meanwhile stays deleted.
+  update_only,
+};
+
 /// A partial row of `deals`: the ASIN and only the columns this writer
-/// computed. An upsert touches exactly these columns and no others.
+/// computed. A write touches exactly these columns and no others.
 struct deal_update {
   std::string asin;
   std::vector<std::pair<column, cell>> cells;
+  write_mode mode = write_mode::upsert;
 
   /// Sets (or replaces) one column's value.
   deal_update& set(column c, cell value);
@@ -82,5 +92,9 @@ std::string schema_sql();
 /// `INSERT ... ON CONFLICT(asin) DO UPDATE` for the columns in `mask`, in
 /// column order; `first_seen_utc` is never overwritten once set.
 std::string upsert_sql(uint32_t mask);
+
+/// `UPDATE deals SET ... WHERE asin = ?1` for the columns in `mask`, bound
+/// in the same order as upsert_sql (the ASIN first).
+std::string update_sql(uint32_t mask);
 
 } // namespace keepa

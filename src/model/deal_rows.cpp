@@ -79,6 +79,7 @@ int64_t stats_used_price(const product_stats& s) {
 deal_update payload_refresh(const deal& d, const std::string& now_iso) {
   deal_update u;
   u.asin = d.asin;
+  u.mode = write_mode::update_only;
   u.set(column::price_now, dollars_or_null(deal_used_price(d)));
   u.set(column::sales_rank,
         count_or_null(at_or_missing(d.current, csv_type::sales)));
@@ -140,6 +141,7 @@ deal_update light_row(const product& p, std::optional<double> list_at,
   auto now_iso = iso_utc(now_ms);
   deal_update u;
   u.asin = p.asin;
+  u.mode = write_mode::update_only;
   if (p.stats) {
     set_economics(u, p, list_at, one_yr_avg, to_keepa_minutes(now_ms), fees);
     u.set(column::sales_rank,

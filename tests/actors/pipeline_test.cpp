@@ -433,3 +433,27 @@ TEST_CASE_FIXTURE(pipeline_fixture, "a price drop on refresh is an event; an "
                         "new_price = 5.0 AND old_price = 10.0")
         == 1);
 }
+
+TEST_CASE_FIXTURE(pipeline_fixture, "a refresh of a row deleted while it "
+                                    "was in flight is dropped and counted, "
+                                    "never written as a new row") {
+  auto engine = start_engine();
+  advance(10s);
+  REQUIRE(scalar(db_path, "SELECT COUNT(*) FROM deals WHERE asin = "
+                          "'B000000000'")
+          == 1);
+  listed = {};
+  CHECK(command(engine, "pause").rfind("ok:", 0) == 0);
+  CHECK(command(engine, "refresh B000000000")
+        == "ok: light refresh of B000000000 queued");
+  // The janitor (or anyone) deletes the row while its refresh waits.
+  {
+    database db{db_path};
+    REQUIRE(db.delete_unseen_before("9999") > 0);
+  }
+  CHECK(command(engine, "resume") == "ok: resumed");
+  advance(10s);
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals") == 0);
+  CHECK(command(engine, "dump db").find("\"dropped_refreshes_total\":1")
+        != std::string::npos);
+}

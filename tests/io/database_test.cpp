@@ -173,3 +173,21 @@ TEST_CASE("a rejection drops the ASIN's pending row, never an active one") {
   CHECK(db.pending(10).empty());
   CHECK(db.find_rejections({"P", "A"}).size() == 2);
 }
+
+TEST_CASE("an update-only write changes an existing row and never creates "
+          "one") {
+  auto path = fresh_dir("db-update-only") + "/deals.db";
+  database db{path};
+  deal_update refresh;
+  refresh.asin = "B00GONE000";
+  refresh.mode = write_mode::update_only;
+  refresh.set(column::price_now, 12.5);
+  refresh.set(column::last_seen_utc, std::string{"2026-11-02T00:00:00Z"});
+  CHECK_FALSE(db.upsert(refresh));
+  CHECK(row_text(path, "B00GONE000").empty());
+  CHECK(db.upsert(full("B00GONE000")));
+  CHECK(db.upsert(refresh));
+  auto row = row_text(path, "B00GONE000");
+  CHECK(std::count(row.begin(), row.end(), "price_now=12.5") == 1);
+  CHECK(std::count(row.begin(), row.end(), "title=Calculus") == 1);
+}
