@@ -108,9 +108,9 @@ using commit_pool_actor = caf::typed_actor<
 
 /// LIGHT_POOL: light refreshes of stored deals.
 using light_pool_actor = caf::typed_actor<
-  // Queues stored deals for a light refresh; `true` means near the
-  // retention deadline (granted before peeks).
-  caf::reacts_to<atom::enqueue, light_jobs, bool>,
+  // Queues stored deals for a light refresh in the lane of their class; a
+  // deal queued already moves up to a more urgent lane, never down.
+  caf::reacts_to<atom::enqueue, light_jobs, refresh_class>,
   // Internal: sends the next batch if there is one.
   caf::reacts_to<atom::run>,
   // Answers the pool's state.

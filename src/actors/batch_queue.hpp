@@ -1,9 +1,11 @@
 #pragma once
 
-// What the peek, commit and light pools share: jobs waiting in two lanes,
-// batches of at most `batch` ASINs while fewer than `max_in_flight` calls
-// run, failed batches parked until one shared backoff expires, and the loop
-// that sends batches through the token bucket.
+// What the peek, commit and light pools share: jobs waiting in lanes (in
+// grant order, each lane with call slots of its own, so that a call of a
+// later lane waiting in the token bucket never holds back an earlier one),
+// batches of at most `batch` ASINs, failed batches parked in their lane
+// until one shared backoff expires, and the loop that sends batches through
+// the token bucket.
 
 #include "actors/actors.hpp"
 #include "actors/backoff.hpp"
@@ -12,54 +14,75 @@
 #include <caf/stateful_actor.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <deque>
 #include <vector>
 
 namespace keepa {
 
-template <class Job>
+template <class Job, size_t Lanes = 1>
 struct batch_queue {
+  /// Jobs of one class.
+  struct lane {
+    std::deque<Job> waiting;
+    /// Failed batches wait here for the backoff; the others go on.
+    std::vector<Job> parked;
+    size_t in_flight = 0;
+  };
+
   size_t batch = 1;
+  /// Calls in flight (or waiting for a grant) per lane.
   size_t max_in_flight = 2;
-  std::deque<Job> urgent;
-  std::deque<Job> routine;
-  /// Failed batches wait here for their backoff; the others go on.
-  std::vector<Job> parked;
+  std::array<lane, Lanes> lanes;
   backoff retry;
   bool retry_armed = false;
 
   /// Jobs waiting, parked ones included.
   size_t size() const {
-    return urgent.size() + routine.size() + parked.size();
+    size_t n = 0;
+    for (auto& l : lanes)
+      n += l.waiting.size() + l.parked.size();
+    return n;
   }
 
-  /// Takes the next batch, urgent jobs first; empty when none waits.
-  std::vector<Job> take(bool& from_urgent) {
-    from_urgent = !urgent.empty();
-    auto& lane = from_urgent ? urgent : routine;
-    auto n = std::min(batch, lane.size());
-    std::vector<Job> out(lane.begin(), lane.begin() + n);
-    lane.erase(lane.begin(), lane.begin() + n);
+  /// Calls in flight over all lanes.
+  size_t in_flight() const {
+    size_t n = 0;
+    for (auto& l : lanes)
+      n += l.in_flight;
+    return n;
+  }
+
+  /// Takes the next batch of lane `i`; empty when none waits.
+  std::vector<Job> take(size_t i) {
+    auto& w = lanes[i].waiting;
+    auto n = std::min(batch, w.size());
+    std::vector<Job> out(w.begin(), w.begin() + static_cast<long>(n));
+    w.erase(w.begin(), w.begin() + static_cast<long>(n));
     return out;
   }
 
-  /// Ends the backoff: parked jobs go first, they have waited already.
+  /// Ends the backoff: parked jobs go first in their lane, they have
+  /// waited already.
   void unpark() {
-    urgent.insert(urgent.begin(), parked.begin(), parked.end());
-    parked.clear();
+    for (auto& l : lanes) {
+      l.waiting.insert(l.waiting.begin(), l.parked.begin(), l.parked.end());
+      l.parked.clear();
+    }
     retry_armed = false;
   }
 };
 
-/// Parks a failed batch of `self`'s pool and arms the wake-up (`run`) for
-/// the end of the shared backoff, unless one is armed already.
+/// Parks a failed batch of lane `lane` of `self`'s pool and arms the
+/// wake-up (`run`) for the end of the shared backoff, unless one is armed.
 template <class Self, class Job>
-void park_batch(Self self, const char* pool, const std::vector<Job>& batch,
-                const std::string& why) {
+void park_batch(Self self, const char* pool, size_t lane,
+                const std::vector<Job>& batch, const std::string& why) {
   auto& st = self->state;
   auto& q = st.jobs;
   ++st.stats.failed_total;
-  q.parked.insert(q.parked.end(), batch.begin(), batch.end());
+  auto& parked = q.lanes[lane].parked;
+  parked.insert(parked.end(), batch.begin(), batch.end());
   auto delay = q.retry.bump();
   spdlog::warn("{}: batch of {} failed ({}); retry in {} s", pool,
                batch.size(), why,
@@ -70,43 +93,51 @@ void park_batch(Self self, const char* pool, const std::vector<Job>& batch,
   }
 }
 
-/// Sends batches of `self`'s jobs through its token bucket while slots are
-/// free. `make_call(urgent)` gives a call's kind, priority and parameters
-/// (the ASINs are added here); `on_answer(batch, body)` takes an answered
-/// batch; a failed one is parked.
+/// Sends batches of `self`'s jobs through its token bucket while their
+/// lanes have free slots, earlier lanes first. `make_call(lane)` gives a
+/// call's kind, priority and parameters (the ASINs are added here);
+/// `on_answer(batch, body)` takes an answered batch. A failed batch, by
+/// reply or by CAF error, is parked and the other jobs go on.
 template <class Self, class MakeCall, class OnAnswer>
 void send_in_batches(Self self, const char* pool, MakeCall make_call,
                      OnAnswer on_answer) {
   constexpr caf::timespan call_timeout = std::chrono::hours{24};
   auto& st = self->state;
-  while (st.stats.in_flight < st.jobs.max_in_flight) {
-    bool urgent = false;
-    auto batch = st.jobs.take(urgent);
-    if (batch.empty())
-      break;
-    keepa_call call = make_call(urgent);
-    for (auto& job : batch)
-      call.product.asins.push_back(job.asin);
-    ++st.stats.in_flight;
-    self->request(st.links.bucket, call_timeout, atom::call_v, std::move(call))
-      .then(
-        [=](const keepa_reply& r) {
-          --self->state.stats.in_flight;
-          if (r.status == call_status::ok && r.body) {
-            self->state.jobs.retry.reset();
-            on_answer(batch, *r.body);
-          } else {
-            park_batch(self, pool, batch,
-                       to_string(r.status) + std::string{": "} + r.detail);
-          }
-          send_in_batches(self, pool, make_call, on_answer);
-        },
-        [=](const caf::error& err) {
-          --self->state.stats.in_flight;
-          park_batch(self, pool, batch, to_string(err));
-        });
+  auto& q = st.jobs;
+  for (size_t i = 0; i < q.lanes.size(); ++i) {
+    while (q.lanes[i].in_flight < q.max_in_flight) {
+      auto batch = q.take(i);
+      if (batch.empty())
+        break;
+      keepa_call call = make_call(i);
+      for (auto& job : batch)
+        call.product.asins.push_back(job.asin);
+      ++q.lanes[i].in_flight;
+      auto next = [=] {
+        --self->state.jobs.lanes[i].in_flight;
+        send_in_batches(self, pool, make_call, on_answer);
+      };
+      self
+        ->request(st.links.bucket, call_timeout, atom::call_v, std::move(call))
+        .then(
+          [=](const keepa_reply& r) {
+            if (r.status == call_status::ok && r.body) {
+              self->state.jobs.retry.reset();
+              on_answer(batch, *r.body);
+            } else {
+              park_batch(self, pool, i, batch,
+                         to_string(r.status) + std::string{": "} + r.detail);
+            }
+            next();
+          },
+          [=](const caf::error& err) {
+            park_batch(self, pool, i, batch, to_string(err));
+            next();
+          });
+    }
   }
-  st.stats.queued = st.jobs.size();
+  st.stats.in_flight = q.in_flight();
+  st.stats.queued = q.size();
 }
 
 } // namespace keepa

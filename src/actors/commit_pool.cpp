@@ -25,7 +25,7 @@ void enqueue(self_ptr self, const std::vector<deal_key>& keys) {
   auto& st = self->state;
   for (auto& k : keys)
     if (st.known.insert(k.asin).second)
-      st.jobs.routine.push_back(k);
+      st.jobs.lanes[0].waiting.push_back(k);
   send_batches(self);
 }
 
@@ -64,7 +64,7 @@ void commit(self_ptr self, const std::vector<deal_key>& batch,
 void send_batches(self_ptr self) {
   send_in_batches(
     self, "commit_pool",
-    [](bool) {
+    [](size_t) {
       keepa_call call;
       call.kind = call_kind::commit;
       call.priority = call_priority::commit;

@@ -370,7 +370,7 @@ void refresh_one(self_ptr self, const std::string& asin,
           return;
         }
         self->send(self->state.actors.light, atom::enqueue_v,
-                   light_jobs{found.stored}, true);
+                   light_jobs{found.stored}, refresh_class::deadline);
         done("ok: light refresh of " + asin + " queued");
       },
       [=](const caf::error& err) { done("error: " + error_text(err)); });

@@ -7,6 +7,7 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <map>
 
 namespace keepa {
@@ -51,17 +52,39 @@ void refresh(self_ptr self, const std::vector<stored_deal>& batch,
 void send_batches(self_ptr self) {
   send_in_batches(
     self, "light_pool",
-    [](bool urgent) {
+    [](size_t lane) {
+      constexpr call_priority by_class[refresh_class_count]
+        = {call_priority::urgent_refresh, call_priority::due_refresh,
+           call_priority::refresh};
       keepa_call call;
       call.kind = call_kind::light;
-      call.priority = urgent ? call_priority::urgent_refresh
-                             : call_priority::refresh;
+      call.priority = by_class[lane];
       call.product.params = light_params();
       return call;
     },
     [self](const std::vector<stored_deal>& batch, const keepa_body& body) {
       refresh(self, batch, body);
     });
+}
+
+/// Queues `job` in the lane of `cls`, or moves it there from a later lane
+/// if it waits already; a job in flight or in an earlier lane stays.
+void enqueue(self_ptr self, const stored_deal& job, refresh_class cls) {
+  auto& st = self->state;
+  auto lane = static_cast<size_t>(cls);
+  auto [i, fresh] = st.known.emplace(job.asin, cls);
+  if (!fresh) {
+    if (i->second <= cls)
+      return;
+    auto& from = st.jobs.lanes[static_cast<size_t>(i->second)].waiting;
+    auto j = std::find_if(from.begin(), from.end(),
+                          [&](auto& w) { return w.asin == job.asin; });
+    if (j == from.end())
+      return; // in flight or parked: it runs soon anyway
+    from.erase(j);
+    i->second = cls;
+  }
+  st.jobs.lanes[lane].waiting.push_back(job);
 }
 
 } // namespace
@@ -80,12 +103,10 @@ make_light_pool(light_pool_actor::stateful_pointer<light_pool_state> self,
   self->state.jobs.batch = std::max<size_t>(1, batch);
   self->state.now_ms = std::move(now_ms);
   return {
-    // Queues stored deals for a light refresh, once each.
-    [=](atom::enqueue, const light_jobs& jobs, bool urgent) {
-      auto& st = self->state;
+    // Queues stored deals for a light refresh in their class's lane.
+    [=](atom::enqueue, const light_jobs& jobs, refresh_class cls) {
       for (auto& job : jobs)
-        if (st.known.insert(job.asin).second)
-          (urgent ? st.jobs.urgent : st.jobs.routine).push_back(job);
+        enqueue(self, job, cls);
       send_batches(self);
     },
     // Retries the parked batches after the backoff.

@@ -4,7 +4,7 @@
 #include "actors/batch_queue.hpp"
 #include "model/analytics.hpp"
 
-#include <set>
+#include <map>
 
 namespace keepa {
 
@@ -21,10 +21,11 @@ struct light_pool_state {
   /// records a price-drop event.
   double drop_percent = 10;
   fee_settings fees;
-  /// Jobs near the retention deadline go in the urgent lane.
-  batch_queue<stored_deal> jobs;
-  /// ASINs queued or in flight, so a deal is refreshed once at a time.
-  std::set<std::string> known;
+  /// One lane per refresh_class, in grant order.
+  batch_queue<stored_deal, refresh_class_count> jobs;
+  /// ASINs queued or in flight, with their lane, so a deal is refreshed
+  /// once at a time.
+  std::map<std::string, refresh_class> known;
   pool_stats stats;
 
   static inline constexpr const char* name = "light_pool";

@@ -23,15 +23,32 @@ using wall_clock = std::function<int64_t()>;
 enum class call_kind : uint8_t { token, deal_page, peek, commit, light };
 inline constexpr size_t call_kind_count = 5;
 
-/// The order in which waiting calls are granted (DESIGN.md, token_bucket).
+/// The order in which waiting calls are granted: a row about to cross the
+/// retention deadline first (one token keeps a row that cost a heavy
+/// fetch), then discovery, commits of peeked survivors, the refresher's
+/// share of rows past `refresh_after_hours`, peeks, and last the refreshes
+/// that only use tokens nothing else wants.
 enum class call_priority : uint8_t {
+  urgent_refresh,
   discovery,
   commit,
-  urgent_refresh,
+  due_refresh,
   peek,
   refresh,
 };
-inline constexpr size_t call_priority_count = 5;
+inline constexpr size_t call_priority_count = 6;
+
+/// How soon a light refresh must run: LIGHT_POOL's lanes, in grant order,
+/// each with call slots of its own.
+enum class refresh_class : uint8_t {
+  /// Near the retention deadline (or asked for on the console).
+  deadline,
+  /// Past `refresh_after_hours`, within the refresher's share of the refill.
+  due,
+  /// Past `refresh_after_hours`, beyond that share: only when idle.
+  idle,
+};
+inline constexpr size_t refresh_class_count = 3;
 
 /// One Keepa call as a pool hands it to the token bucket.
 struct keepa_call {

@@ -51,7 +51,7 @@ void judge(self_ptr self, const std::vector<deal>& batch,
 void send_batches(self_ptr self) {
   send_in_batches(
     self, "peek_pool",
-    [](bool) {
+    [](size_t) {
       keepa_call call;
       call.kind = call_kind::peek;
       call.priority = call_priority::peek;
@@ -78,7 +78,7 @@ make_peek_pool(peek_pool_actor::stateful_pointer<peek_pool_state> self,
   return {
     // Queues new listings and sends what fits.
     [=](atom::enqueue, const deal_list& deals) {
-      auto& q = self->state.jobs.routine;
+      auto& q = self->state.jobs.lanes[0].waiting;
       q.insert(q.end(), deals->begin(), deals->end());
       send_batches(self);
     },

@@ -49,7 +49,7 @@ void pass(self_ptr self) {
                            "queued for a light refresh",
                            stale.size());
               self->send(self->state.links.light, atom::enqueue_v, stale,
-                         true);
+                         refresh_class::deadline);
             },
             [=](const caf::error& err) {
               spdlog::error("refresher: {}", to_string(err));

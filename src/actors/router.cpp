@@ -86,7 +86,8 @@ void route(self_ptr self, const std::vector<deal>& deals,
   if (!fresh->empty())
     self->send(st.links.peek, atom::enqueue_v, deal_list{std::move(fresh)});
   if (!light.empty())
-    self->send(st.links.light, atom::enqueue_v, std::move(light), false);
+    self->send(st.links.light, atom::enqueue_v, std::move(light),
+               refresh_class::due);
 }
 
 } // namespace

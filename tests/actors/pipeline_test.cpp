@@ -457,3 +457,53 @@ TEST_CASE_FIXTURE(pipeline_fixture, "a refresh of a row deleted while it "
   CHECK(command(engine, "dump db").find("\"dropped_refreshes_total\":1")
         != std::string::npos);
 }
+
+TEST_CASE_FIXTURE(pipeline_fixture, "refreshes of rows near the retention "
+                                    "deadline never starve behind a peek "
+                                    "backlog or routine refreshes") {
+  auto stored = [](char prefix, int i, const std::string& seen,
+                   const std::string& fetched) {
+    deal_update u;
+    u.asin = prefix + std::string(9 - std::to_string(i).size(), '0')
+             + std::to_string(i);
+    u.set(column::title, std::string{"Old " + u.asin});
+    u.set(column::status, std::string{"active"});
+    u.set(column::list_at, 30.0);
+    u.set(column::price_now, 10.0);
+    u.set(column::first_seen_utc, std::string{"2026-10-20T00:00:00Z"});
+    u.set(column::last_seen_utc, seen);
+    u.set(column::last_full_fetch_utc, fetched);
+    return u;
+  };
+  // 100 active rows last seen and fetched 70 h ago, two hours from
+  // deletion, and 200 listed on /deal whose light data is 30 h old.
+  listed = listings(3000);
+  {
+    database db{db_path};
+    for (int i = 0; i < 100; ++i)
+      db.upsert(stored('C', i, "2026-10-29T02:00:00Z",
+                       "2026-10-29T02:00:00Z"));
+    for (int i = 0; i < 200; ++i) {
+      auto u = stored('D', i, "2026-10-31T23:00:00Z", "2026-10-30T18:00:00Z");
+      db.upsert(u);
+      deal d = listed[static_cast<size_t>(i)];
+      d.asin = u.asin;
+      listed.insert(listed.begin() + i, d);
+    }
+  }
+  // A peek backlog far beyond the plan: 3,000 new deals.
+  fake().balance = 0;
+  auto engine = start_engine();
+  auto refreshed = [&] {
+    return scalar(db_path, "SELECT COUNT(*) FROM deals WHERE asin LIKE 'C%' "
+                           "AND last_light_fetch_utc IS NOT NULL");
+  };
+  advance(90min, 1s);
+  CHECK(refreshed() == 100);
+  // Past the old rows' deadline, under the same backlog: none deleted.
+  advance(60min, 1s);
+  CHECK(command(engine, "janitor").rfind("ok:", 0) == 0);
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals WHERE asin LIKE 'C%'")
+        == 100);
+  CHECK(command(engine, "status").find("peek 0+0") == std::string::npos);
+}

@@ -117,11 +117,14 @@ TEST_CASE_FIXTURE(bucket_fixture, "story 3: priorities are explicit, never "
   CHECK(got->empty());
   advance(61s);
   CHECK(fake().log
-        == std::vector<std::string>{"token", "deal:0", "product:1",
+        == std::vector<std::string>{"token", "product:1", "deal:0",
                                     "product:1", "product:1", "product:1"});
-  // The order of grants: discovery, commit (offers), urgent, peek, refresh.
+  // The order of grants: a refresh near the retention deadline, discovery,
+  // commit (offers), peek, other refreshes.
   REQUIRE(got->size() == 5);
-  CHECK(got->at(1).envelope->tokens_consumed == 6);
+  CHECK(got->at(0).envelope->tokens_consumed == 1);
+  CHECK(got->at(1).envelope->tokens_consumed == 5);
+  CHECK(got->at(2).envelope->tokens_consumed == 6);
 }
 
 TEST_CASE_FIXTURE(bucket_fixture, "stories 4 and 12: a call larger than the bucket is "
