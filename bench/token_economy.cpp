@@ -13,6 +13,7 @@
 #include "actors/type_ids.hpp"
 #include "io/keepa_api.hpp"
 #include "mock/handler.hpp"
+#include "support/in_process_keepa.hpp"
 
 #include <caf/all.hpp>
 #include <rapidjson/document.h>
@@ -27,50 +28,6 @@ namespace {
 using namespace keepa;
 
 constexpr int64_t t0 = 1793491200000; // 2026-11-01T00:00:00Z
-
-struct adapter_state {
-  std::shared_ptr<mock::handler> keepa;
-  std::function<int64_t()> now_ms;
-  api_settings api;
-  static inline constexpr const char* name = "mock_adapter";
-
-  /// Runs one request through the mock and classifies the answer.
-  keepa_reply call(endpoint ep, const http_request& req) {
-    auto target = req.url.substr(api.base_url.size());
-    auto a = keepa->handle({req.method, target, req.body}, now_ms());
-    http_response res;
-    res.status = a.status;
-    res.body = a.body;
-    return classify_response(ep, res, api.api_key);
-  }
-};
-
-/// A keepa_client_actor answering from the in-process mock.
-keepa_client_actor::behavior_type
-make_adapter(keepa_client_actor::stateful_pointer<adapter_state> self,
-             std::shared_ptr<mock::handler> keepa,
-             std::function<int64_t()> now_ms) {
-  self->state.keepa = std::move(keepa);
-  self->state.now_ms = std::move(now_ms);
-  self->state.api = api_settings{"http://mock", "mock-key", 1,
-                                 std::chrono::seconds{60}};
-  return {
-    [=](atom::token) {
-      return self->state.call(endpoint::token,
-                              make_token_request(self->state.api));
-    },
-    [=](atom::product, const product_request& req) {
-      return self->state.call(endpoint::product,
-                              make_product_request(self->state.api, req));
-    },
-    [=](atom::deal, const deal_request& req) {
-      std::string error;
-      auto http = make_deal_request(self->state.api, req, error);
-      return self->state.call(endpoint::deal, *http);
-    },
-    [](atom::completed, uint64_t, const keepa_reply&) {},
-  };
-}
 
 /// A number from the dump JSON, by path.
 double number(const rapidjson::Document& d, const char* a, const char* b,
@@ -113,7 +70,7 @@ int main(int argc, char** argv) {
   mopts.products = 20000;
   mopts.deal_rate = deal_rate; // 3000/h: far beyond what the plan can buy
   auto keepa = std::make_shared<mock::handler>(mopts, t0);
-  auto client = sys.spawn(make_adapter, keepa, now_ms);
+  auto client = sys.spawn(test::make_in_process_keepa, keepa, now_ms);
 
   engine_options o;
   o.client = client;

@@ -58,8 +58,6 @@ using engine_actor = caf::typed_actor<
   caf::replies_to<atom::command, std::string>::with<std::string>,
   // Internal: a progress check (for --once or a stop) of one generation.
   caf::reacts_to<atom::wake, uint64_t>,
-  // Internal: the janitor's timer.
-  caf::reacts_to<atom::purge>,
   // The db_writer says writes fail (true, why) or work again (false).
   caf::reacts_to<atom::health, bool, std::string>>;
 
@@ -79,10 +77,15 @@ using db_writer_actor = caf::typed_actor<
   caf::replies_to<atom::lookup, std::vector<std::string>>::with<lookup_result>,
   // Answers up to N ASINs of `pending` rows, oldest first.
   caf::replies_to<atom::pending, uint64_t>::with<std::vector<std::string>>,
-  // Answers up to N active deals last seen before an ISO time, oldest first.
-  caf::replies_to<atom::stale, std::string, uint64_t>::with<light_jobs>,
-  // Deletes rows last seen before an ISO time; answers how many.
-  caf::replies_to<atom::purge, std::string>::with<int64_t>,
+  // Answers the active rows near their retention deadline and the other
+  // rows due for a refresh.
+  caf::replies_to<atom::stale, refresh_query>::with<refresh_due>,
+  // Adds engine-alive time (ms) to the clock retention is measured in; it
+  // is stored with the next commit and stamped on every row seen.
+  caf::reacts_to<atom::alive, int64_t>,
+  // Deletes rows unseen for more than this much engine-alive time (ms);
+  // answers how many.
+  caf::replies_to<atom::purge, int64_t>::with<int64_t>,
   // Answers one system_state value ("" when absent).
   caf::replies_to<atom::read_state, std::string>::with<std::string>,
   // Answers the writer's state.
@@ -136,11 +139,23 @@ using scout_actor = caf::typed_actor<
   // Answers the scout's state.
   caf::replies_to<atom::stats>::with<discovery_stats>>;
 
-/// REFRESHER: keeps active deals alive before the janitor's horizon.
+/// REFRESHER: light-refreshes every active row whose newest fetch is older
+/// than `refresh_after_hours`, and first those near the retention deadline.
 using refresher_actor = caf::typed_actor<
-  // Internal: the timer of one pass, of one generation.
-  caf::reacts_to<atom::wake, uint64_t>,
+  // Internal: the timer of the next pass.
+  caf::reacts_to<atom::wake>,
   // Answers the refresher's state, with the capacity estimate.
   caf::replies_to<atom::stats>::with<refresher_stats>>;
+
+/// JANITOR: deletes rows unseen for the retention period of engine-alive
+/// time, and keeps that clock running while Keepa answers.
+using janitor_actor = caf::typed_actor<
+  // Internal: the minute tick that credits engine-alive time (and runs the
+  // hourly pass when due).
+  caf::reacts_to<atom::wake>,
+  // Runs a retention pass now; answers the console's line.
+  caf::replies_to<atom::purge>::with<std::string>,
+  // Answers the janitor's state.
+  caf::replies_to<atom::stats>::with<janitor_stats>>;
 
 } // namespace keepa

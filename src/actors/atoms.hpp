@@ -28,6 +28,7 @@ CAF_ADD_ATOM(keepa, keepa::atom, enqueue, "enqueue")
 CAF_ADD_ATOM(keepa, keepa::atom, run, "run")
 CAF_ADD_ATOM(keepa, keepa::atom, command, "command")
 CAF_ADD_ATOM(keepa, keepa::atom, health, "health")
+CAF_ADD_ATOM(keepa, keepa::atom, alive, "alive")
 
 namespace keepa::atom {
 

@@ -16,6 +16,7 @@
 
 #include <array>
 #include <deque>
+#include <functional>
 #include <vector>
 
 namespace keepa {
@@ -36,6 +37,9 @@ struct batch_queue {
   std::array<lane, Lanes> lanes;
   backoff retry;
   bool retry_armed = false;
+  /// True for a job left behind in lane `i` after it moved elsewhere; take()
+  /// drops such jobs (moving a job never searches a lane).
+  std::function<bool(const Job&, size_t i)> moved;
 
   /// Jobs waiting, parked ones included.
   size_t size() const {
@@ -56,9 +60,12 @@ struct batch_queue {
   /// Takes the next batch of lane `i`; empty when none waits.
   std::vector<Job> take(size_t i) {
     auto& w = lanes[i].waiting;
-    auto n = std::min(batch, w.size());
-    std::vector<Job> out(w.begin(), w.begin() + static_cast<long>(n));
-    w.erase(w.begin(), w.begin() + static_cast<long>(n));
+    std::vector<Job> out;
+    while (out.size() < batch && !w.empty()) {
+      if (!moved || !moved(w.front(), i))
+        out.push_back(std::move(w.front()));
+      w.pop_front();
+    }
     return out;
   }
 

@@ -5,11 +5,16 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
+#include <charconv>
+
 namespace keepa {
 
 namespace {
 
 using self_ptr = db_writer_actor::stateful_pointer<db_writer_state>;
+
+/// The system_state key of the engine-alive clock.
+constexpr const char* alive_key = "alive_ms";
 
 /// Rows one batch writes.
 size_t rows_of(const write_batch& b) {
@@ -46,6 +51,20 @@ void flush_now(self_ptr self) {
     self->send(st.watermark, atom::settle_v, std::move(settled));
 }
 
+/// Queues a batch and commits by size or after a short delay.
+void queue(self_ptr self, write_batch b) {
+  auto& st = self->state;
+  st.queued_rows += rows_of(b);
+  st.queued.push_back(std::move(b));
+  if (st.queued_rows >= st.settings.batch_rows) {
+    flush_now(self);
+  } else if (!st.timer_armed) {
+    st.timer_armed = true;
+    self->delayed_send(self, st.settings.flush_delay, atom::wake_v,
+                       ++st.generation);
+  }
+}
+
 /// Runs a read, turning a database_error into a CAF error for the caller.
 template <class F>
 auto guarded(self_ptr self, F f) -> caf::result<decltype(f(*self->state.db))> {
@@ -72,9 +91,12 @@ bool db_writer_state::flush(std::vector<deal_key>& settled) {
   try {
     db->begin();
     for (auto& b : queued) {
-      for (auto& u : b.upserts)
+      for (auto& u : b.upserts) {
+        if (u.find(column::last_seen_utc))
+          u.set(column::seen_alive_ms, alive_ms);
         if (!db->upsert(u))
           ++dropped;
+      }
       for (auto& r : b.rejections)
         db->reject(r, now);
       for (auto& [key, value] : b.state)
@@ -110,6 +132,16 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
   self->state.now_ms = std::move(now_ms);
   try {
     self->state.db = std::make_unique<database>(settings.path);
+    auto stored = self->state.db->state(alive_key).value_or("0");
+    auto [end, ec] = std::from_chars(stored.data(),
+                                     stored.data() + stored.size(),
+                                     self->state.alive_ms);
+    if (ec != std::errc{} || end != stored.data() + stored.size()) {
+      spdlog::warn("db_writer: system_state {} is not a number ('{}'); the "
+                   "engine-alive clock starts at 0",
+                   alive_key, stored);
+      self->state.alive_ms = 0;
+    }
   } catch (const database_error& e) {
     spdlog::error("db_writer: {}", e.what());
     self->quit(caf::make_error(caf::sec::runtime_error, e.what()));
@@ -132,20 +164,20 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
     // Queues writes and commits by size or after a short delay.
     [=](atom::write, write_batch& b) {
       auto& st = self->state;
-      st.queued_rows += rows_of(b);
       if (rows_of(b) == 0 && !b.settles.empty() && st.queued.empty()) {
         if (st.watermark)
           self->send(st.watermark, atom::settle_v, std::move(b.settles));
         return;
       }
-      st.queued.push_back(std::move(b));
-      if (st.queued_rows >= st.settings.batch_rows) {
-        flush_now(self);
-      } else if (!st.timer_armed) {
-        st.timer_armed = true;
-        self->delayed_send(self, st.settings.flush_delay, atom::wake_v,
-                           ++st.generation);
-      }
+      queue(self, std::move(b));
+    },
+    // Adds engine-alive time; stored with the next commit.
+    [=](atom::alive, int64_t credit_ms) {
+      auto& st = self->state;
+      st.alive_ms += std::max<int64_t>(0, credit_ms);
+      write_batch b;
+      b.state.emplace_back(alive_key, std::to_string(st.alive_ms));
+      queue(self, std::move(b));
     },
     // Commits everything queued now.
     [=](atom::flush) -> caf::result<uint64_t> {
@@ -172,17 +204,25 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
     [=](atom::pending, uint64_t limit) {
       return guarded(self, [&](database& db) { return db.pending(limit); });
     },
-    // Answers active deals last seen before a time, oldest first.
-    [=](atom::stale, const std::string& before, uint64_t limit) {
-      return guarded(self,
-                     [&](database& db) { return db.stale(before, limit); });
+    // Answers the rows near their deadline and the other due rows.
+    [=](atom::stale, const refresh_query& q) {
+      auto alive = self->state.alive_ms;
+      return guarded(self, [&](database& db) {
+        auto deadline = db.near_deadline(alive, q.deadline_age_ms,
+                                         q.deadline_limit);
+        auto due = db.due(q.fetched_before_iso, alive, q.deadline_age_ms,
+                          q.due_limit);
+        return refresh_due{std::move(deadline), std::move(due)};
+      });
     },
-    // Deletes rows unseen since a time, after committing queued writes.
-    [=](atom::purge, const std::string& before) {
+    // Deletes rows unseen for longer than the retention in engine-alive
+    // time, after committing queued writes.
+    [=](atom::purge, int64_t retention_ms) {
       flush_now(self);
       ++self->state.purges;
+      auto& st = self->state;
       return guarded(self, [&](database& db) {
-        return db.delete_unseen_before(before);
+        return db.delete_expired(st.alive_ms, retention_ms, st.now_ms());
       });
     },
     // Answers one system_state value.
@@ -209,6 +249,7 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
       s.written_total = st.written_total;
       s.transactions_total = st.transactions_total;
       s.dropped_refreshes_total = st.dropped_refreshes_total;
+      s.alive_ms = st.alive_ms;
       s.last_error = st.last_error;
       return s;
     },

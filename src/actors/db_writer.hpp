@@ -36,6 +36,8 @@ struct db_writer_state {
   /// while the refresh was in flight): not written.
   uint64_t dropped_refreshes_total = 0;
   uint64_t purges = 0;
+  /// The engine-alive clock (ms), read from system_state at start.
+  int64_t alive_ms = 0;
   /// Row counts as of `counted_at` (transactions + purges); the first
   /// `stats` counts.
   row_counts rows;

@@ -144,6 +144,7 @@ std::vector<member> members(const pipeline_snapshot& s, const engine_facts& f) {
        put(w, "written_total", s.db.written_total);
        put(w, "transactions_total", s.db.transactions_total);
        put(w, "dropped_refreshes_total", s.db.dropped_refreshes_total);
+       put(w, "alive_ms", s.db.alive_ms);
        put(w, "last_error", s.db.last_error);
        w.EndObject();
      }},
@@ -159,13 +160,17 @@ std::vector<member> members(const pipeline_snapshot& s, const engine_facts& f) {
     {"janitor",
      [&](writer& w) {
        w.StartObject();
-       put(w, "deleted_total", f.janitor_deleted_total);
+       put(w, "deleted_total", s.janitor.deleted_total);
        w.Key("last_run_iso");
-       if (f.janitor_last_run_iso.empty())
+       if (s.janitor.last_run_iso.empty())
          w.Null();
        else
-         w.String(f.janitor_last_run_iso.c_str());
-       put(w, "note", f.janitor_note);
+         w.String(s.janitor.last_run_iso.c_str());
+       put(w, "note", s.janitor.note);
+       put(w, "passes", s.janitor.passes);
+       put(w, "alive_hours", static_cast<double>(s.db.alive_ms) / 3600000.0);
+       put(w, "credited_hours",
+           static_cast<double>(s.janitor.credited_ms) / 3600000.0);
        w.EndObject();
      }},
   };
@@ -231,8 +236,8 @@ std::string render_status(const pipeline_snapshot& s, const engine_facts& f) {
   if (s.db.pending_writes > 0 && !s.db.last_error.empty())
     out << " | DATABASE CANNOT WRITE, " << s.db.pending_writes
         << " rows held, requests paused: " << s.db.last_error;
-  if (!f.janitor_note.empty())
-    out << " | janitor: " << f.janitor_note;
+  if (!s.janitor.note.empty())
+    out << " | janitor: " << s.janitor.note;
   return out.str();
 }
 

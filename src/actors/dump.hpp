@@ -12,9 +12,6 @@ namespace keepa {
 /// What the engine adds to the actors' own state.
 struct engine_facts {
   int64_t now_ms = 0;
-  int64_t janitor_deleted_total = 0;
-  std::string janitor_last_run_iso; // empty before the first run
-  std::string janitor_note;         // e.g. why it deleted nothing
   bool paused = false;
   /// Peeks and commits per minute since the previous status.
   double peeks_per_min = 0;

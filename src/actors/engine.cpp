@@ -4,6 +4,7 @@
 #include "actors/commit_pool.hpp"
 #include "actors/dump.hpp"
 #include "actors/db_writer.hpp"
+#include "actors/janitor.hpp"
 #include "actors/light_pool.hpp"
 #include "actors/peek_pool.hpp"
 #include "actors/refresher.hpp"
@@ -75,6 +76,13 @@ void spawn_pipeline(self_ptr self) {
                         scout);
   refresher_settings refresh;
   refresh.retention_hours = o.retention_hours;
+  refresh.refresh_after_hours = o.refresh_after_hours;
+  janitor_settings janitor;
+  janitor.retention_hours = o.retention_hours;
+  janitor.stall_window = o.stall_window;
+  janitor.interval = o.janitor_interval;
+  a.janitor = self->spawn(make_janitor, janitor_links{a.bucket, a.db},
+                          janitor, o.now_ms);
   a.refresher = self->spawn(make_refresher,
                             refresher_links{a.bucket, a.db, a.light}, refresh,
                             o.now_ms);
@@ -92,6 +100,7 @@ void spawn_pipeline(self_ptr self) {
   watch(a.router);
   watch(a.scout);
   watch(a.refresher);
+  watch(a.janitor);
   // A new db_writer says so itself if it cannot write either.
   st.write_hold = false;
   apply_pause(self);
@@ -144,6 +153,11 @@ void collect(self_ptr self, std::shared_ptr<pipeline_snapshot> snap, int step,
         .then([=](const refresher_stats& s) { snap->refresher = s, next(); },
               fail);
       break;
+    case 9:
+      self->request(a.janitor, ask_timeout, atom::stats_v)
+        .then([=](const janitor_stats& s) { snap->janitor = s, next(); },
+              fail);
+      break;
     default:
       done(*snap);
   }
@@ -168,6 +182,7 @@ void close_pipeline(self_ptr self) {
   auto reason = caf::exit_reason::user_shutdown;
   self->send_exit(a.scout, reason);
   self->send_exit(a.refresher, reason);
+  self->send_exit(a.janitor, reason);
   self->send_exit(a.router, reason);
   self->send_exit(a.peek, reason);
   self->send_exit(a.commit, reason);
@@ -218,47 +233,6 @@ void begin_stop(self_ptr self, caf::error reason) {
   schedule_check(self);
 }
 
-/// A janitor pass: deletes rows unseen for the retention period, unless
-/// ingestion is stalled (a stall must never empty the database). Calls
-/// `done` with the answer line for the console.
-void janitor_pass(self_ptr self, std::function<void(std::string)> done) {
-  collect(self, [=](std::optional<pipeline_snapshot> snap) {
-    auto& st = self->state;
-    auto& o = st.options;
-    st.janitor_last_run_iso = iso_utc(o.now_ms());
-    if (!snap) {
-      st.janitor_note = "skipped: the pipeline did not answer";
-      done("error: janitor skipped, the pipeline did not answer");
-      return;
-    }
-    auto silence = std::chrono::milliseconds{snap->bucket.since_success_ms};
-    if (silence > o.stall_window) {
-      st.janitor_note = "ingestion stalled for "
-                        + std::to_string(snap->bucket.since_success_ms / 60000)
-                        + " min; deleting nothing";
-      spdlog::warn("janitor: {}", st.janitor_note);
-      done("error: janitor deleted nothing, " + st.janitor_note);
-      return;
-    }
-    auto before = iso_utc(o.now_ms() - o.retention_hours * 3600000);
-    self->request(st.actors.db, std::chrono::seconds{60}, atom::purge_v, before)
-      .then(
-        [=](int64_t deleted) {
-          auto& st = self->state;
-          st.janitor_deleted_total += deleted;
-          st.janitor_note.clear();
-          spdlog::info("janitor: deleted {} rows unseen since {}", deleted,
-                       before);
-          done("ok: janitor deleted " + std::to_string(deleted) + " rows");
-        },
-        [=](const caf::error& err) {
-          self->state.janitor_note = "failed: " + error_text(err);
-          spdlog::error("janitor: {}", error_text(err));
-          done("error: janitor failed: " + error_text(err));
-        });
-  });
-}
-
 /// Holds every grant while the database cannot write (a full disk, say):
 /// what Keepa would sell meanwhile could not be stored. Releases them once
 /// the db_writer's retry succeeds.
@@ -307,9 +281,9 @@ void check(self_ptr self) {
                                        snap->bucket.halted));
     } else if (snap && snap->drained() && !st.once_done) {
       st.once_done = true;
-      janitor_pass(self, [=](const std::string&) {
-        begin_stop(self, caf::error{});
-      });
+      self->request(st.actors.janitor, ask_timeout, atom::purge_v)
+        .then([=](const std::string&) { begin_stop(self, caf::error{}); },
+              [=](const caf::error&) { begin_stop(self, caf::error{}); });
     } else {
       schedule_check(self);
     }
@@ -424,8 +398,7 @@ void run_command(self_ptr self, const std::string& line,
         return;
       }
       auto& st = self->state;
-      engine_facts f{st.options.now_ms(), st.janitor_deleted_total,
-                     st.janitor_last_run_iso, st.janitor_note, st.paused};
+      engine_facts f{st.options.now_ms(), st.paused};
       if (cmd == "status") {
         auto peeks = snap->peek.done_total + snap->peek.rejected_total;
         auto commits = snap->commit.done_total;
@@ -457,7 +430,11 @@ void run_command(self_ptr self, const std::string& line,
   } else if (cmd == "refresh" && !arg.empty()) {
     refresh_one(self, arg, std::move(done));
   } else if (cmd == "janitor" && arg.empty()) {
-    janitor_pass(self, std::move(done));
+    self->request(st.actors.janitor, ask_timeout, atom::purge_v)
+      .then([=](const std::string& line) { done(line); },
+            [=](const caf::error& err) {
+              done("error: the janitor did not answer: " + error_text(err));
+            });
   } else if (cmd == "quit" && arg.empty()) {
     begin_stop(self, caf::error{});
     done("ok: stopping");
@@ -468,13 +445,6 @@ void run_command(self_ptr self, const std::string& line,
 }
 
 } // namespace
-
-std::string error_text(const caf::error& err) {
-  auto& ctx = err.context();
-  if (ctx.match_elements<std::string>())
-    return ctx.get_as<std::string>(0);
-  return to_string(err);
-}
 
 bool pipeline_snapshot::drained() const {
   return scout.cycles >= 1 && !scout.cycle_running
@@ -506,8 +476,6 @@ make_engine(engine_actor::stateful_pointer<engine_state> self,
   spawn_pipeline(self);
   if (self->state.options.once)
     schedule_check(self);
-  self->delayed_send(self, self->state.options.janitor_interval,
-                     atom::purge_v);
   return {
     // Runs one console command; answers the line(s) to print.
     [=](atom::command, const std::string& line) -> caf::result<std::string> {
@@ -516,13 +484,6 @@ make_engine(engine_actor::stateful_pointer<engine_state> self,
         rp.deliver(std::move(answer));
       });
       return rp;
-    },
-    // Runs the janitor on its timer.
-    [=](atom::purge) {
-      self->delayed_send(self, self->state.options.janitor_interval,
-                         atom::purge_v);
-      if (self->state.phase == engine_phase::running)
-        janitor_pass(self, [](const std::string&) {});
     },
     // Holds or releases grants as the database stops or starts writing.
     [=](atom::health, bool failing, const std::string& why) {

@@ -33,7 +33,7 @@ struct engine_options {
   bool detached_db = true;
   wall_clock now_ms;
   /// Without a successful Keepa response for this long, ingestion counts
-  /// as stalled and the janitor deletes nothing.
+  /// as stalled and a janitor pass deletes nothing.
   caf::timespan stall_window = std::chrono::minutes{30};
   /// How often progress is checked in --once and while stopping.
   caf::timespan check_interval = std::chrono::milliseconds{250};
@@ -54,6 +54,7 @@ struct pipeline {
   router_actor router;
   scout_actor scout;
   refresher_actor refresher;
+  janitor_actor janitor;
 };
 
 /// Every actor's state at one moment, collected in the pipeline's order.
@@ -67,6 +68,7 @@ struct pipeline_snapshot {
   watermark_stats watermark;
   db_stats db;
   refresher_stats refresher;
+  janitor_stats janitor;
 
   /// True when a cycle ran and nothing is queued or in flight.
   bool drained() const;
@@ -97,9 +99,6 @@ struct engine_state {
   bool paused = false;
   /// Paused because the database cannot write (a full disk, say).
   bool write_hold = false;
-  int64_t janitor_deleted_total = 0;
-  std::string janitor_last_run_iso;
-  std::string janitor_note;
   /// The counters of the previous `status`, for rates per minute.
   int64_t last_status_ms = 0;
   uint64_t last_peeks = 0;
@@ -107,10 +106,6 @@ struct engine_state {
 
   static inline constexpr const char* name = "engine";
 };
-
-/// The text an actor's error carries ("disk I/O error"), else CAF's own
-/// rendering of the error.
-std::string error_text(const caf::error& err);
 
 /// Spawns ENGINE, which spawns the pipeline at once. It quits when the
 /// pipeline has stopped: normally, or with an error when it cannot go on.

@@ -68,23 +68,17 @@ void send_batches(self_ptr self) {
 }
 
 /// Queues `job` in the lane of `cls`, or moves it there from a later lane
-/// if it waits already; a job in flight or in an earlier lane stays.
+/// if it waits already (the copy left behind is dropped when its lane
+/// comes to it); a job in an earlier lane stays where it is.
 void enqueue(self_ptr self, const stored_deal& job, refresh_class cls) {
   auto& st = self->state;
-  auto lane = static_cast<size_t>(cls);
   auto [i, fresh] = st.known.emplace(job.asin, cls);
   if (!fresh) {
     if (i->second <= cls)
       return;
-    auto& from = st.jobs.lanes[static_cast<size_t>(i->second)].waiting;
-    auto j = std::find_if(from.begin(), from.end(),
-                          [&](auto& w) { return w.asin == job.asin; });
-    if (j == from.end())
-      return; // in flight or parked: it runs soon anyway
-    from.erase(j);
     i->second = cls;
   }
-  st.jobs.lanes[lane].waiting.push_back(job);
+  st.jobs.lanes[static_cast<size_t>(cls)].waiting.push_back(job);
 }
 
 } // namespace
@@ -101,6 +95,11 @@ make_light_pool(light_pool_actor::stateful_pointer<light_pool_state> self,
   self->state.fees = fees;
   self->state.drop_percent = drop_percent;
   self->state.jobs.batch = std::max<size_t>(1, batch);
+  self->state.jobs.moved = [self](const stored_deal& job, size_t lane) {
+    auto i = self->state.known.find(job.asin);
+    return i == self->state.known.end()
+           || static_cast<size_t>(i->second) != lane;
+  };
   self->state.now_ms = std::move(now_ms);
   return {
     // Queues stored deals for a light refresh in their class's lane.

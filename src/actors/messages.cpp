@@ -1,6 +1,16 @@
 #include "actors/messages.hpp"
 
+#include <caf/error.hpp>
+#include <caf/message.hpp>
+
 namespace keepa {
+
+std::string error_text(const caf::error& err) {
+  auto& ctx = err.context();
+  if (ctx.match_elements<std::string>())
+    return ctx.get_as<std::string>(0);
+  return to_string(err);
+}
 
 size_t keepa_call::items() const {
   switch (kind) {

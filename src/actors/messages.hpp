@@ -6,6 +6,8 @@
 #include "io/keepa_api.hpp"
 #include "model/keepa.hpp"
 
+#include <caf/fwd.hpp>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -14,6 +16,10 @@
 #include <vector>
 
 namespace keepa {
+
+/// The text an actor's error carries ("disk I/O error"), else CAF's own
+/// rendering of the error.
+std::string error_text(const caf::error& err);
 
 /// Unix milliseconds now: the system clock in production, derived from the
 /// actor clock in tests.
@@ -25,14 +31,15 @@ inline constexpr size_t call_kind_count = 5;
 
 /// The order in which waiting calls are granted: a row about to cross the
 /// retention deadline first (one token keeps a row that cost a heavy
-/// fetch), then discovery, commits of peeked survivors, the refresher's
-/// share of rows past `refresh_after_hours`, peeks, and last the refreshes
-/// that only use tokens nothing else wants.
+/// fetch), then discovery, the refresher's share of rows past
+/// `refresh_after_hours` (at most `due_share` of the refill, so commits
+/// keep the rest), commits of peeked survivors, peeks, and last the
+/// refreshes that only use tokens nothing else wants.
 enum class call_priority : uint8_t {
   urgent_refresh,
   discovery,
-  commit,
   due_refresh,
+  commit,
   peek,
   refresh,
 };
@@ -104,6 +111,24 @@ struct lookup_result {
 /// A light refresh job: the stored row whose estimates must be preserved.
 using light_jobs = std::vector<stored_deal>;
 
+/// REFRESHER's question to DB_WRITER: which active rows need a refresh.
+struct refresh_query {
+  /// Rows unseen for more than this much engine-alive time are near their
+  /// retention deadline.
+  int64_t deadline_age_ms = 0;
+  uint64_t deadline_limit = 0;
+  /// Rows whose newest full or light fetch is older than this are due.
+  std::string fetched_before_iso;
+  uint64_t due_limit = 0;
+};
+
+/// DB_WRITER's answer: rows near their deadline (earliest first) and the
+/// other due rows (oldest fetch first).
+struct refresh_due {
+  light_jobs deadline;
+  light_jobs due;
+};
+
 /// TOKEN_BUCKET's state for `dump` and `status`.
 struct bucket_stats {
   double balance = 0;
@@ -121,7 +146,8 @@ struct bucket_stats {
   std::string halted; // why requests stopped (key refused), or empty
   std::vector<double> cost_per_item;      // by call_kind
   std::vector<int64_t> consumed_by_kind;  // by call_kind
-  int64_t since_success_ms = 0; // time since the last ok reply
+  int64_t since_success_ms = 0; // time since the last ok reply (or start)
+  bool succeeded = false;       // an ok reply arrived since the start
 };
 
 /// A pool's state for `dump` and `status`.
@@ -141,6 +167,9 @@ struct db_stats {
   uint64_t transactions_total = 0;
   /// Refreshes dropped because their row was deleted meanwhile.
   uint64_t dropped_refreshes_total = 0;
+  /// The engine-alive clock: how long the engine has run and reached Keepa
+  /// on this database, over all its runs.
+  int64_t alive_ms = 0;
   std::string last_error;
 };
 
@@ -148,10 +177,23 @@ struct db_stats {
 struct refresher_stats {
   uint64_t passes = 0;
   uint64_t queued_total = 0;
+  /// Rows the last pass found near their retention deadline, and due.
+  uint64_t deadline_last = 0;
+  uint64_t due_last = 0;
   /// Deals the current plan keeps alive within the retention period, from
   /// the measured cost of a light refresh.
   int64_t capacity = 0;
   std::string last_run_iso;
+};
+
+/// JANITOR's state.
+struct janitor_stats {
+  uint64_t passes = 0;
+  int64_t deleted_total = 0;
+  std::string last_run_iso; // empty before the first pass
+  std::string note;         // why the last pass deleted nothing, or empty
+  /// Engine-alive time credited by this run of the engine.
+  int64_t credited_ms = 0;
 };
 
 /// WATERMARK's state.

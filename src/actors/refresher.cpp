@@ -15,48 +15,69 @@ namespace {
 using self_ptr = refresher_actor::stateful_pointer<refresher_state>;
 
 constexpr auto ask_timeout = std::chrono::seconds{60};
+/// At most this many rows near their deadline per pass.
+constexpr uint64_t deadline_limit = 20000;
 
-/// Queues the oldest deals near the horizon, within this pass's budget.
+/// The learned cost of one light refresh.
+double light_cost(const bucket_stats& b) {
+  auto i = static_cast<size_t>(call_kind::light);
+  return b.cost_per_item.size() > i ? std::max(0.01, b.cost_per_item[i]) : 1.0;
+}
+
+/// Queues `jobs[from, to)` in the light pool's lane `cls`.
+void queue(self_ptr self, const light_jobs& jobs, size_t from, size_t to,
+           refresh_class cls) {
+  to = std::min(to, jobs.size());
+  if (from >= to)
+    return;
+  light_jobs part(jobs.begin() + static_cast<long>(from),
+                  jobs.begin() + static_cast<long>(to));
+  self->state.stats.queued_total += part.size();
+  self->send(self->state.links.light, atom::enqueue_v, std::move(part), cls);
+}
+
+/// Queues the rows near their deadline, then the due rows within this
+/// pass's budget.
 void pass(self_ptr self) {
   self->request(self->state.links.bucket, ask_timeout, atom::stats_v)
     .then(
       [=](const bucket_stats& b) {
         auto& st = self->state;
         auto& s = st.settings;
-        auto light_cost = b.cost_per_item.size() > 4 ? b.cost_per_item[4] : 1.0;
         st.stats.capacity = capacity(b.refill_per_min, s.retention_hours,
-                                     light_cost);
-        auto minutes = std::chrono::duration<double, std::ratio<60>>{
-          s.interval}.count();
-        auto budget = s.refill_share * static_cast<double>(b.refill_per_min)
-                      * minutes;
-        auto jobs = static_cast<uint64_t>(budget / std::max(0.01, light_cost));
+                                     light_cost(b));
         auto now = st.now_ms();
         st.stats.last_run_iso = iso_utc(now);
         ++st.stats.passes;
-        if (jobs == 0)
-          return;
-        auto horizon_ms = static_cast<int64_t>(
-          s.horizon_share * static_cast<double>(s.retention_hours) * 3600000);
-        self->request(st.links.db, ask_timeout, atom::stale_v,
-                      iso_utc(now - horizon_ms), jobs)
+        auto budget = pass_budget(b, s.interval, s.due_share);
+        refresh_query q;
+        q.deadline_age_ms = static_cast<int64_t>(
+          s.deadline_share * static_cast<double>(s.retention_hours) * 3600000);
+        q.deadline_limit = deadline_limit;
+        q.fetched_before_iso = iso_utc(now - s.refresh_after_hours * 3600000);
+        q.due_limit = budget.due + budget.idle;
+        self->request(st.links.db, ask_timeout, atom::stale_v, q)
           .then(
-            [=](const light_jobs& stale) {
-              if (stale.empty())
-                return;
-              self->state.stats.queued_total += stale.size();
-              spdlog::info("refresher: {} deals near the retention horizon "
-                           "queued for a light refresh",
-                           stale.size());
-              self->send(self->state.links.light, atom::enqueue_v, stale,
-                         refresh_class::deadline);
+            [=](const refresh_due& found) {
+              auto& st = self->state;
+              st.stats.deadline_last = found.deadline.size();
+              st.stats.due_last = found.due.size();
+              if (!found.deadline.empty())
+                spdlog::info("refresher: {} deals near the retention "
+                             "deadline queued first",
+                             found.deadline.size());
+              queue(self, found.deadline, 0, found.deadline.size(),
+                    refresh_class::deadline);
+              queue(self, found.due, 0, budget.due, refresh_class::due);
+              queue(self, found.due, budget.due, found.due.size(),
+                    refresh_class::idle);
             },
             [=](const caf::error& err) {
-              spdlog::error("refresher: {}", to_string(err));
+              spdlog::error("refresher: {}", error_text(err));
             });
       },
       [=](const caf::error& err) {
-        spdlog::warn("refresher: no bucket state ({})", to_string(err));
+        spdlog::warn("refresher: no bucket state ({})", error_text(err));
       });
 }
 
@@ -69,6 +90,21 @@ int64_t capacity(int64_t refill_per_min, int64_t retention_hours,
   return static_cast<int64_t>(std::floor(tokens / std::max(0.01, light_cost)));
 }
 
+refresh_budget pass_budget(const bucket_stats& b, caf::timespan interval,
+                           double due_share) {
+  auto minutes = std::chrono::duration<double, std::ratio<60>>{interval}
+                   .count();
+  auto refill = static_cast<double>(b.refill_per_min) * minutes;
+  auto cost = light_cost(b);
+  refresh_budget out;
+  out.due = static_cast<uint64_t>(std::ceil(due_share * refill / cost));
+  if (b.waiting == 0) {
+    auto spare = std::max(0.0, b.balance) + refill;
+    out.idle = static_cast<uint64_t>(std::floor(spare / cost));
+  }
+  return out;
+}
+
 refresher_actor::behavior_type
 make_refresher(refresher_actor::stateful_pointer<refresher_state> self,
                refresher_links links, refresher_settings settings,
@@ -76,15 +112,11 @@ make_refresher(refresher_actor::stateful_pointer<refresher_state> self,
   self->state.links = std::move(links);
   self->state.settings = settings;
   self->state.now_ms = std::move(now_ms);
-  self->delayed_send(self, settings.interval, atom::wake_v,
-                     self->state.generation);
+  self->send(self, atom::wake_v);
   return {
     // Runs a pass and arms the next one.
-    [=](atom::wake, uint64_t generation) {
-      if (generation != self->state.generation)
-        return;
-      self->delayed_send(self, self->state.settings.interval, atom::wake_v,
-                         generation);
+    [=](atom::wake) {
+      self->delayed_send(self, self->state.settings.interval, atom::wake_v);
       pass(self);
     },
     // Answers the refresher's state.

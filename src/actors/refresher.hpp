@@ -16,10 +16,16 @@ struct refresher_links {
 /// Tunables of REFRESHER.
 struct refresher_settings {
   int64_t retention_hours = 72;
-  /// Deals unseen for this share of the retention period are refreshed.
-  double horizon_share = 0.75;
-  /// The share of the refill a pass may plan to spend.
-  double refill_share = 0.5;
+  int64_t refresh_after_hours = 24;
+  /// Rows unseen for this share of the retention period (engine-alive
+  /// time) are near their deadline: refreshed before anything else.
+  double deadline_share = 0.75;
+  /// The most of the refill a pass may give due rows ahead of commits and
+  /// peeks. In steady state a pass spends only what came due since the
+  /// last (a row a day per `refresh_after_hours` of 24); the share is
+  /// reached only while catching up after a downtime or an outage. Due
+  /// rows beyond it wait for tokens nothing else wants.
+  double due_share = 0.9;
   caf::timespan interval = std::chrono::minutes{10};
 };
 
@@ -27,7 +33,6 @@ struct refresher_state {
   refresher_links links;
   refresher_settings settings;
   wall_clock now_ms;
-  uint64_t generation = 0;
   refresher_stats stats;
 
   static inline constexpr const char* name = "refresher";
@@ -38,7 +43,21 @@ struct refresher_state {
 int64_t capacity(int64_t refill_per_min, int64_t retention_hours,
                  double light_cost);
 
-/// Spawns REFRESHER; its first pass runs after one interval.
+/// How one pass splits the due rows.
+struct refresh_budget {
+  /// Due rows queued ahead of peeks (the refresher's share of the refill).
+  uint64_t due = 0;
+  /// Further due rows, refreshed only with tokens nothing else wants.
+  uint64_t idle = 0;
+};
+
+/// The budget of a pass every `interval` at `b`'s refill and light cost:
+/// `due_share` of the refill for due rows, plus, when no call waits in the
+/// bucket, what the balance and the refill until the next pass can buy.
+refresh_budget pass_budget(const bucket_stats& b, caf::timespan interval,
+                           double due_share);
+
+/// Spawns REFRESHER; its first pass runs at once.
 refresher_actor::behavior_type
 make_refresher(refresher_actor::stateful_pointer<refresher_state> self,
                refresher_links links, refresher_settings settings,

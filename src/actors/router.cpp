@@ -86,8 +86,10 @@ void route(self_ptr self, const std::vector<deal>& deals,
   if (!fresh->empty())
     self->send(st.links.peek, atom::enqueue_v, deal_list{std::move(fresh)});
   if (!light.empty())
+    // Their price and rank came with the page; the refresher moves them up
+    // to the due lane within its share.
     self->send(st.links.light, atom::enqueue_v, std::move(light),
-               refresh_class::due);
+               refresh_class::idle);
 }
 
 } // namespace

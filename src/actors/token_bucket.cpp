@@ -93,6 +93,7 @@ void settle(self_ptr self, waiting_call w, double est, const keepa_reply& r) {
   switch (r.status) {
     case call_status::ok:
       st.last_success = now;
+      st.succeeded = true;
       w.promise.deliver(r);
       break;
     case call_status::not_enough_tokens:
@@ -309,6 +310,7 @@ make_token_bucket(token_bucket_actor::stateful_pointer<token_bucket_state> self,
       s.since_success_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             now - st.last_success)
                             .count();
+      s.succeeded = st.succeeded;
       return s;
     },
   };

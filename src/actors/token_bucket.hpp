@@ -43,6 +43,7 @@ struct token_bucket_state {
   caf::actor_clock::time_point next_tick;
   caf::actor_clock::time_point last_envelope;
   caf::actor_clock::time_point last_success;
+  bool succeeded = false;
   /// No /token before this (after a failed one).
   caf::actor_clock::time_point next_sync;
   /// Estimates of the calls granted but not yet settled.

@@ -77,6 +77,19 @@ stored_deal read_stored(sqlite3_stmt* stmt) {
   return d;
 }
 
+/// Reads every row of a statement selected with `stored_columns`; a step
+/// that fails is an error, never a short answer.
+std::vector<stored_deal> read_all_stored(sqlite3_stmt* stmt) {
+  std::vector<stored_deal> out;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+    out.push_back(read_stored(stmt));
+  if (rc != SQLITE_DONE)
+    throw database_error{std::string{"reading deals: "}
+                         + sqlite3_errstr(rc)};
+  return out;
+}
+
 } // namespace
 
 database::database(const std::string& path) {
@@ -283,26 +296,52 @@ std::vector<std::string> database::pending(size_t limit) {
   return out;
 }
 
-std::vector<stored_deal> database::stale(const std::string& before_iso,
-                                         size_t limit) {
+std::vector<stored_deal> database::near_deadline(int64_t alive_ms,
+                                                 int64_t age_ms,
+                                                 size_t limit) {
   auto* stmt = cached(std::string{"SELECT "} + stored_columns
                       + " FROM deals WHERE status = 'active' AND "
-                        "last_seen_utc < ? ORDER BY last_seen_utc LIMIT ?");
+                        "seen_alive_ms < ? ORDER BY seen_alive_ms LIMIT ?");
   statement_use use{stmt};
-  bind_text(stmt, 1, before_iso);
+  sqlite3_bind_int64(stmt, 1, alive_ms - age_ms);
   sqlite3_bind_int64(stmt, 2, static_cast<int64_t>(limit));
-  std::vector<stored_deal> out;
-  while (sqlite3_step(stmt) == SQLITE_ROW)
-    out.push_back(read_stored(stmt));
-  return out;
+  return read_all_stored(stmt);
 }
 
-int64_t database::delete_unseen_before(const std::string& before_iso) {
-  auto* stmt = cached("DELETE FROM deals WHERE last_seen_utc < ?");
+std::vector<stored_deal> database::due(const std::string& before_iso,
+                                       int64_t alive_ms, int64_t age_ms,
+                                       size_t limit) {
+  auto* stmt = cached(
+    std::string{"SELECT "} + stored_columns
+    + " FROM deals WHERE status = 'active' AND MAX(COALESCE("
+      "last_full_fetch_utc, ''), COALESCE(last_light_fetch_utc, '')) < ? "
+      "AND COALESCE(seen_alive_ms >= ?, 1) ORDER BY MAX(COALESCE("
+      "last_full_fetch_utc, ''), COALESCE(last_light_fetch_utc, '')) LIMIT ?");
   statement_use use{stmt};
   bind_text(stmt, 1, before_iso);
+  sqlite3_bind_int64(stmt, 2, alive_ms - age_ms);
+  sqlite3_bind_int64(stmt, 3, static_cast<int64_t>(limit));
+  return read_all_stored(stmt);
+}
+
+int64_t database::delete_expired(int64_t alive_ms, int64_t retention_ms,
+                                 int64_t now_ms) {
+  auto* stamp = cached(
+    "UPDATE deals SET seen_alive_ms = ?1 - (?2 - CAST(strftime('%s', "
+    "last_seen_utc) AS INTEGER) * 1000) WHERE seen_alive_ms IS NULL AND "
+    "strftime('%s', last_seen_utc) IS NOT NULL");
+  {
+    statement_use use{stamp};
+    sqlite3_bind_int64(stamp, 1, alive_ms);
+    sqlite3_bind_int64(stamp, 2, now_ms);
+    if (sqlite3_step(stamp) != SQLITE_DONE)
+      fail("stamping rows without an engine-alive time");
+  }
+  auto* stmt = cached("DELETE FROM deals WHERE seen_alive_ms < ?");
+  statement_use use{stmt};
+  sqlite3_bind_int64(stmt, 1, alive_ms - retention_ms);
   if (sqlite3_step(stmt) != SQLITE_DONE)
-    fail("deleting unseen rows");
+    fail("deleting expired rows");
   return sqlite3_changes(db_);
 }
 

@@ -97,11 +97,24 @@ public:
   /// ASINs of `pending` rows, oldest first.
   std::vector<std::string> pending(size_t limit);
 
-  /// Active deals last seen before `before_iso`, oldest first.
-  std::vector<stored_deal> stale(const std::string& before_iso, size_t limit);
+  /// Active deals last seen more than `age_ms` of engine-alive time before
+  /// `alive_ms`, the earliest deadline first.
+  std::vector<stored_deal> near_deadline(int64_t alive_ms, int64_t age_ms,
+                                         size_t limit);
 
-  /// Deletes rows last seen before `before_iso`; returns how many.
-  int64_t delete_unseen_before(const std::string& before_iso);
+  /// Active deals whose newest full or light fetch is before `before_iso`
+  /// and that near_deadline does not answer, the oldest fetch first.
+  std::vector<stored_deal> due(const std::string& before_iso,
+                               int64_t alive_ms, int64_t age_ms,
+                               size_t limit);
+
+  /// Gives rows without an engine-alive stamp (written by an older version
+  /// or another tool) one from their wall-clock age at `now_ms`, so they
+  /// keep the wall-clock rule for the time before; then deletes rows last
+  /// seen more than `retention_ms` of engine-alive time before `alive_ms`.
+  /// Returns how many were deleted.
+  int64_t delete_expired(int64_t alive_ms, int64_t retention_ms,
+                         int64_t now_ms);
 
   row_counts counts();
 

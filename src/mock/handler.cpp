@@ -260,7 +260,7 @@ http_answer handler::product(const std::map<std::string, std::string>& params,
   w.StartArray();
   int64_t cost = 0;
   for (auto& a : asins) {
-    auto* it = catalog_.find(a);
+    auto* it = retired_.count(a) > 0 ? nullptr : catalog_.find(a);
     if (!it) {
       // KEEPA_API.md §3.2: with update=-1 an unknown ASIN costs nothing and
       // is left out; otherwise it costs 1 and comes back INVALID.
@@ -389,6 +389,8 @@ handler::snapshot handler::take_snapshot(const rapidjson::Document& sel,
   std::vector<std::pair<int64_t, int>> keyed;
   for (auto i : catalog_.deals_at(now_ms)) {
     auto& it = catalog_.at(i);
+    if (retired_.count(it.asin) > 0)
+      continue;
     auto d = deal_of(catalog_, it, now_ms);
     auto current = d.current[pt];
     if (current < 0 || !in_range(sel, "salesRankRange", d.current[3]))
@@ -433,6 +435,11 @@ handler::snapshot handler::take_snapshot(const rapidjson::Document& sel,
   for (auto& [k, i] : keyed)
     snap.order.push_back(i);
   return snap;
+}
+
+void handler::retire(const std::string& asin) {
+  std::lock_guard<std::mutex> lock{mutex_};
+  retired_.insert(asin);
 }
 
 stats_snapshot handler::stats(int64_t now_ms) {

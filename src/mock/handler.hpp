@@ -13,6 +13,7 @@
 
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,10 @@ public:
 
   /// Counts a fault injected into an answer handle() already counted.
   void note_fault();
+
+  /// Forgets a product, as Keepa does with one removed from Amazon: from
+  /// now on /product answers it as unknown and /deal no longer lists it.
+  void retire(const std::string& asin);
 
   stats_snapshot stats(int64_t now_ms);
   std::string stats_json(int64_t now_ms);
@@ -85,6 +90,7 @@ private:
   catalog catalog_;
   ledger ledger_;
   std::map<std::string, snapshot> snapshots_;
+  std::set<std::string> retired_;
   stats_snapshot stats_;
 };
 

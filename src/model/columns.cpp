@@ -30,6 +30,7 @@ const std::vector<column_spec>& deal_columns() {
     {column::min_listing_price, "min_listing_price", "REAL"},
     {column::rank_trend, "rank_trend", "TEXT"},
     {column::shipping_included, "shipping_included", "INTEGER"},
+    {column::seen_alive_ms, "seen_alive_ms", "INTEGER"},
   };
   return specs;
 }

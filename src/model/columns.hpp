@@ -39,6 +39,9 @@ enum class column : uint8_t {
   min_listing_price,
   rank_trend,
   shipping_included,
+  /// The engine-alive clock (milliseconds the engine ran and reached
+  /// Keepa) when the row was last seen: retention counts only that time.
+  seen_alive_ms,
   count_,
 };
 

@@ -69,6 +69,8 @@ struct pipeline_fixture : test::deterministic_fixture {
   keepa_client_actor keepa;
   std::string db_path;
   std::vector<deal> listed = listings(200);
+  /// One wall clock for every engine of a test, restarts included.
+  wall_clock wall = clock();
   /// Called after every simulated second of run_once.
   std::function<void()> each_second = [] {};
 
@@ -102,7 +104,7 @@ struct pipeline_fixture : test::deterministic_fixture {
     o.db_path = db_path;
     o.once = true;
     o.detached_db = false;
-    o.now_ms = clock();
+    o.now_ms = wall;
     auto engine = spawn(make_engine, o);
     auto stopped = std::make_shared<bool>(false);
     auto reason = std::make_shared<caf::error>();
@@ -125,7 +127,7 @@ struct pipeline_fixture : test::deterministic_fixture {
     o.selection = R"({"sortType": 1, "page": 0})";
     o.db_path = db_path;
     o.detached_db = false;
-    o.now_ms = clock();
+    o.now_ms = wall;
     return spawn(make_engine, o);
   }
 
@@ -336,8 +338,10 @@ TEST_CASE_FIXTURE(pipeline_fixture, "every console command answers as "
 }
 
 TEST_CASE_FIXTURE(pipeline_fixture, "the janitor deletes nothing while "
-                                    "ingestion is stalled, and deletes old "
-                                    "rows after recovery") {
+                                    "ingestion is stalled, does not count "
+                                    "the stall, and deletes rows Keepa no "
+                                    "longer knows once it has looked for "
+                                    "the retention period") {
   auto engine = start_engine();
   advance(10s);
   REQUIRE(scalar(db_path, "SELECT COUNT(*) FROM deals") == 100);
@@ -364,8 +368,17 @@ TEST_CASE_FIXTURE(pipeline_fixture, "the janitor deletes nothing while "
     return body;
   };
   advance(10min, 1s);
-  CHECK(command(engine, "janitor") == "ok: janitor deleted 100 rows");
+  // The four days without Keepa do not count toward retention.
+  CHECK(command(engine, "janitor") == "ok: janitor deleted 0 rows");
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals") == 100);
+  // After 71 h of engine-alive time they stay; by 73 h, with every
+  // refresh answered "unknown product", the hourly passes deleted them.
+  advance(71h, 1min);
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals") == 100);
+  advance(2h, 1min);
   CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals") == 0);
+  CHECK(command(engine, "dump janitor").find("\"deleted_total\":100")
+        != std::string::npos);
 }
 
 TEST_CASE_FIXTURE(pipeline_fixture, "a crashed actor restarts the pipeline "
@@ -379,7 +392,7 @@ TEST_CASE_FIXTURE(pipeline_fixture, "a crashed actor restarts the pipeline "
   CHECK(st.restarts.size() == 1);
   CHECK(st.phase == engine_phase::running);
   CHECK(st.actors.peek != old_peek);
-  CHECK(st.alive->size() == 9);
+  CHECK(st.alive->size() == 10);
   CHECK(command(engine, "status").find("100 active") != std::string::npos);
   // Past the budget the engine gives up and stops with an error.
   for (int i = 0; i < 5; ++i) {
@@ -390,31 +403,33 @@ TEST_CASE_FIXTURE(pipeline_fixture, "a crashed actor restarts the pipeline "
   CHECK(st.phase == engine_phase::closing);
 }
 
-TEST_CASE_FIXTURE(pipeline_fixture, "the refresher keeps live deals past "
-                                    "the retention horizon, oldest first") {
+TEST_CASE_FIXTURE(pipeline_fixture, "the refresher refreshes rows fetched "
+                                    "longer than refresh_after_hours ago, "
+                                    "oldest first") {
   auto engine = start_engine();
   advance(10s);
   {
     database db{db_path};
     deal_update old;
     old.asin = "B000000000";
-    old.set(column::last_seen_utc, std::string{"2026-10-29T00:00:00Z"});
+    old.set(column::last_full_fetch_utc, std::string{"2026-10-30T20:00:00Z"});
     db.upsert(old);
     deal_update older = old;
     older.asin = "B000000002";
-    older.set(column::last_seen_utc, std::string{"2026-10-28T00:00:00Z"});
+    older.set(column::last_full_fetch_utc,
+              std::string{"2026-10-30T10:00:00Z"});
     db.upsert(older);
   }
   listed = {};
   auto before = fake().product_asins.size();
   advance(11min, 1s);
-  // One light call, the oldest ASIN first.
+  // One light call, the oldest fetch first.
   REQUIRE(fake().product_asins.size() == before + 1);
   CHECK(fake().product_asins.back()
         == std::vector<std::string>{"B000000002", "B000000000"});
-  CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals WHERE last_seen_utc < "
-                        "'2026-11-01'")
-        == 0);
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals WHERE "
+                        "last_light_fetch_utc IS NOT NULL")
+        == 2);
   // 20 tokens/min × 60 × 72 h at 1 token per light refresh.
   CHECK(command(engine, "dump refresher").find("\"capacity\":86400")
         != std::string::npos);
@@ -449,7 +464,7 @@ TEST_CASE_FIXTURE(pipeline_fixture, "a refresh of a row deleted while it "
   // The janitor (or anyone) deletes the row while its refresh waits.
   {
     database db{db_path};
-    REQUIRE(db.delete_unseen_before("9999") > 0);
+    REQUIRE(db.delete_expired(0, -1, 0) > 0);
   }
   CHECK(command(engine, "resume") == "ok: resumed");
   advance(10s);
@@ -506,4 +521,26 @@ TEST_CASE_FIXTURE(pipeline_fixture, "refreshes of rows near the retention "
   CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals WHERE asin LIKE 'C%'")
         == 100);
   CHECK(command(engine, "status").find("peek 0+0") == std::string::npos);
+}
+
+TEST_CASE_FIXTURE(pipeline_fixture, "a restart after four days off deletes "
+                                    "nothing Keepa still knows, in a long "
+                                    "run and in --once") {
+  auto engine = start_engine();
+  advance(10s);
+  REQUIRE(scalar(db_path, "SELECT COUNT(*) FROM deals") == 100);
+  caf::anon_send_exit(engine, caf::exit_reason::user_shutdown);
+  advance(10s);
+  // Four days switched off; Keepa still lists nothing new.
+  listed = {};
+  advance(96h, 1h);
+  engine = start_engine();
+  advance(10s);
+  CHECK(command(engine, "janitor") == "ok: janitor deleted 0 rows");
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals") == 100);
+  caf::anon_send_exit(engine, caf::exit_reason::user_shutdown);
+  advance(10s);
+  advance(96h, 1h);
+  REQUIRE(run_once());
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals") == 100);
 }

@@ -133,6 +133,7 @@ TEST_CASE("rejections, pending rows, staleness, retention, state") {
   db.upsert(pending);
   auto old = full("OLD");
   old.set(column::last_seen_utc, std::string{"2025-12-01T00:00:00Z"});
+  old.set(column::last_full_fetch_utc, std::string{"2025-12-01T00:00:00Z"});
   db.upsert(old);
   db.upsert(full("NEW"));
   db.set_state("watermark", "12345", "2026-01-01T00:00:00Z");
@@ -142,9 +143,9 @@ TEST_CASE("rejections, pending rows, staleness, retention, state") {
   CHECK(rej[0].keepa_last_update == 7);
   CHECK(rej[0].reason == "dead inventory");
   CHECK(db.pending(10) == std::vector<std::string>{"P"});
-  auto stale = db.stale("2025-12-31T00:00:00Z", 10);
-  REQUIRE(stale.size() == 1);
-  CHECK(stale[0].asin == "OLD");
+  auto due = db.due("2025-12-31T00:00:00Z", 0, 1, 10);
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].asin == "OLD");
   CHECK(*db.state("watermark") == "12345");
   CHECK_FALSE(db.state("nothing"));
   auto c = db.counts();
@@ -152,7 +153,10 @@ TEST_CASE("rejections, pending rows, staleness, retention, state") {
   CHECK(c.pending == 1);
   CHECK(c.active == 2);
   CHECK(c.rejections == 1);
-  CHECK(db.delete_unseen_before("2025-12-31T00:00:00Z") == 1);
+  // No engine-alive stamps yet: the wall-clock age counts, once. 30 days
+  // of retention on 2026-01-01 delete only the row unseen since December.
+  int64_t jan1 = 1767225600000;
+  CHECK(db.delete_expired(0, 30LL * 86400000, jan1) == 1);
   CHECK(db.counts().total == 2);
   CHECK(db.integrity_check() == "ok");
 }
@@ -190,4 +194,33 @@ TEST_CASE("an update-only write changes an existing row and never creates "
   auto row = row_text(path, "B00GONE000");
   CHECK(std::count(row.begin(), row.end(), "price_now=12.5") == 1);
   CHECK(std::count(row.begin(), row.end(), "title=Calculus") == 1);
+}
+
+TEST_CASE("retention counts engine-alive time: time switched off is "
+          "never counted, rows near the deadline come first") {
+  auto path = fresh_dir("db-alive") + "/deals.db";
+  database db{path};
+  int64_t hour = 3600000;
+  auto seen_at = [&](const std::string& asin, int64_t alive) {
+    auto u = full(asin);
+    u.set(column::seen_alive_ms, alive);
+    db.upsert(u);
+  };
+  seen_at("A", 0);
+  seen_at("B", 10 * hour);
+  seen_at("C", 60 * hour);
+  // Alive 70 h: with a deadline age of 54 h, A and B are near it, A first.
+  auto near = db.near_deadline(70 * hour, 54 * hour, 10);
+  REQUIRE(near.size() == 2);
+  CHECK(near[0].asin == "A");
+  CHECK(near[1].asin == "B");
+  // Due rows exclude those near the deadline.
+  auto due = db.due("2027-01-01T00:00:00Z", 70 * hour, 54 * hour, 10);
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].asin == "C");
+  // However much wall time passed, only alive time expires rows.
+  int64_t far_future = 1893456000000; // 2030
+  CHECK(db.delete_expired(71 * hour, 72 * hour, far_future) == 0);
+  CHECK(db.delete_expired(73 * hour, 72 * hour, far_future) == 1);
+  CHECK(db.counts().total == 2);
 }

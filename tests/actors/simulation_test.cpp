@@ -1,0 +1,342 @@
+// Two weeks of a seller's engine on virtual time, in seconds of real time:
+// the real engine (every actor, the production request building and
+// parsing) against the project's mock Keepa in-process, with a discovery
+// backlog beyond the plan, a restart every day, a 6-hour Keepa outage, a
+// 4-day downtime with a restart on the same database, and products that
+// Keepa forgets. Every simulated hour it checks what a seller relies on:
+// no row deleted that Keepa still knows, every active row refreshed within
+// refresh_after_hours (plus one pass) while the plan can afford it, no row
+// without a status, no 429, the balance above the deficit floor.
+
+#include "actors/engine.hpp"
+#include "io/database.hpp"
+#include "support/deterministic_fixture.hpp"
+#include "support/in_process_keepa.hpp"
+#include "support/process.hpp"
+
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstring>
+#include <ctime>
+#include <map>
+#include <iomanip>
+#include <set>
+#include <sstream>
+
+using namespace keepa;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr int64_t refresh_after_hours = 24;
+constexpr int64_t retention_hours = 72;
+constexpr int64_t hour_ms = 3600000;
+
+/// Reads the database the way an outside program would.
+class reader {
+public:
+  explicit reader(const std::string& path) {
+    sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr);
+  }
+  ~reader() {
+    sqlite3_close(db_);
+  }
+  reader(const reader&) = delete;
+  reader& operator=(const reader&) = delete;
+
+  /// The first column of every row of `sql`, as text.
+  std::vector<std::string> column(const std::string& sql) {
+    std::vector<std::string> out;
+    sqlite3_stmt* stmt = nullptr;
+    sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr);
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      auto* t = sqlite3_column_text(stmt, 0);
+      out.emplace_back(t ? reinterpret_cast<const char*>(t) : "");
+    }
+    sqlite3_finalize(stmt);
+    return out;
+  }
+
+  int64_t scalar(const std::string& sql) {
+    auto v = column(sql);
+    return v.empty() || v[0].empty() ? -1 : std::stoll(v[0]);
+  }
+
+private:
+  sqlite3* db_ = nullptr;
+};
+
+/// Unix ms of an ISO 8601 UTC time `YYYY-MM-DDTHH:MM:SSZ`.
+int64_t unix_ms(const std::string& iso) {
+  std::tm tm{};
+  std::istringstream in{iso};
+  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+  return static_cast<int64_t>(timegm(&tm)) * 1000;
+}
+
+/// The value at quantile `q` of `xs` (0 when empty).
+double quantile(std::vector<double> xs, double q) {
+  if (xs.empty())
+    return 0;
+  std::sort(xs.begin(), xs.end());
+  return xs[static_cast<size_t>(q * static_cast<double>(xs.size() - 1))];
+}
+
+struct simulation : test::deterministic_fixture {
+  int64_t rate;
+  /// One wall clock for the whole run, restarts included.
+  wall_clock wall = clock();
+  std::shared_ptr<mock::handler> keepa;
+  keepa_client_actor client;
+  engine_actor engine;
+  std::string db_path;
+  std::set<std::string> retired;
+  bool running = false;
+  /// When the engine last started, or Keepa last came back.
+  int64_t steady_since_ms = 0;
+  // What the run measured.
+  std::vector<std::string> violations;
+  /// Hours past refresh_after_hours of each active row at each steady
+  /// hour, and the largest.
+  std::vector<double> lateness_hours;
+  double latest_late = 0;
+  double oldest_active_hours = 0;
+  size_t rows_before_downtime = 0;
+  size_t rows_after_downtime = 0;
+  size_t deleted_known = 0;
+  std::map<std::string, int64_t> spent;
+
+  simulation(int64_t refill_per_min, int deal_rate) : rate{refill_per_min} {
+    mock::options m;
+    m.refill_rate = rate;
+    m.initial_tokens = 60 * rate;
+    m.products = 20000;
+    m.deal_rate = deal_rate;
+    keepa = std::make_shared<mock::handler>(m, wall_start_ms);
+    client = spawn(test::make_in_process_keepa, keepa, wall);
+    db_path = test::fresh_dir("simulation") + "/deals.db";
+  }
+
+  int64_t now_ms() {
+    return wall();
+  }
+
+  void start() {
+    engine_options o;
+    o.client = client;
+    o.selection = test::read_all(test::source + "/deal_query.json");
+    o.db_path = db_path;
+    o.detached_db = false;
+    o.refresh_after_hours = refresh_after_hours;
+    o.retention_hours = retention_hours;
+    o.now_ms = wall;
+    engine = spawn(make_engine, o);
+    running = true;
+  }
+
+  /// A graceful stop, as on SIGTERM; runs until the engine is gone.
+  void stop() {
+    add_spending();
+    auto gone = std::make_shared<bool>(false);
+    caf::actor_cast<caf::abstract_actor*>(engine)->attach_functor(
+      [gone](const caf::error&) { *gone = true; });
+    caf::anon_send_exit(engine, caf::exit_reason::user_shutdown);
+    for (int i = 0; i < 600 && !*gone; ++i)
+      advance(100ms, 100ms);
+    REQUIRE(*gone);
+    running = false;
+  }
+
+  void set_keepa_down(bool down) {
+    state_of<test::in_process_keepa_state>(client).down = down;
+    if (!down)
+      steady_since_ms = now_ms();
+  }
+
+  std::string command(const std::string& line) {
+    auto h = (*self)->request(engine, caf::infinite, atom::command_v, line);
+    run();
+    std::string out;
+    h.receive([&](const std::string& s) { out = s; },
+              [&](const caf::error& e) { out = to_string(e); });
+    return out;
+  }
+
+  /// Moves virtual time to `until`, jumping from timer to timer.
+  void run_until(caf::actor_clock::time_point until) {
+    for (;;) {
+      run();
+      auto& schedule = sched->clock().schedule();
+      auto now = sched->clock().now();
+      if (schedule.empty() || schedule.begin()->first > until) {
+        if (until > now)
+          sched->advance_time(until - now);
+        run();
+        return;
+      }
+      auto next = schedule.begin()->first;
+      if (next > now)
+        sched->advance_time(next - now);
+      else
+        sched->trigger_timeout();
+    }
+  }
+
+  /// Runs one simulated hour, then checks the hour's invariants.
+  void hour(std::set<std::string>& seen_rows) {
+    run_until(sched->clock().now() + 1h);
+    reader db{db_path};
+    auto rows = db.column("SELECT asin FROM deals WHERE status = 'active'");
+    std::set<std::string> now_rows(rows.begin(), rows.end());
+    for (auto& asin : seen_rows)
+      if (now_rows.count(asin) == 0 && retired.count(asin) == 0) {
+        ++deleted_known;
+        violations.push_back("deleted " + asin + ", which Keepa still knows");
+      }
+    seen_rows = now_rows;
+    if (db.scalar("SELECT COUNT(*) FROM deals WHERE status IS NULL") != 0)
+      violations.push_back("a row without status");
+    auto stats = keepa->stats(now_ms());
+    if (stats.http_429 != 0)
+      violations.push_back("429s: " + std::to_string(stats.http_429));
+    if (stats.lowest_balance < -180)
+      violations.push_back("balance below the floor: "
+                           + std::to_string(stats.lowest_balance));
+    auto fetched = db.column(
+      "SELECT MAX(COALESCE(last_full_fetch_utc, ''), "
+      "COALESCE(last_light_fetch_utc, '')) FROM deals WHERE status = "
+      "'active' AND asin NOT IN ('" + join(retired) + "')");
+    bool steady = running
+                  && now_ms() - steady_since_ms
+                       >= (refresh_after_hours + 1) * hour_ms;
+    for (auto& f : fetched) {
+      auto age = static_cast<double>(now_ms() - unix_ms(f)) / hour_ms;
+      if (running)
+        oldest_active_hours = std::max(oldest_active_hours, age);
+      if (!steady)
+        continue;
+      lateness_hours.push_back(std::max(0.0, age - refresh_after_hours));
+      latest_late = std::max(latest_late, age - refresh_after_hours);
+    }
+  }
+
+  static std::string join(const std::set<std::string>& xs) {
+    std::string out;
+    for (auto& x : xs)
+      out += (out.empty() ? "" : "','") + x;
+    return out;
+  }
+
+  /// Adds the running engine's tokens by call kind to the run's totals.
+  void add_spending() {
+    auto json = command("dump tokens");
+    json = json.substr(json.find("consumed_by_kind"));
+    for (auto kind : {"deal_page", "peek", "commit", "light"}) {
+      auto pos = json.find("\"" + std::string{kind} + "\":");
+      spent[kind] += std::stoll(json.substr(pos + std::strlen(kind) + 3));
+    }
+  }
+
+  /// Two weeks: daily restarts, a 6-hour outage on day 4, four days off
+  /// from day 7, products forgotten on day 2.
+  void two_weeks() {
+    std::set<std::string> rows;
+    start();
+    steady_since_ms = now_ms();
+    for (int h = 1; h <= 14 * 24; ++h) {
+      bool off = h > 7 * 24 && h <= 11 * 24;
+      if (off && running) {
+        stop();
+        rows_before_downtime = reader{db_path}.column(
+          "SELECT asin FROM deals WHERE status = 'active'").size();
+      }
+      if (!off && !running) {
+        start();
+        steady_since_ms = now_ms();
+        run_until(sched->clock().now() + 1min);
+        rows_after_downtime = reader{db_path}.column(
+          "SELECT asin FROM deals WHERE status = 'active'").size();
+      } else if (running && h % 24 == 0) {
+        stop();
+        start();
+      }
+      if (h == 4 * 24)
+        set_keepa_down(true);
+      if (h == 4 * 24 + 6)
+        set_keepa_down(false);
+      if (h == 2 * 24)
+        retire_some(rows, 20);
+      hour(rows);
+    }
+  }
+
+  /// Keepa forgets `n` stored products.
+  void retire_some(const std::set<std::string>& rows, size_t n) {
+    for (auto& asin : rows) {
+      if (retired.size() >= n)
+        break;
+      keepa->retire(asin);
+      retired.insert(asin);
+    }
+  }
+
+  void report(const std::string& plan) {
+    add_spending();
+    std::ostringstream tokens;
+    for (auto& [kind, n] : spent)
+      tokens << kind << " " << n << " ";
+    MESSAGE(plan << ": rows before the 4-day downtime " << rows_before_downtime
+                 << ", after the restart " << rows_after_downtime
+                 << "; deleted while Keepa knew them " << deleted_known
+                 << "; oldest active row " << oldest_active_hours
+                 << " h; refresh lateness past " << refresh_after_hours
+                 << " h p50 " << quantile(lateness_hours, 0.5) << " h, p99 "
+                 << quantile(lateness_hours, 0.99) << " h, max " << latest_late
+                 << " h; tokens by kind: "
+                 << tokens.str());
+  }
+
+  ~simulation() {
+    if (running)
+      caf::anon_send_exit(engine, caf::exit_reason::kill);
+  }
+};
+
+/// The checks every plan must pass.
+void check_two_weeks(simulation& sim, const std::string& plan) {
+  sim.two_weeks();
+  sim.report(plan);
+  std::string first = sim.violations.empty() ? "" : sim.violations.front();
+  std::string last = sim.violations.empty() ? "" : sim.violations.back();
+  CAPTURE(first);
+  CAPTURE(last);
+  CHECK(sim.violations.size() == 0);
+  // Refreshes on time: 99 % of the active rows, at every steady hour, were
+  // fetched within refresh_after_hours plus one hour (a refresher pass is
+  // 10 min; the rest is the wait for the pass's tokens).
+  CHECK(quantile(sim.lateness_hours, 0.99) <= 1.0);
+  CHECK(sim.lateness_hours.size() > 10000);
+  CHECK(sim.rows_after_downtime >= sim.rows_before_downtime);
+  // What Keepa forgot is gone once the engine had time to look.
+  reader db{sim.db_path};
+  CHECK(db.scalar("SELECT COUNT(*) FROM deals WHERE asin IN ('"
+                  + simulation::join(sim.retired) + "')")
+        == 0);
+  CHECK(sim.retired.size() == 20);
+}
+
+} // namespace
+
+TEST_CASE("two weeks at 5 tokens/min: nothing Keepa knows is deleted, "
+          "refreshes come on time") {
+  simulation sim{5, 400};
+  check_two_weeks(sim, "5 tokens/min");
+}
+
+TEST_CASE("two weeks at 20 tokens/min: nothing Keepa knows is deleted, "
+          "refreshes come on time") {
+  simulation sim{20, 150};
+  check_two_weeks(sim, "20 tokens/min");
+}
