@@ -544,3 +544,28 @@ TEST_CASE_FIXTURE(pipeline_fixture, "a restart after four days off deletes "
   REQUIRE(run_once());
   CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals") == 100);
 }
+
+TEST_CASE_FIXTURE(pipeline_fixture, "a crash and restart in the middle of a "
+                                    "long Keepa outage does not count the "
+                                    "outage toward retention") {
+  auto engine = start_engine();
+  advance(10s);
+  REQUIRE(scalar(db_path, "SELECT COUNT(*) FROM deals") == 100);
+  fake().fail = true;
+  advance(40h, 10min);
+  // A crash restarts the pipeline: its new token bucket has never had a
+  // reply, and must not count the rest of the outage as alive time.
+  auto& st = state_of<engine_state>(engine);
+  caf::anon_send_exit(st.actors.peek.address(),
+                      caf::exit_reason::unhandled_exception);
+  advance(1s);
+  REQUIRE(st.restarts.size() == 1);
+  advance(40h, 10min);
+  fake().fail = false;
+  listed = {};
+  advance(20min, 1s);
+  CHECK(command(engine, "janitor") == "ok: janitor deleted 0 rows");
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals") == 100);
+  CHECK(command(engine, "dump janitor").find("\"alive_hours\":0.")
+        != std::string::npos);
+}
