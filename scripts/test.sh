@@ -21,8 +21,8 @@ if [ "${CI:-}" = true ] || [ "${SANITIZE:-}" = 1 ]; then
   # keeps the soak's memory check meaningful, and one minute of soak is
   # enough here. UBSan prints: CAF 0.17's own init_fun_factory binds a
   # reference through a null pointer on every spawn without arguments.
-  # The two-week simulation at 20 tokens/min (5 min in the plain build,
-  # mostly the mock computing /deal snapshots) runs in the plain build
+  # The two-week simulation at 20 tokens/min (about a minute in the plain
+  # build, several under the sanitizers) runs in the plain build
   # only; the one at 5 tokens/min runs under the sanitizers too. A stop
   # may take up to 15 s here (5 s in the plain build).
   KEEPA_SOAK_SECONDS=60 KEEPA_EXIT_BOUND_S=15 \

@@ -92,9 +92,11 @@ public:
   /// The same seed, index and salt always give the same pseudo-random number.
   uint64_t noise(int index, uint64_t salt) const;
 
-private:
-  /// The Unix ms of the item's latest scheduled drop at or before `now_ms`.
+  /// The Unix ms of the item's latest scheduled drop at or before `now_ms`
+  /// (its lastUpdate).
   int64_t last_drop_ms(const item& it, int64_t now_ms) const;
+
+private:
 
   uint64_t seed_;
   int64_t period_ms_;

@@ -15,6 +15,7 @@ namespace keepa::mock {
 namespace {
 
 constexpr int64_t snapshot_ms = 120000;
+constexpr int64_t deal_window_ms = 12 * 3600000LL;
 constexpr size_t page_size = 150;
 constexpr int max_pages = 67;
 constexpr size_t max_results = 10000;
@@ -352,8 +353,8 @@ http_answer handler::deals(const std::string& selection, int64_t now_ms) {
   auto end = std::min(snap.order.size(), begin + page_size);
   for (auto k = begin; k < end; ++k) {
     auto& it = catalog_.at(snap.order[k]);
-    write_deal(w, it, catalog_.state_at(it, snap.taken_ms),
-               deal_of(catalog_, it, snap.taken_ms));
+    auto state = catalog_.state_at(it, snap.taken_ms);
+    write_deal(w, it, state, figures_of(it, state.last_update_ms));
   }
   w.EndArray();
   w.Key("drDateIndex");
@@ -380,7 +381,7 @@ http_answer handler::deals(const std::string& selection, int64_t now_ms) {
 
 handler::snapshot handler::take_snapshot(const rapidjson::Document& sel,
                                          int price_type, int date_range,
-                                         int sort, int64_t now_ms) const {
+                                         int sort, int64_t now_ms) {
   snapshot snap;
   snap.taken_ms = now_ms;
   auto pt = static_cast<size_t>(price_type);
@@ -391,7 +392,8 @@ handler::snapshot handler::take_snapshot(const rapidjson::Document& sel,
     auto& it = catalog_.at(i);
     if (retired_.count(it.asin) > 0)
       continue;
-    auto d = deal_of(catalog_, it, now_ms);
+    auto last_update_ms = catalog_.last_drop_ms(it, now_ms);
+    auto& d = figures_of(it, last_update_ms);
     auto current = d.current[pt];
     if (current < 0 || !in_range(sel, "salesRankRange", d.current[3]))
       continue;
@@ -413,7 +415,7 @@ handler::snapshot handler::take_snapshot(const rapidjson::Document& sel,
     int64_t k = 0;
     switch (std::abs(sort)) {
       case 1:
-        k = -catalog_.state_at(it, now_ms).last_update_ms;
+        k = -last_update_ms;
         break;
       case 2:
         k = -d.delta[dr][pt];
@@ -429,12 +431,25 @@ handler::snapshot handler::take_snapshot(const rapidjson::Document& sel,
     }
     keyed.emplace_back(sort < 0 && sort != -1 ? -k : k, i);
   }
+  for (auto i = figures_.begin(); i != figures_.end();)
+    i = now_ms - i->second.first > deal_window_ms ? figures_.erase(i)
+                                                : std::next(i);
   std::stable_sort(keyed.begin(), keyed.end());
   if (keyed.size() > max_results)
     keyed.resize(max_results);
   for (auto& [k, i] : keyed)
     snap.order.push_back(i);
   return snap;
+}
+
+const deal_figures& handler::figures_of(const item& it,
+                                        int64_t last_update_ms) {
+  auto& [at, figures] = figures_[it.index];
+  if (at != last_update_ms || figures.current.empty()) {
+    at = last_update_ms;
+    figures = deal_of(catalog_, it, last_update_ms);
+  }
+  return figures;
 }
 
 void handler::retire(const std::string& asin) {

@@ -13,6 +13,7 @@
 
 #include <map>
 #include <mutex>
+#include <unordered_map>
 #include <set>
 #include <string>
 #include <vector>
@@ -77,7 +78,11 @@ private:
   http_answer deals(const std::string& selection, int64_t now_ms);
   /// Runs a /deal query over the catalog at `now_ms`.
   snapshot take_snapshot(const rapidjson::Document& sel, int price_type,
-                         int date_range, int sort, int64_t now_ms) const;
+                         int date_range, int sort, int64_t now_ms);
+  /// A deal's figures as of its lastUpdate: Keepa updates a deal's
+  /// information when it updates the product, not on every request. Each
+  /// is computed once per price drop and kept while the deal is listed.
+  const deal_figures& figures_of(const item& it, int64_t last_update_ms);
   http_answer with_envelope(int status, int64_t now_ms, int64_t consumed,
                             const std::string& payload);
   http_answer error_answer(int status, int64_t now_ms, const std::string& type,
@@ -91,6 +96,8 @@ private:
   ledger ledger_;
   std::map<std::string, snapshot> snapshots_;
   std::set<std::string> retired_;
+  /// Per catalog index: the lastUpdate the figures are for, and them.
+  std::unordered_map<int, std::pair<int64_t, deal_figures>> figures_;
   stats_snapshot stats_;
 };
 

@@ -103,6 +103,11 @@ struct simulation : test::deterministic_fixture {
   /// hour, and the largest.
   std::vector<double> lateness_hours;
   double latest_late = 0;
+  /// The largest lateness outside the three days after the 4-day downtime,
+  /// whose rows all come due together (a wave as large as the refill).
+  double latest_late_outside_wave = 0;
+  /// When the engine came back from the 4-day downtime.
+  int64_t back_from_downtime_ms = -1;
   double oldest_active_hours = 0;
   size_t rows_before_downtime = 0;
   size_t rows_after_downtime = 0;
@@ -221,6 +226,11 @@ struct simulation : test::deterministic_fixture {
         continue;
       lateness_hours.push_back(std::max(0.0, age - refresh_after_hours));
       latest_late = std::max(latest_late, age - refresh_after_hours);
+      bool wave = back_from_downtime_ms >= 0
+                  && now_ms() - back_from_downtime_ms <= 72 * hour_ms;
+      if (!wave)
+        latest_late_outside_wave =
+          std::max(latest_late_outside_wave, age - refresh_after_hours);
     }
   }
 
@@ -257,6 +267,7 @@ struct simulation : test::deterministic_fixture {
       if (!off && !running) {
         start();
         steady_since_ms = now_ms();
+        back_from_downtime_ms = now_ms();
         run_until(sched->clock().now() + 1min);
         rows_after_downtime = reader{db_path}.column(
           "SELECT asin FROM deals WHERE status = 'active'").size();
@@ -296,7 +307,9 @@ struct simulation : test::deterministic_fixture {
                  << " h; refresh lateness past " << refresh_after_hours
                  << " h p50 " << quantile(lateness_hours, 0.5) << " h, p99 "
                  << quantile(lateness_hours, 0.99) << " h, max " << latest_late
-                 << " h; tokens by kind: "
+                 << " h (" << latest_late_outside_wave
+                 << " h outside the 3 days after the downtime); tokens by "
+                    "kind: "
                  << tokens.str());
   }
 
@@ -316,12 +329,16 @@ void check_two_weeks(simulation& sim, const std::string& plan) {
   CAPTURE(last);
   CHECK(sim.violations.size() == 0);
   // Refreshes on time while Keepa answers: at every hour from a day after
-  // the start (or after Keepa came back), 99 % of the active rows were
-  // fetched within refresh_after_hours plus one hour (a refresher pass is
-  // 10 min; the rest is the wait for the pass's tokens), and every row
-  // within two (the wave of rows refreshed together after the downtime
-  // comes due together a day later, at 5 tokens/min close to the refill).
+  // the start (or after Keepa came back), every active row was fetched
+  // within refresh_after_hours plus half an hour (a refresher pass is
+  // 10 min; the rest is the wait for the pass's tokens). The exception is
+  // the three days after the 4-day downtime: every row came due at once,
+  // was refreshed as fast as the refill allowed, and that wave comes due
+  // again a day later, and again, at the full due-lane rate (at 5
+  // tokens/min the whole budget), so a restart inside it makes rows late by
+  // up to two hours.
   CHECK(quantile(sim.lateness_hours, 0.99) <= 1.0);
+  CHECK(sim.latest_late_outside_wave <= 0.5);
   CHECK(sim.latest_late <= 2.0);
   CHECK(sim.lateness_hours.size() > 10000);
   CHECK(sim.rows_after_downtime >= sim.rows_before_downtime);
