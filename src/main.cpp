@@ -52,6 +52,7 @@ engine_options make_options(const config& cfg, const cli_options& cli,
   o.retention_hours = cfg.engine.retention_hours;
   o.refresh_after_hours = cfg.engine.refresh_after_hours;
   o.deficit_floor = cfg.engine.deficit_floor;
+  o.request_timeout = std::chrono::seconds{cfg.keepa.request_timeout_s};
   o.event_drop_percent = cfg.engine.event_drop_percent;
   o.fees = cfg.fees;
   o.stall_window = std::chrono::minutes{cfg.engine.stall_minutes};

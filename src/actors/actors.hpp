@@ -43,6 +43,8 @@ using watermark_actor = caf::typed_actor<
   caf::reacts_to<atom::track, std::vector<deal_key>>,
   // Listings now durable (from DB_WRITER) or needing no write.
   caf::reacts_to<atom::settle, std::vector<deal_key>>,
+  // Listings given up unread (counted), so they hold it back no longer.
+  caf::reacts_to<atom::release, std::vector<deal_key>>,
   // A discovery cycle listed everything up to this lastUpdate.
   caf::reacts_to<atom::cycle, keepa_minutes>,
   // Answers the watermark (-1 before the first).
@@ -123,6 +125,8 @@ using light_pool_actor = caf::typed_actor<
 using router_actor = caf::typed_actor<
   // Routes the deals of one /deal page.
   caf::reacts_to<atom::deal, deal_list>,
+  // Looks up tracked listings and routes them (again after a failure).
+  caf::reacts_to<atom::lookup, deal_list>,
   // The scout's cycle ended with this newest lastUpdate.
   caf::reacts_to<atom::cycle, keepa_minutes>,
   // Forgets which listings it routed (after a rewind).

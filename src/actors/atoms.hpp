@@ -29,6 +29,7 @@ CAF_ADD_ATOM(keepa, keepa::atom, run, "run")
 CAF_ADD_ATOM(keepa, keepa::atom, command, "command")
 CAF_ADD_ATOM(keepa, keepa::atom, health, "health")
 CAF_ADD_ATOM(keepa, keepa::atom, alive, "alive")
+CAF_ADD_ATOM(keepa, keepa::atom, release, "release")
 
 namespace keepa::atom {
 

@@ -40,6 +40,9 @@ struct batch_queue {
   /// True for a job left behind in lane `i` after it moved elsewhere; take()
   /// drops such jobs (moving a job never searches a lane).
   std::function<bool(const Job&, size_t i)> moved;
+  /// Takes a batch Keepa refused for good (an error answer, an unexpected
+  /// status); unset, such a batch is parked and retried like a failed one.
+  std::function<void(const std::vector<Job>&, const keepa_reply&)> refused;
 
   /// Jobs waiting, parked ones included.
   size_t size() const {
@@ -104,7 +107,8 @@ void park_batch(Self self, const char* pool, size_t lane,
 /// lanes have free slots, earlier lanes first. `make_call(lane)` gives a
 /// call's kind, priority and parameters (the ASINs are added here);
 /// `on_answer(batch, body)` takes an answered batch. A failed batch, by
-/// reply or by CAF error, is parked and the other jobs go on.
+/// reply or by CAF error, is parked and the other jobs go on; a refused one
+/// goes to the queue's `refused` when it has one.
 template <class Self, class MakeCall, class OnAnswer>
 void send_in_batches(Self self, const char* pool, MakeCall make_call,
                      OnAnswer on_answer) {
@@ -128,9 +132,14 @@ void send_in_batches(Self self, const char* pool, MakeCall make_call,
         ->request(st.links.bucket, call_timeout, atom::call_v, std::move(call))
         .then(
           [=](const keepa_reply& r) {
+            auto& jobs = self->state.jobs;
+            bool for_good = r.status == call_status::item_error
+                            || r.status == call_status::unexpected;
             if (r.status == call_status::ok && r.body) {
-              self->state.jobs.retry.reset();
+              jobs.retry.reset();
               on_answer(batch, *r.body);
+            } else if (for_good && jobs.refused) {
+              jobs.refused(batch, r);
             } else {
               park_batch(self, pool, i, batch,
                          to_string(r.status) + std::string{": "} + r.detail);

@@ -67,6 +67,7 @@ std::vector<member> members(const pipeline_snapshot& s, const engine_facts& f) {
        w.Key("balance");
        w.Int64(static_cast<int64_t>(std::floor(b.balance)));
        put(w, "refill_per_min", b.refill_per_min);
+       put(w, "flow_reduction", b.flow_reduction);
        put(w, "next_refill_ms", b.next_refill_ms);
        put(w, "waiting", b.waiting);
        put(w, "consumed_total", b.consumed_total);
@@ -107,6 +108,18 @@ std::vector<member> members(const pipeline_snapshot& s, const engine_facts& f) {
          w.String(keepa_minutes_iso(s.watermark.watermark).c_str());
        put(w, "unsettled", s.watermark.unsettled);
        put(w, "oldest_unsettled", s.watermark.oldest_unsettled);
+       w.Key("longest_held_asin");
+       if (s.watermark.longest_held_asin.empty())
+         w.Null();
+       else
+         w.String(s.watermark.longest_held_asin.c_str());
+       put(w, "longest_held_s", s.watermark.longest_held_ms < 0
+                                  ? int64_t{-1}
+                                  : s.watermark.longest_held_ms / 1000);
+       put(w, "released_total", s.watermark.released_total);
+       put(w, "cycle_period_s", s.watermark.cycle_period_ms < 0
+                                  ? int64_t{-1}
+                                  : s.watermark.cycle_period_ms / 1000);
        w.EndObject();
      }},
     {"scout",
@@ -117,6 +130,7 @@ std::vector<member> members(const pipeline_snapshot& s, const engine_facts& f) {
        put_bool(w, "cycle_running", s.scout.cycle_running);
        put(w, "pages_total", s.scout.pages_total);
        put(w, "listed_total", s.scout.listed_total);
+       put(w, "future_total", s.scout.future_total);
        w.EndObject();
      }},
     {"router",
@@ -128,6 +142,7 @@ std::vector<member> members(const pipeline_snapshot& s, const engine_facts& f) {
        put(w, "known_rejected_total", s.router.known_rejected_total);
        put(w, "duplicates_total", s.router.duplicates_total);
        put(w, "lookups_in_flight", s.router.lookups_in_flight);
+       put(w, "failed_lookups_total", s.router.failed_lookups_total);
        w.EndObject();
      }},
     {"peek", [&](writer& w) { put_pool(w, s.peek, true); }},
@@ -198,13 +213,25 @@ std::optional<std::string> render_dump(const pipeline_snapshot& s,
   return std::string{buf.GetString(), buf.GetSize()};
 }
 
+bool watermark_stuck(const pipeline_snapshot& s) {
+  auto& wm = s.watermark;
+  return wm.cycle_period_ms > 0 && wm.longest_held_ms > wm.cycle_period_ms
+         && s.peek.queued + s.peek.in_flight == 0
+         && s.router.lookups_in_flight == 0;
+}
+
 std::string render_status(const pipeline_snapshot& s, const engine_facts& f) {
   auto& b = s.bucket;
   std::ostringstream out;
   if (b.synced)
+  {
     out << "tokens " << static_cast<int64_t>(std::floor(b.balance)) << " (+"
-        << b.refill_per_min << "/min, next in " << b.next_refill_ms / 1000
-        << " s, " << b.waiting << " waiting)";
+        << b.refill_per_min << "/min";
+    if (b.flow_reduction > 0)
+      out << " after " << b.flow_reduction << " for trackings";
+    out << ", next in " << b.next_refill_ms / 1000 << " s, " << b.waiting
+        << " waiting)";
+  }
   else
     out << "tokens unknown (Keepa has not answered yet, " << b.waiting
         << " waiting)";
@@ -238,6 +265,10 @@ std::string render_status(const pipeline_snapshot& s, const engine_facts& f) {
         << " rows held, requests paused: " << s.db.last_error;
   if (!s.janitor.note.empty())
     out << " | janitor: " << s.janitor.note;
+  if (watermark_stuck(s))
+    out << " | WATERMARK HELD " << s.watermark.longest_held_ms / 60000
+        << " min by " << s.watermark.longest_held_asin
+        << " with no peek queued or running";
   return out.str();
 }
 

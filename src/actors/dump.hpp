@@ -24,6 +24,10 @@ std::optional<std::string> render_dump(const pipeline_snapshot& s,
                                        const engine_facts& f,
                                        const std::string& name);
 
+/// True when a listing has held the watermark for longer than one
+/// discovery cycle while no peek is queued or running: something lost it.
+bool watermark_stuck(const pipeline_snapshot& s);
+
 /// One human line: tokens, refill, queues, deals, watermark.
 std::string render_status(const pipeline_snapshot& s, const engine_facts& f);
 

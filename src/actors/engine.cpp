@@ -46,14 +46,16 @@ void spawn_pipeline(self_ptr self) {
   auto& st = self->state;
   auto& o = st.options;
   auto& a = st.actors;
-  a.bucket = self->spawn(make_token_bucket, o.client,
-                         bucket_settings{o.deficit_floor});
+  bucket_settings bucket;
+  bucket.deficit_floor = o.deficit_floor;
+  bucket.call_timeout = call_timeout_for(o.request_timeout);
+  a.bucket = self->spawn(make_token_bucket, o.client, bucket);
   db_writer_settings db_settings;
   db_settings.path = o.db_path;
   a.db = o.detached_db
            ? self->spawn<caf::detached>(make_db_writer, db_settings, o.now_ms)
            : self->spawn(make_db_writer, db_settings, o.now_ms);
-  a.watermark = self->spawn(make_watermark, a.db);
+  a.watermark = self->spawn(make_watermark, a.db, o.now_ms);
   self->send(a.db, atom::settle_v, a.watermark);
   self->send(a.db, atom::health_v, caf::actor_cast<engine_actor>(self));
   a.commit = self->spawn(make_commit_pool, commit_links{a.bucket, a.db},
@@ -61,7 +63,7 @@ void spawn_pipeline(self_ptr self) {
   a.light = self->spawn(make_light_pool, light_links{a.bucket, a.db},
                         o.light_batch, o.event_drop_percent, o.fees,
                         o.now_ms);
-  a.peek = self->spawn(make_peek_pool, peek_links{a.bucket, a.db, a.commit},
+  a.peek = self->spawn(make_peek_pool, peek_links{a.bucket, a.db, a.commit, a.watermark},
                        o.peek_batch, o.now_ms);
   a.router = self->spawn(make_router,
                          router_links{a.db, a.watermark, a.peek, a.light},

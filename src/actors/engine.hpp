@@ -22,6 +22,8 @@ struct engine_options {
   int64_t retention_hours = 72;
   int64_t refresh_after_hours = 24;
   int64_t deficit_floor = -180;
+  /// How long one HTTP exchange with Keepa may take (`request_timeout_s`).
+  caf::timespan request_timeout = std::chrono::seconds{60};
   /// A refresh lowering an active deal's price by more than this percent
   /// records a price-drop event.
   double event_drop_percent = 10;

@@ -133,7 +133,10 @@ struct refresh_due {
 struct bucket_stats {
   double balance = 0;
   bool synced = false;
+  /// Tokens per refill net of the tracking reduction.
   int64_t refill_per_min = 0;
+  /// Keepa's `tokenFlowReduction`: what product trackings take per refill.
+  double flow_reduction = 0;
   int64_t next_refill_ms = 0;
   uint64_t waiting = 0;
   uint64_t in_flight = 0;
@@ -201,7 +204,15 @@ struct watermark_stats {
   keepa_minutes watermark = -1;
   keepa_minutes candidate = -1;
   uint64_t unsettled = 0;
+  /// The lowest lastUpdate not durable yet (what holds the watermark).
   keepa_minutes oldest_unsettled = -1;
+  /// The listing tracked longest without settling, and for how long.
+  std::string longest_held_asin;
+  int64_t longest_held_ms = -1;
+  /// Listings given up unread.
+  uint64_t released_total = 0;
+  /// Wall time between the last two completed cycles; -1 until known.
+  int64_t cycle_period_ms = -1;
 };
 
 /// SCOUT's and ROUTER's state.
@@ -216,7 +227,11 @@ struct discovery_stats {
   uint64_t existing_total = 0;
   uint64_t known_rejected_total = 0;
   uint64_t duplicates_total = 0;
+  /// Listings whose lastUpdate lay more than a day past Keepa's clock.
+  uint64_t future_total = 0;
   uint64_t lookups_in_flight = 0;
+  /// Database lookups that failed (each is retried).
+  uint64_t failed_lookups_total = 0;
 };
 
 } // namespace keepa

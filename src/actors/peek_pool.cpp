@@ -75,6 +75,20 @@ make_peek_pool(peek_pool_actor::stateful_pointer<peek_pool_state> self,
   self->state.links = std::move(links);
   self->state.jobs.batch = std::max<size_t>(1, batch);
   self->state.now_ms = std::move(now_ms);
+  // A batch Keepa refuses for good would hold the watermark forever: its
+  // listings are given up, counted and logged, and a later listing of the
+  // same products is peeked as new.
+  self->state.jobs.refused = [self](const std::vector<deal>& batch,
+                                    const keepa_reply& r) {
+    auto& st = self->state;
+    spdlog::error("peek_pool: Keepa refused a batch of {} ({}: {}); these "
+                  "listings are given up unread",
+                  batch.size(), to_string(r.status), r.detail);
+    std::vector<deal_key> keys;
+    for (auto& d : batch)
+      keys.push_back({d.asin, d.last_update});
+    self->send(st.links.watermark, atom::release_v, std::move(keys));
+  };
   return {
     // Queues new listings and sends what fits.
     [=](atom::enqueue, const deal_list& deals) {

@@ -11,6 +11,8 @@ struct peek_links {
   token_bucket_actor bucket;
   db_writer_actor db;
   commit_pool_actor commit;
+  /// Told of listings given up unread.
+  watermark_actor watermark;
 };
 
 struct peek_pool_state {

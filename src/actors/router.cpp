@@ -92,6 +92,35 @@ void route(self_ptr self, const std::vector<deal>& deals,
                refresh_class::idle);
 }
 
+/// Asks the database what it knows of tracked listings, then routes them.
+/// A failed lookup is retried after the backoff: the listings stay tracked
+/// (the watermark waits for them) and are never dropped.
+void look_up(self_ptr self, const deal_list& deals) {
+  auto& st = self->state;
+  std::vector<std::string> asins;
+  for (auto& d : *deals)
+    asins.push_back(d.asin);
+  ++st.stats.lookups_in_flight;
+  self->request(st.links.db, db_timeout, atom::lookup_v, std::move(asins))
+    .then(
+      [=](const lookup_result& known) {
+        --self->state.stats.lookups_in_flight;
+        self->state.retry.reset();
+        route(self, *deals, known);
+      },
+      [=](const caf::error& err) {
+        auto& st = self->state;
+        --st.stats.lookups_in_flight;
+        ++st.stats.failed_lookups_total;
+        auto delay = st.retry.bump();
+        spdlog::error("router: lookup of {} ASINs failed ({}); retry in {} s",
+                      deals->size(), to_string(err),
+                      std::chrono::duration_cast<std::chrono::seconds>(delay)
+                        .count());
+        self->delayed_send(self, delay, atom::lookup_v, deals);
+      });
+}
+
 } // namespace
 
 router_actor::behavior_type
@@ -103,7 +132,7 @@ make_router(router_actor::stateful_pointer<router_state> self,
   self->state.drop_percent = drop_percent;
   self->state.now_ms = std::move(now_ms);
   return {
-    // Tracks the page's new listings, looks them up, then routes them.
+    // Tracks the page's new listings, then looks them up.
     [=](atom::deal, const deal_list& page) {
       auto& st = self->state;
       st.stats.listed_total += page->size();
@@ -111,32 +140,13 @@ make_router(router_actor::stateful_pointer<router_state> self,
       if (deals.empty())
         return;
       std::vector<deal_key> keys;
-      std::vector<std::string> asins;
-      for (auto& d : deals) {
+      for (auto& d : deals)
         keys.push_back({d.asin, d.last_update});
-        asins.push_back(d.asin);
-      }
-      self->send(st.links.watermark, atom::track_v, keys);
-      ++st.stats.lookups_in_flight;
-      self->request(st.links.db, db_timeout, atom::lookup_v, asins)
-        .then(
-          [=](const lookup_result& known) {
-            --self->state.stats.lookups_in_flight;
-            route(self, deals, known);
-          },
-          [=](const caf::error& err) {
-            // Forget them so the next cycle routes them again; the
-            // watermark stays behind them until then.
-            auto& st = self->state;
-            --st.stats.lookups_in_flight;
-            for (auto& k : keys)
-              if (auto i = st.routed.find(k.asin);
-                  i != st.routed.end() && i->second == k.last_update)
-                st.routed.erase(i);
-            spdlog::error("router: lookup of {} ASINs failed: {}",
-                          keys.size(), to_string(err));
-          });
+      self->send(st.links.watermark, atom::track_v, std::move(keys));
+      look_up(self, std::make_shared<std::vector<deal>>(std::move(deals)));
     },
+    // Looks up tracked listings again after a failed lookup.
+    [=](atom::lookup, const deal_list& deals) { look_up(self, deals); },
     // Passes a completed cycle on to the watermark, after its pages.
     [=](atom::cycle, keepa_minutes newest) {
       ++self->state.stats.cycles;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/actors.hpp"
+#include "actors/backoff.hpp"
 
 #include <unordered_map>
 
@@ -24,6 +25,8 @@ struct router_state {
   /// The newest lastUpdate routed per ASIN in this process.
   std::unordered_map<std::string, keepa_minutes> routed;
   discovery_stats stats;
+  /// The delay before a failed lookup is tried again.
+  backoff retry;
 
   static inline constexpr const char* name = "router";
 };

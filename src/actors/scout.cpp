@@ -1,5 +1,6 @@
 #include "actors/scout.hpp"
 #include "actors/type_ids.hpp"
+#include "model/keepa_time.hpp"
 
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -8,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace keepa {
 
@@ -17,6 +19,7 @@ using self_ptr = scout_actor::stateful_pointer<scout_state>;
 
 constexpr caf::timespan call_timeout = std::chrono::hours{24};
 constexpr auto ask_timeout = std::chrono::seconds{60};
+constexpr keepa_minutes future_tolerance_minutes = 24 * 60;
 
 /// The `sortType` of a selection; 0 when absent or malformed.
 int sort_type_of(const std::string& selection) {
@@ -88,8 +91,22 @@ void on_page(self_ptr self, const keepa_reply& r) {
   ++st.stats.pages_total;
   ++st.pages_this_cycle;
   st.stats.listed_total += deals->size();
-  for (auto& d : *deals)
+  // A lastUpdate past Keepa's own clock plus a day is bogus: it must not
+  // carry the watermark ahead of deals not yet listed.
+  auto limit = r.envelope && r.envelope->timestamp_ms > 0
+                 ? to_keepa_minutes(r.envelope->timestamp_ms)
+                     + future_tolerance_minutes
+                 : std::numeric_limits<keepa_minutes>::max();
+  for (auto& d : *deals) {
+    if (d.last_update > limit) {
+      ++st.stats.future_total;
+      spdlog::warn("scout: {} has lastUpdate {}, more than a day past "
+                   "Keepa's clock; it does not move the watermark",
+                   d.asin, keepa_minutes_iso(d.last_update));
+      continue;
+    }
     st.newest = std::max(st.newest, d.last_update);
+  }
   bool last = deals->size() < deals_per_page || st.page + 1 >= max_deal_pages
               || st.covered(*deals);
   if (!deals->empty())

@@ -208,7 +208,7 @@ double token_bucket_state::estimate(const keepa_call& c) const {
 
 void token_bucket_state::project(caf::actor_clock::time_point now) {
   while (rate > 0 && now >= next_tick) {
-    balance = std::min(cap(), balance + static_cast<double>(rate));
+    balance = std::min(cap(), balance + net_rate());
     next_tick += std::chrono::minutes{1};
   }
 }
@@ -224,8 +224,10 @@ void token_bucket_state::sync(const token_envelope& env,
               ? std::min(balance, left)
               : left;
   last_timestamp_ms = env.timestamp_ms;
-  if (env.refill_rate > 0)
+  if (env.refill_rate > 0) {
     rate = env.refill_rate;
+    flow_reduction = std::max(0.0, env.token_flow_reduction);
+  }
   auto refill_in = env.refill_in_ms > 0 ? env.refill_in_ms : 60000;
   next_tick = now + std::chrono::milliseconds{refill_in};
   last_envelope = now;
@@ -290,7 +292,8 @@ make_token_bucket(token_bucket_actor::stateful_pointer<token_bucket_state> self,
       bucket_stats s;
       s.balance = st.balance;
       s.synced = st.synced;
-      s.refill_per_min = st.rate;
+      s.refill_per_min = static_cast<int64_t>(std::floor(st.net_rate()));
+      s.flow_reduction = st.flow_reduction;
       s.next_refill_ms = std::max<int64_t>(
         0, std::chrono::duration_cast<std::chrono::milliseconds>(st.next_tick
                                                                  - now)

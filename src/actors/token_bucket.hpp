@@ -1,5 +1,7 @@
 #pragma once
 
+#include <algorithm>
+
 #include "actors/actors.hpp"
 
 #include <array>
@@ -14,7 +16,8 @@ namespace keepa {
 struct bucket_settings {
   /// The lowest balance our own grants may drive the projection to.
   int64_t deficit_floor = -180;
-  /// How long a call may take on KEEPA_CLIENT before we give up on it.
+  /// How long a call may take on KEEPA_CLIENT before we give up on it
+  /// (see call_timeout_for).
   caf::timespan call_timeout = std::chrono::seconds{75};
   /// A call that would wait after this long without an envelope re-reads
   /// the balance via /token (free) first.
@@ -22,6 +25,13 @@ struct bucket_settings {
   /// Delay before retrying a failed /token.
   caf::timespan sync_retry = std::chrono::seconds{5};
 };
+
+/// How long the bucket waits for KEEPA_CLIENT when one HTTP exchange may
+/// take `request_timeout`: longer, so that a slow call is never given up
+/// (and paid for twice) while it is still in flight.
+inline caf::timespan call_timeout_for(caf::timespan request_timeout) {
+  return request_timeout + std::chrono::seconds{15};
+}
 
 /// A call waiting for its grant.
 struct waiting_call {
@@ -39,7 +49,10 @@ struct token_bucket_state {
   /// Keepa's timestamp of the envelope the balance comes from.
   int64_t last_timestamp_ms = 0;
   bool syncing = false;
+  /// Keepa's `refillRate`, and its `tokenFlowReduction` (what the key's
+  /// product trackings take from each refill).
   int64_t rate = 0;
+  double flow_reduction = 0;
   caf::actor_clock::time_point next_tick;
   caf::actor_clock::time_point last_envelope;
   caf::actor_clock::time_point last_success;
@@ -65,6 +78,11 @@ struct token_bucket_state {
   double lowest_balance = 0;
 
   static inline constexpr const char* name = "token_bucket";
+
+  /// The tokens one refill adds: the rate less the tracking reduction.
+  double net_rate() const {
+    return std::max(0.0, static_cast<double>(rate) - flow_reduction);
+  }
 
   /// The cap of the bucket: 60 minutes of refill.
   double cap() const {

@@ -48,6 +48,35 @@ void finish_loading(self_ptr self) {
 
 } // namespace
 
+uint64_t watermark_state::end(const deal_key& key) {
+  auto entry = unsettled.find(key.asin);
+  if (entry == unsettled.end())
+    return 0;
+  auto& times = entry->second;
+  uint64_t n = 0;
+  for (auto i = times.begin();
+       i != times.end() && i->first <= key.last_update; ++n) {
+    auto by_time = unsettled_by_time.find(i->first);
+    if (--by_time->second == 0)
+      unsettled_by_time.erase(by_time);
+    i = times.erase(i);
+  }
+  unsettled_count -= n;
+  if (times.empty())
+    unsettled.erase(entry);
+  return n;
+}
+
+std::optional<std::pair<deal_key, int64_t>>
+watermark_state::oldest(int64_t now) const {
+  std::optional<std::pair<deal_key, int64_t>> out;
+  for (auto& [asin, times] : unsettled)
+    for (auto& [last_update, since] : times)
+      if (!out || now - since > out->second)
+        out = std::make_pair(deal_key{asin, last_update}, now - since);
+  return out;
+}
+
 keepa_minutes watermark_state::allowed() const {
   if (unsettled_by_time.empty())
     return candidate;
@@ -56,8 +85,9 @@ keepa_minutes watermark_state::allowed() const {
 
 watermark_actor::behavior_type
 make_watermark(watermark_actor::stateful_pointer<watermark_state> self,
-               db_writer_actor db) {
+               db_writer_actor db, wall_clock now_ms) {
   self->state.db = db;
+  self->state.now_ms = std::move(now_ms);
   self->request(db, db_timeout, atom::read_state_v, std::string{"watermark"})
     .then(
       [=](const std::string& value) {
@@ -82,25 +112,33 @@ make_watermark(watermark_actor::stateful_pointer<watermark_state> self,
     // Holds back the watermark for listings that are not durable yet.
     [=](atom::track, const std::vector<deal_key>& keys) {
       auto& st = self->state;
+      auto now = st.now_ms();
       for (auto& k : keys)
-        if (st.unsettled.insert(k).second)
+        if (st.unsettled[k.asin].emplace(k.last_update, now).second) {
           ++st.unsettled_by_time[k.last_update];
+          ++st.unsettled_count;
+        }
     },
-    // Releases durable listings and advances.
+    // Ends durable listings (and older ones of the same ASINs); advances.
     [=](atom::settle, const std::vector<deal_key>& keys) {
+      for (auto& k : keys)
+        self->state.end(k);
+      advance(self);
+    },
+    // Ends listings given up unread, counted; advances past them.
+    [=](atom::release, const std::vector<deal_key>& keys) {
       auto& st = self->state;
-      for (auto& k : keys) {
-        if (st.unsettled.erase(k) == 0)
-          continue;
-        auto i = st.unsettled_by_time.find(k.last_update);
-        if (--i->second == 0)
-          st.unsettled_by_time.erase(i);
-      }
+      for (auto& k : keys)
+        st.released_total += st.end(k);
       advance(self);
     },
     // Takes a completed cycle's newest listing as the next candidate.
     [=](atom::cycle, keepa_minutes newest) {
       auto& st = self->state;
+      auto now = st.now_ms();
+      if (st.last_cycle_ms >= 0)
+        st.cycle_period_ms = now - st.last_cycle_ms;
+      st.last_cycle_ms = now;
       st.candidate = std::max(st.candidate, newest);
       advance(self);
     },
@@ -131,10 +169,16 @@ make_watermark(watermark_actor::stateful_pointer<watermark_state> self,
       watermark_stats s;
       s.watermark = st.watermark;
       s.candidate = st.candidate;
-      s.unsettled = st.unsettled.size();
+      s.unsettled = st.unsettled_count;
       s.oldest_unsettled = st.unsettled_by_time.empty()
                              ? -1
                              : st.unsettled_by_time.begin()->first;
+      if (auto o = st.oldest(st.now_ms())) {
+        s.longest_held_asin = o->first.asin;
+        s.longest_held_ms = o->second;
+      }
+      s.released_total = st.released_total;
+      s.cycle_period_ms = st.cycle_period_ms;
       return s;
     },
   };

@@ -3,6 +3,7 @@
 #include "actors/actors.hpp"
 
 #include <map>
+#include <optional>
 #include <set>
 
 #include <caf/typed_response_promise.hpp>
@@ -11,14 +12,23 @@ namespace keepa {
 
 struct watermark_state {
   db_writer_actor db;
+  wall_clock now_ms;
   /// The persisted watermark; -1 before the first.
   keepa_minutes watermark = -1;
   /// The newest lastUpdate of the completed cycles.
   keepa_minutes candidate = -1;
-  /// Listings routed and not yet durable.
-  std::set<deal_key> unsettled;
+  /// Listings routed and not yet durable: per ASIN, each lastUpdate and
+  /// the wall time it was first tracked.
+  std::map<std::string, std::map<keepa_minutes, int64_t>> unsettled;
+  uint64_t unsettled_count = 0;
   /// How many unsettled listings carry each lastUpdate.
   std::map<keepa_minutes, uint64_t> unsettled_by_time;
+  /// Listings given up unread (a peek Keepa refused for good).
+  uint64_t released_total = 0;
+  /// Wall time of the last completed cycle, and the time between the
+  /// last two (-1 until known).
+  int64_t last_cycle_ms = -1;
+  int64_t cycle_period_ms = -1;
   bool loaded = false;
   std::vector<caf::typed_response_promise<keepa_minutes>> waiting_gets;
 
@@ -27,11 +37,19 @@ struct watermark_state {
   /// The highest value the watermark may take now: the candidate, but
   /// never at or past an unsettled listing.
   keepa_minutes allowed() const;
+
+  /// Ends the listing `key` and every older listing of its ASIN (a newer
+  /// one settled supersedes them); returns how many ended.
+  uint64_t end(const deal_key& key);
+
+  /// The oldest unsettled listing by tracking time, with its age in ms;
+  /// nullopt when none.
+  std::optional<std::pair<deal_key, int64_t>> oldest(int64_t now) const;
 };
 
 /// Spawns WATERMARK, which loads its value from `db` first.
 watermark_actor::behavior_type
 make_watermark(watermark_actor::stateful_pointer<watermark_state> self,
-               db_writer_actor db);
+               db_writer_actor db, wall_clock now_ms);
 
 } // namespace keepa

@@ -57,10 +57,13 @@ std::string placeholders(size_t n) {
   return out;
 }
 
-constexpr const char* stored_columns =
+/// A row's newest full or light fetch, as ISO text ('' when never).
+const std::string newest_fetch =
+  "MAX(COALESCE(last_full_fetch_utc, ''), COALESCE(last_light_fetch_utc, ''))";
+
+const std::string stored_columns =
   "asin, status, keepa_last_update, list_at, one_yr_avg, price_now, "
-  "MAX(COALESCE(last_full_fetch_utc, ''), COALESCE(last_light_fetch_utc, "
-  "'')), last_seen_utc";
+  + newest_fetch + ", last_seen_utc";
 
 /// Reads a row selected with `stored_columns`.
 stored_deal read_stored(sqlite3_stmt* stmt) {
@@ -313,10 +316,9 @@ std::vector<stored_deal> database::due(const std::string& before_iso,
                                        size_t limit) {
   auto* stmt = cached(
     std::string{"SELECT "} + stored_columns
-    + " FROM deals WHERE status = 'active' AND MAX(COALESCE("
-      "last_full_fetch_utc, ''), COALESCE(last_light_fetch_utc, '')) < ? "
-      "AND COALESCE(seen_alive_ms >= ?, 1) ORDER BY MAX(COALESCE("
-      "last_full_fetch_utc, ''), COALESCE(last_light_fetch_utc, '')) LIMIT ?");
+    + " FROM deals WHERE status = 'active' AND " + newest_fetch
+    + " < ? AND COALESCE(seen_alive_ms >= ?, 1) ORDER BY " + newest_fetch
+    + " LIMIT ?");
   statement_use use{stmt};
   bind_text(stmt, 1, before_iso);
   sqlite3_bind_int64(stmt, 2, alive_ms - age_ms);

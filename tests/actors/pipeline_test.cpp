@@ -3,7 +3,6 @@
 
 #include "actors/db_writer.hpp"
 #include "actors/engine.hpp"
-#include "actors/watermark.hpp"
 #include "io/database.hpp"
 #include "support/deterministic_fixture.hpp"
 #include "support/fake_keepa.hpp"
@@ -20,7 +19,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr keepa_minutes newest_listing = 8400000;
+// Two hours before the fixture's wall start (Keepa minute 8327520).
+constexpr keepa_minutes newest_listing = 8327400;
 
 /// `n` listings, newest first, one minute apart; odd ones are dead stock.
 std::vector<deal> listings(size_t n) {
@@ -71,6 +71,8 @@ struct pipeline_fixture : test::deterministic_fixture {
   std::vector<deal> listed = listings(200);
   /// One wall clock for every engine of a test, restarts included.
   wall_clock wall = clock();
+  /// The engine's `request_timeout_s`.
+  caf::timespan request_timeout = 60s;
   /// Called after every simulated second of run_once.
   std::function<void()> each_second = [] {};
 
@@ -105,6 +107,7 @@ struct pipeline_fixture : test::deterministic_fixture {
     o.once = true;
     o.detached_db = false;
     o.now_ms = wall;
+    o.request_timeout = request_timeout;
     auto engine = spawn(make_engine, o);
     auto stopped = std::make_shared<bool>(false);
     auto reason = std::make_shared<caf::error>();
@@ -178,6 +181,34 @@ TEST_CASE_FIXTURE(pipeline_fixture, "--once accounts for every listed deal") {
   CHECK(count_of("product:5") == 20);
   CHECK(fake().http_429 == 0);
   CHECK(fake().lowest >= -180);
+}
+
+TEST_CASE_FIXTURE(pipeline_fixture, "a lastUpdate more than a day past "
+                                    "Keepa's clock does not move the "
+                                    "watermark") {
+  // Keepa's clock says the fixture's start (minute 8327520); one listing
+  // claims ten days later.
+  listed[5].last_update = 8327520 + 10 * 24 * 60;
+  REQUIRE(run_once());
+  CHECK(scalar(db_path, "SELECT value FROM system_state WHERE key = "
+                        "'watermark'")
+        == newest_listing);
+  // The listing itself is still judged (odd: dead stock).
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM rejections WHERE asin = "
+                        "'B000000005'")
+        == 1);
+}
+
+TEST_CASE_FIXTURE(pipeline_fixture, "a call slower than 75 s but within "
+                                    "request_timeout_s is waited for, not "
+                                    "paid twice") {
+  request_timeout = 120s;
+  fake().product_delay = 100s;
+  REQUIRE(run_once(3h));
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals WHERE status = 'active'")
+        == 100);
+  // 4 peeks and 20 commits, each sent once.
+  CHECK(calls_of("product:") == 24);
 }
 
 TEST_CASE_FIXTURE(pipeline_fixture, "a second --once refreshes from the "
@@ -261,43 +292,6 @@ TEST_CASE_FIXTURE(pipeline_fixture, "failed calls are retried and nothing "
         == newest_listing);
 }
 
-TEST_CASE_FIXTURE(test::deterministic_fixture, "the watermark never passes "
-                                               "a listing that is not durable") {
-  auto path = test::fresh_dir("watermark") + "/deals.db";
-  db_writer_settings s;
-  s.path = path;
-  auto db = spawn(make_db_writer, s, clock());
-  auto wm = spawn(make_watermark, db);
-  caf::anon_send(db, atom::settle_v, wm);
-  run();
-  auto& st = state_of<watermark_state>(wm);
-  CHECK(st.watermark == -1);
-  caf::anon_send(wm, atom::track_v,
-                 std::vector<deal_key>{{"A", 100}, {"B", 90}, {"C", 80}});
-  caf::anon_send(wm, atom::cycle_v, keepa_minutes{100});
-  run();
-  CHECK(st.watermark == 79);
-  caf::anon_send(wm, atom::settle_v,
-                 std::vector<deal_key>{{"A", 100}, {"C", 80}});
-  run();
-  CHECK(st.watermark == 89);
-  caf::anon_send(wm, atom::settle_v, std::vector<deal_key>{{"B", 90}});
-  run();
-  CHECK(st.watermark == 100);
-  advance(1s);
-  CHECK(scalar(path, "SELECT value FROM system_state WHERE key = "
-                     "'watermark'")
-        == 100);
-  auto h = (*self)->request(wm, caf::infinite, atom::rewind_v, int64_t{1});
-  run();
-  h.receive([](keepa_minutes w) { CHECK(w == 40); },
-            [](const caf::error&) { FAIL("rewind failed"); });
-  advance(1s);
-  CHECK(scalar(path, "SELECT value FROM system_state WHERE key = "
-                     "'watermark'")
-        == 40);
-}
-
 TEST_CASE_FIXTURE(pipeline_fixture, "every console command answers as "
                                     "CONTRACT.md says") {
   auto engine = start_engine();
@@ -306,7 +300,7 @@ TEST_CASE_FIXTURE(pipeline_fixture, "every console command answers as "
   for (auto key : {"\"tokens\":{\"balance\":", "\"refill_per_min\":20",
                    "\"next_refill_ms\":", "\"waiting\":",
                    "\"consumed_total\":", "\"http_429_total\":0",
-                   "\"watermark\":{\"keepa_minutes\":8400000",
+                   "\"watermark\":{\"keepa_minutes\":8327400",
                    "\"iso\":\"", "\"peek\":{\"queued\":0",
                    "\"rejected_total\":100", "\"commit\":{",
                    "\"light\":{", "\"db\":{\"rows\":100",

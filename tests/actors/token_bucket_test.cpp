@@ -269,3 +269,24 @@ TEST_CASE_FIXTURE(bucket_fixture, "stories 6 and 26: steady state: full utilizat
   // 30 ticks × 20 tokens, all spent: at most one call's worth left over.
   CHECK(fake().consumed >= 600 - 5);
 }
+
+TEST_CASE_FIXTURE(bucket_fixture, "tokenFlowReduction is taken from every "
+                                  "projected refill") {
+  start(10, 20);
+  fake().flow_reduction = 5;
+  // The first call syncs the envelope with its reduction.
+  call(product_call(call_kind::peek, call_priority::peek, 1));
+  advance(1s);
+  REQUIRE(got->size() == 1);
+  auto before = bucket().balance;
+  advance(10min, 1s);
+  auto h = (*self)->request(aut, caf::infinite, atom::stats_v);
+  run();
+  h.receive(
+    [&](const bucket_stats& s) {
+      CHECK(s.refill_per_min == 15);
+      CHECK(s.flow_reduction == 5);
+      CHECK(s.balance == doctest::Approx(before + 10 * 15));
+    },
+    [](const caf::error&) { FAIL("no stats"); });
+}

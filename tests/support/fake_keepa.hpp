@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,15 @@ struct fake_keepa_state {
   double lowest = 300;
   int64_t consumed = 0;
   int64_t http_429 = 0;
+  /// Keepa's `tokenFlowReduction`: what trackings take from each refill.
+  double flow_reduction = 0;
+  /// How long a /product answer takes (0: at once).
+  caf::timespan product_delay{0};
+  /// Answers on their way, by id (with product_delay).
+  std::map<uint64_t, caf::typed_response_promise<keepa_reply>> later;
+  uint64_t next_id = 0;
+  /// Keepa's clock at virtual time zero (the fixtures' wall start).
+  int64_t wall_start_ms = 1793491200000;
   /// Makes the payload of a /product call; products with the ASINs by default.
   std::function<keepa_body(const product_request&)> products;
   /// Makes the payload of a /deal call; an empty page by default.
@@ -45,7 +55,7 @@ struct fake_keepa_state {
   void refill(caf::actor_clock::time_point now) {
     while (now >= next_tick) {
       balance = std::min(60.0 * static_cast<double>(rate),
-                         balance + static_cast<double>(rate));
+                         balance + static_cast<double>(rate) - flow_reduction);
       next_tick += std::chrono::minutes{1};
     }
   }
@@ -61,10 +71,12 @@ struct fake_keepa_state {
       return r;
     }
     token_envelope env;
-    env.timestamp_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         now.time_since_epoch())
-                         .count();
+    env.timestamp_ms = wall_start_ms
+                       + std::chrono::duration_cast<std::chrono::milliseconds>(
+                           now.time_since_epoch())
+                           .count();
     env.refill_rate = rate;
+    env.token_flow_reduction = flow_reduction;
     env.refill_in_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                          next_tick - now)
                          .count();
@@ -113,7 +125,7 @@ make_fake_keepa(keepa_client_actor::stateful_pointer<fake_keepa_state> self) {
       self->state.log.push_back("token");
       return self->state.answer(self->clock().now(), 0, nullptr);
     },
-    [=](atom::product, const product_request& req) {
+    [=](atom::product, const product_request& req) -> caf::result<keepa_reply> {
       auto& st = self->state;
       st.log.push_back("product:" + std::to_string(req.asins.size()));
       st.product_asins.push_back(req.asins);
@@ -129,8 +141,14 @@ make_fake_keepa(keepa_client_actor::stateful_pointer<fake_keepa_state> self) {
           body.products.push_back(good_product(a));
       }
       body.has_products = true;
-      return st.answer(self->clock().now(), cost,
-                       std::make_shared<const keepa_body>(std::move(body)));
+      auto r = st.answer(self->clock().now(), cost,
+                         std::make_shared<const keepa_body>(std::move(body)));
+      if (st.product_delay == caf::timespan{0})
+        return r;
+      auto id = st.next_id++;
+      st.later.emplace(id, self->make_response_promise<keepa_reply>());
+      self->delayed_send(self, st.product_delay, atom::completed_v, id, r);
+      return st.later[id];
     },
     [=](atom::deal, const deal_request& req) {
       auto& st = self->state;
@@ -141,8 +159,13 @@ make_fake_keepa(keepa_client_actor::stateful_pointer<fake_keepa_state> self) {
       return st.answer(self->clock().now(), st.per_deal_page,
                        std::make_shared<const keepa_body>(std::move(body)));
     },
-    [=](atom::completed, uint64_t, const keepa_reply&) {
-      // The fake answers synchronously; nothing completes later.
+    // Delivers an answer delayed by product_delay.
+    [=](atom::completed, uint64_t id, const keepa_reply& r) {
+      auto& later = self->state.later;
+      if (auto i = later.find(id); i != later.end()) {
+        i->second.deliver(r);
+        later.erase(i);
+      }
     },
   };
 }

@@ -1,0 +1,118 @@
+// ROUTER: every listing it tracks reaches the peek pool, the database or
+// the watermark, even when the database lookup fails.
+
+#include "actors/router.hpp"
+#include "actors/watermark.hpp"
+#include "support/deterministic_fixture.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace keepa;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// Stand-ins for the database and the pools: the database fails its first
+/// `failures` lookups and then knows nothing; the peek pool records what
+/// it was given.
+struct router_fixture : test::deterministic_fixture {
+  int failures = 1;
+  int lookups = 0;
+  std::vector<deal> peeked;
+  std::vector<std::vector<deal_key>> tracked;
+  caf::actor db;
+  caf::actor watermark;
+  caf::actor peek;
+  caf::actor light;
+  router_actor router;
+
+  router_fixture() {
+    db = spawn([this]() -> caf::behavior {
+      return {
+        [this](atom::lookup, const std::vector<std::string>&)
+          -> caf::result<lookup_result> {
+          if (lookups++ < failures)
+            return caf::make_error(caf::sec::request_timeout);
+          return lookup_result{};
+        },
+        [](atom::write, const write_batch&) {},
+      };
+    });
+    watermark = spawn([this]() -> caf::behavior {
+      return {
+        [this](atom::track, const std::vector<deal_key>& keys) {
+          tracked.push_back(keys);
+        },
+        [](atom::settle, const std::vector<deal_key>&) {},
+        [](atom::cycle, keepa_minutes) {},
+      };
+    });
+    peek = spawn([this]() -> caf::behavior {
+      return {
+        [this](atom::enqueue, const deal_list& deals) {
+          peeked.insert(peeked.end(), deals->begin(), deals->end());
+        },
+      };
+    });
+    light = spawn([]() -> caf::behavior {
+      return {[](atom::enqueue, const light_jobs&, refresh_class) {}};
+    });
+    router = spawn(make_router,
+                   router_links{caf::actor_cast<db_writer_actor>(db),
+                                caf::actor_cast<watermark_actor>(watermark),
+                                caf::actor_cast<peek_pool_actor>(peek),
+                                caf::actor_cast<light_pool_actor>(light)},
+                   int64_t{24}, 10.0, clock());
+  }
+
+  void list(const std::vector<std::string>& asins, keepa_minutes at) {
+    auto page = std::make_shared<std::vector<deal>>();
+    for (auto& a : asins) {
+      deal d;
+      d.asin = a;
+      d.last_update = at;
+      page->push_back(d);
+    }
+    caf::anon_send(router, atom::deal_v, deal_list{page});
+    run();
+  }
+
+  discovery_stats stats() {
+    auto h = (*self)->request(router, caf::infinite, atom::stats_v);
+    run();
+    discovery_stats out;
+    h.receive([&](const discovery_stats& s) { out = s; },
+              [](const caf::error&) { FAIL("no stats"); });
+    return out;
+  }
+};
+
+} // namespace
+
+TEST_CASE_FIXTURE(router_fixture, "a failed lookup is retried: its listings "
+                                  "still reach the peek pool") {
+  failures = 3;
+  list({"A", "B"}, 100);
+  CHECK(tracked.size() == 1);
+  CHECK(peeked.empty());
+  // Backoff 1 s, 2 s, 4 s.
+  advance(10s);
+  CHECK(lookups == 4);
+  REQUIRE(peeked.size() == 2);
+  CHECK(peeked[0].asin == "A");
+  CHECK(stats().failed_lookups_total == 3);
+  // Listed again meanwhile or later: not routed twice.
+  list({"A", "B"}, 100);
+  CHECK(peeked.size() == 2);
+  CHECK(tracked.size() == 1);
+}
+
+TEST_CASE_FIXTURE(router_fixture, "a listing with a newer lastUpdate is "
+                                  "routed and tracked again") {
+  failures = 0;
+  list({"A"}, 100);
+  list({"A"}, 120);
+  CHECK(peeked.size() == 2);
+  REQUIRE(tracked.size() == 2);
+  CHECK(tracked[1][0].last_update == 120);
+}
