@@ -1,11 +1,13 @@
 #include "actors/db_writer.hpp"
 #include "actors/type_ids.hpp"
+#include "model/keepa_time.hpp"
 
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <filesystem>
 
 namespace keepa {
 
@@ -216,13 +218,28 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
       });
     },
     // Deletes rows unseen for longer than the retention in engine-alive
-    // time, after committing queued writes.
+    // time, and history past its own retention, after committing queued
+    // writes; then truncates the write-ahead log.
     [=](atom::purge, int64_t retention_ms) {
       flush_now(self);
       ++self->state.purges;
       auto& st = self->state;
       return guarded(self, [&](database& db) {
-        return db.delete_expired(st.alive_ms, retention_ms, st.now_ms());
+        auto now = st.now_ms();
+        auto deleted = db.delete_expired(st.alive_ms, retention_ms, now);
+        auto ms = [](std::chrono::hours h) {
+          return std::chrono::duration_cast<std::chrono::milliseconds>(h)
+            .count();
+        };
+        auto [rejections, events] = db.prune_history(
+          iso_utc(now - ms(st.settings.rejection_retention)),
+          iso_utc(now - ms(st.settings.event_retention)));
+        st.pruned_rejections_total += static_cast<uint64_t>(rejections);
+        st.pruned_events_total += static_cast<uint64_t>(events);
+        if (!db.checkpoint())
+          spdlog::warn("db_writer: a reader kept the write-ahead log from "
+                       "being truncated; trying again next pass");
+        return deleted;
       });
     },
     // Answers one system_state value.
@@ -250,6 +267,15 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
       s.transactions_total = st.transactions_total;
       s.dropped_refreshes_total = st.dropped_refreshes_total;
       s.alive_ms = st.alive_ms;
+      s.pruned_rejections_total = st.pruned_rejections_total;
+      s.pruned_events_total = st.pruned_events_total;
+      std::error_code ec;
+      auto file = std::filesystem::file_size(st.settings.path, ec);
+      s.file_bytes = ec ? 0 : file;
+      auto wal = std::filesystem::file_size(st.settings.path + "-wal", ec);
+      s.wal_bytes = ec ? 0 : wal;
+      st.wal_peak_bytes = std::max(st.wal_peak_bytes, s.wal_bytes);
+      s.wal_peak_bytes = st.wal_peak_bytes;
       s.last_error = st.last_error;
       return s;
     },

@@ -17,6 +17,12 @@ struct db_writer_settings {
   caf::timespan flush_delay = std::chrono::milliseconds{200};
   /// After a failed commit, retry this much later.
   caf::timespan retry_delay = std::chrono::seconds{2};
+  /// Each janitor pass deletes rejections judged longer ago than this (a
+  /// listing stays on /deal at most 12 h after its lastUpdate, so an older
+  /// rejection can never match a listing again)...
+  std::chrono::hours rejection_retention{72};
+  /// ...and price-drop events older than this.
+  std::chrono::hours event_retention{30 * 24};
 };
 
 struct db_writer_state {
@@ -36,6 +42,10 @@ struct db_writer_state {
   /// while the refresh was in flight): not written.
   uint64_t dropped_refreshes_total = 0;
   uint64_t purges = 0;
+  uint64_t pruned_rejections_total = 0;
+  uint64_t pruned_events_total = 0;
+  /// The largest `-wal` file seen by `stats`, in bytes.
+  uint64_t wal_peak_bytes = 0;
   /// The engine-alive clock (ms), read from system_state at start.
   int64_t alive_ms = 0;
   /// Row counts as of `counted_at` (transactions + purges); the first

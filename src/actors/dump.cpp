@@ -143,6 +143,7 @@ std::vector<member> members(const pipeline_snapshot& s, const engine_facts& f) {
        put(w, "duplicates_total", s.router.duplicates_total);
        put(w, "lookups_in_flight", s.router.lookups_in_flight);
        put(w, "failed_lookups_total", s.router.failed_lookups_total);
+       put(w, "routed_size", s.router.routed_size);
        w.EndObject();
      }},
     {"peek", [&](writer& w) { put_pool(w, s.peek, true); }},
@@ -160,6 +161,11 @@ std::vector<member> members(const pipeline_snapshot& s, const engine_facts& f) {
        put(w, "transactions_total", s.db.transactions_total);
        put(w, "dropped_refreshes_total", s.db.dropped_refreshes_total);
        put(w, "alive_ms", s.db.alive_ms);
+       put(w, "pruned_rejections_total", s.db.pruned_rejections_total);
+       put(w, "pruned_events_total", s.db.pruned_events_total);
+       put(w, "file_bytes", s.db.file_bytes);
+       put(w, "wal_bytes", s.db.wal_bytes);
+       put(w, "wal_peak_bytes", s.db.wal_peak_bytes);
        put(w, "last_error", s.db.last_error);
        w.EndObject();
      }},

@@ -67,7 +67,7 @@ void spawn_pipeline(self_ptr self) {
                        o.peek_batch, o.now_ms);
   a.router = self->spawn(make_router,
                          router_links{a.db, a.watermark, a.peek, a.light},
-                         o.refresh_after_hours, o.event_drop_percent,
+                         o.refresh_after_hours, o.event_drop_percent, o.fees,
                          o.now_ms);
   scout_settings scout;
   scout.selection = o.selection;

@@ -32,10 +32,9 @@ void refresh(self_ptr self, const std::vector<stored_deal>& batch,
       ++st.stats.failed_total;
       continue;
     }
-    auto row = light_row(*i->second, job.list_at, job.one_yr_avg, now,
-                         st.fees);
+    auto row = light_row(*i->second, job.basis(), now, st.fees);
     if (job.status == "active"
-        && is_price_drop(job.price_now, row.find(column::price_now),
+        && is_price_drop(job.price_now, job.shipping_included, row,
                          st.drop_percent)) {
       auto now_price = std::get<double>(*row.find(column::price_now));
       spdlog::info("price drop: {} from {:.2f} to {:.2f}", job.asin,

@@ -173,6 +173,14 @@ struct db_stats {
   /// The engine-alive clock: how long the engine has run and reached Keepa
   /// on this database, over all its runs.
   int64_t alive_ms = 0;
+  /// Rejections and events deleted past their retention.
+  uint64_t pruned_rejections_total = 0;
+  uint64_t pruned_events_total = 0;
+  /// The database file and its write-ahead log, in bytes, and the largest
+  /// log seen.
+  uint64_t file_bytes = 0;
+  uint64_t wal_bytes = 0;
+  uint64_t wal_peak_bytes = 0;
   std::string last_error;
 };
 
@@ -232,6 +240,9 @@ struct discovery_stats {
   uint64_t lookups_in_flight = 0;
   /// Database lookups that failed (each is retried).
   uint64_t failed_lookups_total = 0;
+  /// ASINs the router remembers having routed (bounded to a day of
+  /// listings).
+  uint64_t routed_size = 0;
 };
 
 } // namespace keepa

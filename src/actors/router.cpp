@@ -17,6 +17,7 @@ namespace {
 using self_ptr = router_actor::stateful_pointer<router_state>;
 
 constexpr auto db_timeout = std::chrono::seconds{60};
+constexpr keepa_minutes forget_after_minutes = 24 * 60;
 
 /// The listings of a page not routed before (newer lastUpdate per ASIN).
 std::vector<deal> fresh_listings(router_state& st, const std::vector<deal>& page) {
@@ -56,11 +57,11 @@ void route(self_ptr self, const std::vector<deal>& deals,
     deal_key key{d.asin, d.last_update};
     if (auto i = stored.find(d.asin); i != stored.end()) {
       ++st.stats.existing_total;
-      auto row = payload_refresh(d, now_iso);
       auto& known_row = *i->second;
+      auto row = payload_refresh(d, known_row.basis(), now_iso, st.fees);
       if (known_row.status == "active"
-          && is_price_drop(known_row.price_now, row.find(column::price_now),
-                           st.drop_percent)) {
+          && is_price_drop(known_row.price_now, known_row.shipping_included,
+                           row, st.drop_percent)) {
         auto now_price = std::get<double>(*row.find(column::price_now));
         spdlog::info("price drop: {} from {:.2f} to {:.2f}", d.asin,
                      *known_row.price_now, now_price);
@@ -126,8 +127,9 @@ void look_up(self_ptr self, const deal_list& deals) {
 router_actor::behavior_type
 make_router(router_actor::stateful_pointer<router_state> self,
             router_links links, int64_t refresh_after_hours,
-            double drop_percent, wall_clock now_ms) {
+            double drop_percent, fee_settings fees, wall_clock now_ms) {
   self->state.links = std::move(links);
+  self->state.fees = fees;
   self->state.refresh_after_hours = refresh_after_hours;
   self->state.drop_percent = drop_percent;
   self->state.now_ms = std::move(now_ms);
@@ -147,15 +149,24 @@ make_router(router_actor::stateful_pointer<router_state> self,
     },
     // Looks up tracked listings again after a failed lookup.
     [=](atom::lookup, const deal_list& deals) { look_up(self, deals); },
-    // Passes a completed cycle on to the watermark, after its pages.
+    // Passes a completed cycle on to the watermark, after its pages, and
+    // forgets listings too old to be on /deal any more (it lists a product
+    // for 12 h after its lastUpdate), so the map holds about a day.
     [=](atom::cycle, keepa_minutes newest) {
-      ++self->state.stats.cycles;
-      self->send(self->state.links.watermark, atom::cycle_v, newest);
+      auto& st = self->state;
+      ++st.stats.cycles;
+      for (auto i = st.routed.begin(); i != st.routed.end();)
+        i = i->second < newest - forget_after_minutes ? st.routed.erase(i)
+                                                      : std::next(i);
+      self->send(st.links.watermark, atom::cycle_v, newest);
     },
     // Forgets what was routed, so a rewound cycle routes it again.
     [=](atom::rewind) { self->state.routed.clear(); },
     // Answers the router's state.
-    [=](atom::stats) { return self->state.stats; },
+    [=](atom::stats) {
+      self->state.stats.routed_size = self->state.routed.size();
+      return self->state.stats;
+    },
   };
 }
 

@@ -22,6 +22,8 @@ struct router_state {
   /// A payload refresh lowering an active deal's price by more than this
   /// percent records a price-drop event.
   double drop_percent = 10;
+  /// Prices payload refreshes as the full fetch does.
+  fee_settings fees;
   /// The newest lastUpdate routed per ASIN in this process.
   std::unordered_map<std::string, keepa_minutes> routed;
   discovery_stats stats;
@@ -35,6 +37,6 @@ struct router_state {
 router_actor::behavior_type
 make_router(router_actor::stateful_pointer<router_state> self,
             router_links links, int64_t refresh_after_hours,
-            double drop_percent, wall_clock now_ms);
+            double drop_percent, fee_settings fees, wall_clock now_ms);
 
 } // namespace keepa

@@ -18,23 +18,34 @@ constexpr auto tick_margin = std::chrono::milliseconds{500};
 
 void pump(self_ptr self);
 
-/// Schedules one wake-up at the next refill tick, unless one is pending.
-void arm_for_tick(self_ptr self) {
+/// Makes sure a wake-up comes at `at` or earlier: one timer at a time,
+/// moved earlier when something needs an earlier one.
+void arm_at(self_ptr self, caf::actor_clock::time_point at) {
   auto& st = self->state;
-  if (st.timer_armed)
+  if (st.timer_armed && st.armed_at <= at)
     return;
   st.timer_armed = true;
-  auto now = self->clock().now();
-  auto at = st.synced ? std::max(st.next_tick, now) + tick_margin
-                      : now + st.settings.sync_retry;
+  st.armed_at = at;
   self->scheduled_send(self, at, atom::wake_v, ++st.generation);
+}
+
+/// Wakes at the next refill tick, or when a /token may be tried again.
+void arm_for_tick(self_ptr self) {
+  auto& st = self->state;
+  auto now = self->clock().now();
+  arm_at(self, st.synced ? std::max(st.next_tick, now) + tick_margin
+                         : std::max(st.next_sync, now + tick_margin));
 }
 
 /// Reads the true balance from /token (free); retried until it works.
 void request_sync(self_ptr self) {
   auto& st = self->state;
-  if (st.syncing || self->clock().now() < st.next_sync)
+  if (st.syncing)
     return;
+  if (self->clock().now() < st.next_sync) {
+    arm_for_tick(self);
+    return;
+  }
   st.syncing = true;
   self->request(st.client, st.settings.call_timeout, atom::token_v)
     .then(

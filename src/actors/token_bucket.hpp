@@ -69,7 +69,9 @@ struct token_bucket_state {
   bool paused = false;
   std::string halted;
   uint64_t generation = 0;
+  /// Whether a wake-up is scheduled, and for when (one at a time).
   bool timer_armed = false;
+  caf::actor_clock::time_point armed_at;
   int64_t consumed_total = 0;
   std::array<int64_t, call_kind_count> consumed_by_kind{};
   uint64_t http_429_total = 0;

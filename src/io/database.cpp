@@ -63,7 +63,8 @@ const std::string newest_fetch =
 
 const std::string stored_columns =
   "asin, status, keepa_last_update, list_at, one_yr_avg, price_now, "
-  + newest_fetch + ", last_seen_utc";
+  + newest_fetch + ", last_seen_utc, shipping_included, shipping, fba_fee, "
+    "referral_percent";
 
 /// Reads a row selected with `stored_columns`.
 stored_deal read_stored(sqlite3_stmt* stmt) {
@@ -77,6 +78,11 @@ stored_deal read_stored(sqlite3_stmt* stmt) {
   d.price_now = real_at(stmt, 5);
   d.last_fetch_utc = text_at(stmt, 6);
   d.last_seen_utc = text_at(stmt, 7);
+  if (sqlite3_column_type(stmt, 8) != SQLITE_NULL)
+    d.shipping_included = sqlite3_column_int64(stmt, 8);
+  d.shipping = real_at(stmt, 9);
+  d.fba_fee = real_at(stmt, 10);
+  d.referral_percent = real_at(stmt, 11);
   return d;
 }
 
@@ -183,6 +189,7 @@ void database::commit() {
 void database::rollback() {
   if (!sqlite3_get_autocommit(db_))
     exec("ROLLBACK");
+  rejections_ = -1; // what the transaction counted is undone: count again
 }
 
 bool database::upsert(const deal_update& u) {
@@ -201,16 +208,32 @@ bool database::upsert(const deal_update& u) {
 }
 
 void database::reject(const rejection& r, const std::string& now_iso) {
-  auto* stmt = cached("INSERT OR REPLACE INTO rejections (asin, "
-                      "keepa_last_update, reason, rejected_utc) "
-                      "VALUES (?, ?, ?, ?)");
-  statement_use use{stmt};
-  bind_text(stmt, 1, r.asin);
-  sqlite3_bind_int64(stmt, 2, r.keepa_last_update);
-  bind_text(stmt, 3, r.reason);
-  bind_text(stmt, 4, now_iso);
-  if (sqlite3_step(stmt) != SQLITE_DONE)
-    fail("recording a rejection of " + r.asin);
+  auto* insert = cached("INSERT OR IGNORE INTO rejections (asin, "
+                        "keepa_last_update, reason, rejected_utc) "
+                        "VALUES (?1, ?2, ?3, ?4)");
+  {
+    statement_use use{insert};
+    bind_text(insert, 1, r.asin);
+    sqlite3_bind_int64(insert, 2, r.keepa_last_update);
+    bind_text(insert, 3, r.reason);
+    bind_text(insert, 4, now_iso);
+    if (sqlite3_step(insert) != SQLITE_DONE)
+      fail("recording a rejection of " + r.asin);
+  }
+  if (sqlite3_changes(db_) > 0) {
+    if (rejections_ >= 0)
+      ++rejections_;
+  } else {
+    auto* update = cached("UPDATE rejections SET reason = ?3, rejected_utc "
+                          "= ?4 WHERE asin = ?1 AND keepa_last_update = ?2");
+    statement_use use{update};
+    bind_text(update, 1, r.asin);
+    sqlite3_bind_int64(update, 2, r.keepa_last_update);
+    bind_text(update, 3, r.reason);
+    bind_text(update, 4, now_iso);
+    if (sqlite3_step(update) != SQLITE_DONE)
+      fail("recording a rejection of " + r.asin);
+  }
   // A pending row of the ASIN is judged too: it would be resumed forever.
   auto* drop = cached("DELETE FROM deals WHERE asin = ? AND status = 'pending'");
   statement_use drop_use{drop};
@@ -347,19 +370,52 @@ int64_t database::delete_expired(int64_t alive_ms, int64_t retention_ms,
   return sqlite3_changes(db_);
 }
 
+std::pair<int64_t, int64_t>
+database::prune_history(const std::string& rejections_before_iso,
+                        const std::string& events_before_iso) {
+  auto remove = [&](const char* sql, const std::string& before) {
+    auto* stmt = cached(sql);
+    statement_use use{stmt};
+    bind_text(stmt, 1, before);
+    if (sqlite3_step(stmt) != SQLITE_DONE)
+      fail("pruning old history");
+    return static_cast<int64_t>(sqlite3_changes(db_));
+  };
+  auto rejections =
+    remove("DELETE FROM rejections WHERE rejected_utc < ?", rejections_before_iso);
+  if (rejections_ >= 0)
+    rejections_ -= rejections;
+  auto events = remove("DELETE FROM events WHERE at_utc < ?", events_before_iso);
+  return {rejections, events};
+}
+
+bool database::checkpoint() {
+  int log = 0;
+  int moved = 0;
+  auto rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE,
+                                      &log, &moved);
+  return rc == SQLITE_OK;
+}
+
 row_counts database::counts() {
+  if (rejections_ < 0) {
+    auto* all = cached("SELECT COUNT(*) FROM rejections");
+    statement_use use{all};
+    if (sqlite3_step(all) != SQLITE_ROW)
+      fail("counting rejections");
+    rejections_ = sqlite3_column_int64(all, 0);
+  }
   auto* stmt = cached(
     "SELECT COUNT(*), COALESCE(SUM(status = 'active'), 0), "
-    "COALESCE(SUM(status = 'pending'), 0), (SELECT COUNT(*) FROM rejections) "
-    "FROM deals");
+    "COALESCE(SUM(status = 'pending'), 0) FROM deals");
   statement_use use{stmt};
   row_counts out;
-  if (sqlite3_step(stmt) == SQLITE_ROW) {
-    out.total = sqlite3_column_int64(stmt, 0);
-    out.active = sqlite3_column_int64(stmt, 1);
-    out.pending = sqlite3_column_int64(stmt, 2);
-    out.rejections = sqlite3_column_int64(stmt, 3);
-  }
+  if (sqlite3_step(stmt) != SQLITE_ROW)
+    fail("counting deals");
+  out.total = sqlite3_column_int64(stmt, 0);
+  out.active = sqlite3_column_int64(stmt, 1);
+  out.pending = sqlite3_column_int64(stmt, 2);
+  out.rejections = rejections_;
   return out;
 }
 

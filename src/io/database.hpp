@@ -4,6 +4,7 @@
 // WAL, prepared statements cached per column set. Plain blocking code; only
 // the db_writer actor (spawned detached) may own an instance.
 
+#include "model/analytics.hpp"
 #include "model/columns.hpp"
 #include "model/keepa_time.hpp"
 
@@ -36,6 +37,17 @@ struct stored_deal {
   /// The later of the last full and light fetch; empty when never.
   std::string last_fetch_utc;
   std::string last_seen_utc;
+  /// 1 when price_now includes the matched offer's shipping; nullopt
+  /// when never priced.
+  std::optional<int64_t> shipping_included;
+  std::optional<double> shipping;
+  std::optional<double> fba_fee;
+  std::optional<double> referral_percent;
+
+  /// What a cheap refresh prices the row on.
+  price_basis basis() const {
+    return {shipping, list_at, one_yr_avg, fba_fee, referral_percent};
+  }
 };
 
 /// A deal a stage turned down, and why.
@@ -116,6 +128,19 @@ public:
   int64_t delete_expired(int64_t alive_ms, int64_t retention_ms,
                          int64_t now_ms);
 
+  /// Deletes rejections judged before `rejections_before_iso` and events
+  /// recorded before `events_before_iso`; returns how many of each.
+  std::pair<int64_t, int64_t> prune_history(
+    const std::string& rejections_before_iso,
+    const std::string& events_before_iso);
+
+  /// Moves the write-ahead log into the database and truncates it, so the
+  /// `-wal` file stays small however long the engine runs. False when a
+  /// reader kept part of it (it is retried at the next call).
+  bool checkpoint();
+
+  /// The row counts; rejections are counted as they are written (never a
+  /// scan of the table after the first).
   row_counts counts();
 
   /// Runs `PRAGMA integrity_check`; "ok" when healthy.
@@ -130,6 +155,8 @@ private:
 
   sqlite3* db_ = nullptr;
   std::map<std::string, sqlite3_stmt*> statements_;
+  /// Rows in `rejections`; -1 until counted once.
+  int64_t rejections_ = -1;
 };
 
 } // namespace keepa

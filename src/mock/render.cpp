@@ -99,6 +99,11 @@ void write_offers(json_writer& w, const catalog& cat, const item& it,
   for (int k = 0; k < n; ++k) {
     auto r = cat.noise(it.index, 1000 + static_cast<uint64_t>(k));
     auto condition = 1 + static_cast<int>(r % 5);
+    // The second offer is the lowest used one, seller-shipped: the used
+    // price now is its price, and its shipping lands on top.
+    bool lowest_used = k == 1;
+    if (lowest_used)
+      condition = 2 + static_cast<int>(r % 4);
     w.StartObject();
     w.Key("offerId");
     w.Int(k);
@@ -118,8 +123,9 @@ void write_offers(json_writer& w, const catalog& cat, const item& it,
     w.Bool(true);
     w.Key("offerCSV");
     write_ints(w, {to_keepa_minutes(now_ms) - 600,
-                   (condition == 1 ? s.fresh : s.used)
-                     + static_cast<int64_t>(r % 500),
+                   lowest_used ? s.used
+                   : (condition == 1 ? s.fresh : s.used)
+                       + static_cast<int64_t>(r % 500),
                    399});
     w.EndObject();
   }

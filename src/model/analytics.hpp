@@ -76,6 +76,19 @@ struct landed_price {
 /// The used price now (stats.current), landed through the matching offer.
 landed_price price_now(const product& p, keepa_minutes now);
 
+/// What a row's price rests on besides the item price, all from its last
+/// full fetch (dollars): the shipping of the live offer the price was
+/// matched to (unknown: the fee settings' estimate is priced in instead),
+/// the List at and one-year average, and Amazon's fees (unknown: the fee
+/// settings' defaults).
+struct price_basis {
+  std::optional<double> shipping;
+  std::optional<double> list_at;
+  std::optional<double> one_yr_avg;
+  std::optional<double> fba_fee;
+  std::optional<double> referral_percent;
+};
+
 /// Profit and friends (REFERENCE_SYSTEM.md §6.7), dollars.
 struct business {
   double all_in = 0;

@@ -31,6 +31,9 @@ const std::vector<column_spec>& deal_columns() {
     {column::rank_trend, "rank_trend", "TEXT"},
     {column::shipping_included, "shipping_included", "INTEGER"},
     {column::seen_alive_ms, "seen_alive_ms", "INTEGER"},
+    {column::shipping, "shipping", "REAL"},
+    {column::fba_fee, "fba_fee", "REAL"},
+    {column::referral_percent, "referral_percent", "REAL"},
   };
   return specs;
 }

@@ -42,6 +42,11 @@ enum class column : uint8_t {
   /// The engine-alive clock (milliseconds the engine ran and reached
   /// Keepa) when the row was last seen: retention counts only that time.
   seen_alive_ms,
+  /// What the price rests on (see price_basis): the matched offer's
+  /// shipping and Amazon's fees, from the last full fetch.
+  shipping,
+  fba_fee,
+  referral_percent,
   count_,
 };
 

@@ -27,60 +27,63 @@ cell count_or_null(int64_t v) {
   return v;
 }
 
-/// The lowest positive value among the used price types of a series.
-int64_t lowest_used(const csv_values& v) {
-  static constexpr csv_type used_types[] = {
-    csv_type::used, csv_type::used_new_shipping,
-    csv_type::used_very_good_shipping, csv_type::used_good_shipping,
-    csv_type::used_acceptable_shipping};
-  int64_t best = -1;
-  for (auto t : used_types)
-    if (auto x = at_or_missing(v, t); x > 0 && (best < 0 || x < best))
-      best = x;
-  return best;
-}
-
-/// Sets price now, the costs and the economics derived from the preserved
-/// (or just estimated) List at and one-year average.
-void set_economics(deal_update& u, const product& p,
-                   std::optional<double> list_at,
-                   std::optional<double> one_yr_avg, keepa_minutes now,
-                   const fee_settings& fees) {
-  auto landed = price_now(p, now);
-  if (landed.price <= 0) {
-    for (auto c : {column::price_now, column::profit, column::margin,
-                   column::percent_down, column::all_in_cost,
-                   column::min_listing_price})
-      u.set(c, std::monostate{});
-    return;
-  }
-  auto [fba, referral] = product_fees(p, fees);
-  auto b = business_math(list_at, landed.price, landed.shipping_included, fba,
-                         referral, fees);
-  u.set(column::price_now, landed.price);
-  u.set(column::shipping_included, int64_t{landed.shipping_included});
+/// Sets price_now from `item_cents` on `basis`, and everything derived
+/// from it: shipping_included, all_in_cost, profit, margin,
+/// min_listing_price and percent_down.
+void set_price(deal_update& u, int64_t item_cents, const price_basis& basis,
+               const fee_settings& fees) {
+  auto item = static_cast<double>(item_cents) / 100.0;
+  bool shipped = basis.shipping.has_value();
+  auto price = item + (shipped ? std::max(0.0, *basis.shipping) : 0.0);
+  auto fba = basis.fba_fee.value_or(fees.default_fba_fee);
+  auto referral = basis.referral_percent.value_or(fees.default_referral_percent);
+  auto b = business_math(basis.list_at, price, shipped, fba, referral, fees);
+  u.set(column::price_now, price);
+  u.set(column::shipping_included, int64_t{shipped});
   u.set(column::all_in_cost, b.all_in);
   u.set(column::profit, opt_cell(b.profit));
   u.set(column::margin, opt_cell(b.margin));
   u.set(column::min_listing_price, opt_cell(b.min_listing_price));
-  u.set(column::percent_down, opt_cell(percent_down(one_yr_avg, landed.price)));
+  u.set(column::percent_down, opt_cell(percent_down(basis.one_yr_avg, price)));
+}
+
+/// The basis of a full fetch of `p`: the shipping of the live offer that
+/// matched the item price, the estimates, and the product's fees.
+price_basis full_basis(const product& p, int64_t item_cents,
+                       std::optional<double> list_at,
+                       std::optional<double> one_yr_avg, keepa_minutes now,
+                       const fee_settings& fees) {
+  price_basis basis;
+  auto landed = price_now(p, now);
+  if (landed.shipping_included && landed.price > 0)
+    basis.shipping =
+      std::max(0.0, landed.price - static_cast<double>(item_cents) / 100.0);
+  basis.list_at = list_at;
+  basis.one_yr_avg = one_yr_avg;
+  auto [fba, referral] = product_fees(p, fees);
+  basis.fba_fee = fba;
+  basis.referral_percent = referral;
+  return basis;
 }
 
 } // namespace
 
-int64_t deal_used_price(const deal& d) {
-  return lowest_used(d.current);
+int64_t item_price(const csv_values& current) {
+  auto used = at_or_missing(current, csv_type::used);
+  if (used > 0)
+    return used;
+  auto fresh = at_or_missing(current, csv_type::new_);
+  return fresh > 0 ? fresh : -1;
 }
 
-int64_t stats_used_price(const product_stats& s) {
-  return lowest_used(s.current);
-}
-
-deal_update payload_refresh(const deal& d, const std::string& now_iso) {
+deal_update payload_refresh(const deal& d, const price_basis& basis,
+                            const std::string& now_iso,
+                            const fee_settings& fees) {
   deal_update u;
   u.asin = d.asin;
   u.mode = write_mode::update_only;
-  u.set(column::price_now, dollars_or_null(deal_used_price(d)));
+  if (auto item = item_price(d.current); item > 0)
+    set_price(u, item, basis, fees);
   u.set(column::sales_rank,
         count_or_null(at_or_missing(d.current, csv_type::sales)));
   u.set(column::keepa_last_update, d.last_update);
@@ -94,7 +97,8 @@ deal_update pending_row(const deal& d, const peek_verdict& v,
   u.asin = d.asin;
   u.set(column::title, d.title);
   u.set(column::status, std::string{"pending"});
-  u.set(column::price_now, dollars_or_null(v.buy_cents));
+  u.set(column::price_now, dollars_or_null(item_price(d.current)));
+  u.set(column::shipping_included, int64_t{0});
   u.set(column::peek_sell_estimate, dollars_or_null(v.sell_cents));
   u.set(column::keepa_last_update, d.last_update);
   u.set(column::first_seen_utc, now_iso);
@@ -113,7 +117,19 @@ deal_update full_row(const product& p, keepa_minutes last_update,
   auto sales = infer_sales(p, now);
   auto estimate = estimate_list_at(sales, p, fees);
   auto avg = one_year_average(sales, now);
-  set_economics(u, p, estimate.list_at, avg, now, fees);
+  auto item = p.stats ? item_price(p.stats->current) : -1;
+  if (item > 0) {
+    auto basis = full_basis(p, item, estimate.list_at, avg, now, fees);
+    set_price(u, item, basis, fees);
+    u.set(column::shipping, opt_cell(basis.shipping));
+    u.set(column::fba_fee, opt_cell(basis.fba_fee));
+    u.set(column::referral_percent, opt_cell(basis.referral_percent));
+  } else {
+    for (auto c : {column::price_now, column::profit, column::margin,
+                   column::percent_down, column::all_in_cost,
+                   column::min_listing_price, column::shipping})
+      u.set(c, std::monostate{});
+  }
   u.set(column::list_at, opt_cell(estimate.list_at));
   u.set(column::one_yr_avg, opt_cell(avg));
   u.set(column::price_source, estimate.source);
@@ -135,15 +151,15 @@ deal_update full_row(const product& p, keepa_minutes last_update,
   return u;
 }
 
-deal_update light_row(const product& p, std::optional<double> list_at,
-                      std::optional<double> one_yr_avg, int64_t now_ms,
-                      const fee_settings& fees) {
+deal_update light_row(const product& p, const price_basis& basis,
+                      int64_t now_ms, const fee_settings& fees) {
   auto now_iso = iso_utc(now_ms);
   deal_update u;
   u.asin = p.asin;
   u.mode = write_mode::update_only;
   if (p.stats) {
-    set_economics(u, p, list_at, one_yr_avg, to_keepa_minutes(now_ms), fees);
+    if (auto item = item_price(p.stats->current); item > 0)
+      set_price(u, item, basis, fees);
     u.set(column::sales_rank,
           count_or_null(at_or_missing(p.stats->current, csv_type::sales)));
     u.set(column::drops_30, count_or_null(p.stats->sales_rank_drops30));
@@ -159,10 +175,15 @@ bool has_live_data(const product& p) {
   return p.stats && p.product_type != 4;
 }
 
-bool is_price_drop(std::optional<double> old_price, const cell* new_price,
-                   double percent) {
-  auto* now = new_price ? std::get_if<double>(new_price) : nullptr;
-  if (!old_price || *old_price <= 0 || !now || *now <= 0)
+bool is_price_drop(std::optional<double> old_price,
+                   std::optional<int64_t> old_shipping_included,
+                   const deal_update& u, double percent) {
+  auto* price = u.find(column::price_now);
+  auto* now = price ? std::get_if<double>(price) : nullptr;
+  auto* shipped = u.find(column::shipping_included);
+  auto* now_shipped = shipped ? std::get_if<int64_t>(shipped) : nullptr;
+  if (!old_price || *old_price <= 0 || !now || *now <= 0 || !now_shipped
+      || old_shipping_included != *now_shipped)
     return false;
   return *now < *old_price * (1.0 - percent / 100.0);
 }

@@ -13,16 +13,20 @@
 
 namespace keepa {
 
-/// The used buy price now listed on a /deal payload, cents; -1 unknown.
-int64_t deal_used_price(const deal& d);
+/// The item price every path reads from a `current` array (a /deal payload
+/// or product stats), cents: the used price, or the new price when there
+/// is no used offer; -1 when neither. A row's price_now is this plus the
+/// shipping of the live offer it matched at the last full fetch when that
+/// is known (shipping_included = 1), else this alone (shipping_included =
+/// 0, and all_in_cost carries the fee settings' shipping estimate).
+int64_t item_price(const csv_values& current);
 
-/// The used buy price now from product stats (landed where Keepa has it),
-/// cents; -1 unknown.
-int64_t stats_used_price(const product_stats& s);
-
-/// A deal seen again on a /deal page: price, rank, lastUpdate and liveness,
-/// at no product cost.
-deal_update payload_refresh(const deal& d, const std::string& now_iso);
+/// A deal seen again on a /deal page: price (on the stored row's `basis`,
+/// with everything derived from it), rank, lastUpdate and liveness, at no
+/// product cost. A payload without a price leaves the price as it is.
+deal_update payload_refresh(const deal& d, const price_basis& basis,
+                            const std::string& now_iso,
+                            const fee_settings& fees);
 
 /// A peek survivor, stored at once as `pending` so the paid-for result
 /// survives a crash.
@@ -35,18 +39,20 @@ deal_update full_row(const product& p, keepa_minutes last_update,
                      int64_t now_ms, const fee_settings& fees);
 
 /// A light refresh: only price, rank, drops, liveness and the economics
-/// recomputed from the preserved `list_at` and `one_yr_avg`.
-deal_update light_row(const product& p, std::optional<double> list_at,
-                      std::optional<double> one_yr_avg, int64_t now_ms,
-                      const fee_settings& fees);
+/// recomputed on the stored row's `basis` (List at, average, shipping and
+/// fees preserved from the full fetch).
+deal_update light_row(const product& p, const price_basis& basis,
+                      int64_t now_ms, const fee_settings& fees);
 
 /// True when Keepa's answer for `p` is a sign of life: a known product
 /// (not productType 4) with stats. Anything else must not be written as a
 /// deal, nor keep one alive past the janitor.
 bool has_live_data(const product& p);
 
-/// True when `new_price` is more than `percent` below `old_price`.
-bool is_price_drop(std::optional<double> old_price, const cell* new_price,
-                   double percent);
+/// True when the row `u` prices more than `percent` below `old_price`,
+/// priced the same way (`old_shipping_included` equals the new one).
+bool is_price_drop(std::optional<double> old_price,
+                   std::optional<int64_t> old_shipping_included,
+                   const deal_update& u, double percent);
 
 } // namespace keepa

@@ -62,7 +62,7 @@ struct router_fixture : test::deterministic_fixture {
                                 caf::actor_cast<watermark_actor>(watermark),
                                 caf::actor_cast<peek_pool_actor>(peek),
                                 caf::actor_cast<light_pool_actor>(light)},
-                   int64_t{24}, 10.0, clock());
+                   int64_t{24}, 10.0, fee_settings{}, clock());
   }
 
   void list(const std::vector<std::string>& asins, keepa_minutes at) {

@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <ctime>
 #include <map>
 #include <iomanip>
@@ -113,6 +114,15 @@ struct simulation : test::deterministic_fixture {
   size_t rows_after_downtime = 0;
   size_t deleted_known = 0;
   std::map<std::string, int64_t> spent;
+  /// Peaks over the run: the database file and its write-ahead log
+  /// (bytes), the router's map, the time a listing held the watermark.
+  uintmax_t file_peak = 0;
+  uintmax_t wal_peak = 0;
+  int64_t routed_peak = 0;
+  int64_t held_peak_ms = 0;
+  /// Discovery cycles and hours the engine ran, over all runs.
+  int64_t cycles = 0;
+  int64_t hours_running = 0;
 
   simulation(int64_t refill_per_min, int deal_rate) : rate{refill_per_min} {
     mock::options m;
@@ -194,6 +204,7 @@ struct simulation : test::deterministic_fixture {
   /// Runs one simulated hour, then checks the hour's invariants.
   void hour(std::set<std::string>& seen_rows) {
     run_until(sched->clock().now() + 1h);
+    measure_sizes();
     reader db{db_path};
     auto rows = db.column("SELECT asin FROM deals WHERE status = 'active'");
     std::set<std::string> now_rows(rows.begin(), rows.end());
@@ -241,8 +252,42 @@ struct simulation : test::deterministic_fixture {
     return out;
   }
 
+  /// Price-drop events by exactly the mock's used-offer shipping ($3.99):
+  /// a landed price compared with an item price, not a drop.
+  int64_t false_drops() {
+    return reader{db_path}.scalar(
+      "SELECT COUNT(*) FROM events WHERE ABS(old_price - new_price - 3.99) "
+      "< 0.005");
+  }
+
+  /// The integer after `"key":` in `json`; -1 when absent.
+  static int64_t number_after(const std::string& json, const std::string& key) {
+    auto pos = json.find("\"" + key + "\":");
+    return pos == std::string::npos
+             ? -1
+             : std::stoll(json.substr(pos + key.size() + 3));
+  }
+
+  /// Records the hour's peaks of size and of what holds the watermark.
+  void measure_sizes() {
+    std::error_code ec;
+    auto file = std::filesystem::file_size(db_path, ec);
+    file_peak = std::max(file_peak, ec ? 0 : file);
+    auto wal = std::filesystem::file_size(db_path + "-wal", ec);
+    wal_peak = std::max(wal_peak, ec ? 0 : wal);
+    if (!running)
+      return;
+    ++hours_running;
+    routed_peak = std::max(routed_peak,
+                           number_after(command("dump router"), "routed_size"));
+    held_peak_ms = std::max(
+      held_peak_ms,
+      number_after(command("dump watermark"), "longest_held_s") * 1000);
+  }
+
   /// Adds the running engine's tokens by call kind to the run's totals.
   void add_spending() {
+    cycles += number_after(command("dump scout"), "cycles");
     auto json = command("dump tokens");
     json = json.substr(json.find("consumed_by_kind"));
     for (auto kind : {"deal_page", "peek", "commit", "light"}) {
@@ -310,7 +355,19 @@ struct simulation : test::deterministic_fixture {
                  << " h (" << latest_late_outside_wave
                  << " h outside the 3 days after the downtime); tokens by "
                     "kind: "
-                 << tokens.str());
+                 << tokens.str() << "; database peak " << file_peak / 1024
+                 << " KiB, WAL peak " << wal_peak / 1024
+                 << " KiB; rows at the end: rejections "
+                 << reader{db_path}.scalar("SELECT COUNT(*) FROM rejections")
+                 << ", events "
+                 << reader{db_path}.scalar("SELECT COUNT(*) FROM events")
+                 << " (false drops " << false_drops() << ")"
+                 << "; router map peak " << routed_peak
+                 << "; longest a listing held the watermark "
+                 << static_cast<double>(held_peak_ms) / hour_ms
+                 << " h; discovery cycles per hour "
+                 << static_cast<double>(cycles)
+                      / static_cast<double>(std::max<int64_t>(1, hours_running)));
   }
 
   ~simulation() {
@@ -348,6 +405,12 @@ void check_two_weeks(simulation& sim, const std::string& plan) {
                   + simulation::join(sim.retired) + "')")
         == 0);
   CHECK(sim.retired.size() == 20);
+  CHECK(sim.false_drops() == 0);
+  // Bounded for weeks: no rejection kept past its 72 h, a small WAL.
+  CHECK(db.scalar("SELECT COUNT(*) FROM rejections WHERE rejected_utc < '"
+                  + iso_utc(sim.now_ms() - 73 * hour_ms) + "'")
+        == 0);
+  CHECK(sim.wal_peak < 16u << 20);
 }
 
 } // namespace

@@ -290,3 +290,23 @@ TEST_CASE_FIXTURE(bucket_fixture, "tokenFlowReduction is taken from every "
     },
     [](const caf::error&) { FAIL("no stats"); });
 }
+
+TEST_CASE_FIXTURE(bucket_fixture, "a resync that fails while a tick is armed "
+                                  "still leaves a wake-up for its retry") {
+  start(0, 5);
+  // About 240 tokens: granted once the balance is 60 (the deficit floor is
+  // -180), after twelve refills; a tick wake is armed each minute.
+  call(product_call(call_kind::commit, call_priority::commit, 20));
+  advance(300s + 200ms, 100ms);
+  REQUIRE(got->empty());
+  // Five minutes without an envelope: the next call resyncs first, and that
+  // /token fails at once, while the tick wake of 300.5 s is armed.
+  fake().fail = true;
+  call(product_call(call_kind::peek, call_priority::peek, 1));
+  fake().fail = false;
+  // The tick wake comes before the /token retry is allowed; the retry must
+  // still come, and the commit be granted at the twelfth refill.
+  advance(10min, 1s);
+  CHECK(got->size() == 1);
+  CHECK(calls_of("product") == 1);
+}

@@ -224,3 +224,30 @@ TEST_CASE("retention counts engine-alive time: time switched off is "
   CHECK(db.delete_expired(73 * hour, 72 * hour, far_future) == 1);
   CHECK(db.counts().total == 2);
 }
+
+TEST_CASE("history past its retention is pruned; the rejection count stays "
+          "exact without a scan") {
+  auto path = fresh_dir("db-prune") + "/deals.db";
+  database db{path};
+  CHECK(db.counts().rejections == 0);
+  db.reject({"OLD", 1, "dead stock"}, "2026-01-01T00:00:00Z");
+  db.reject({"NEW", 2, "dead stock"}, "2026-01-05T00:00:00Z");
+  // Judged again: one row, its reason and time updated.
+  db.reject({"NEW", 2, "no spread"}, "2026-01-05T01:00:00Z");
+  db.add_event("OLD", "price_drop", 20, 10, "2025-11-01T00:00:00Z");
+  db.add_event("NEW", "price_drop", 20, 10, "2026-01-05T00:00:00Z");
+  CHECK(db.counts().rejections == 2);
+  auto [rejections, events] =
+    db.prune_history("2026-01-02T00:00:00Z", "2025-12-06T00:00:00Z");
+  CHECK(rejections == 1);
+  CHECK(events == 1);
+  CHECK(db.counts().rejections == 1);
+  CHECK(db.find_rejections({"OLD", "NEW"}).size() == 1);
+  CHECK(db.find_rejections({"NEW"})[0].reason == "no spread");
+  // A rolled-back transaction's rejections are not counted.
+  db.begin();
+  db.reject({"GONE", 3, "dead stock"}, "2026-01-05T00:00:00Z");
+  db.rollback();
+  CHECK(db.counts().rejections == 1);
+  CHECK(db.checkpoint());
+}

@@ -48,7 +48,10 @@ TEST_CASE("first_seen_utc is kept once set") {
 }
 
 TEST_CASE("a light row never carries the preserved columns") {
-  auto u = light_row(stats_product(), 40.0, 30.0, now_ms, fee_settings{});
+  price_basis basis;
+  basis.list_at = 40.0;
+  basis.one_yr_avg = 30.0;
+  auto u = light_row(stats_product(), basis, now_ms, fee_settings{});
   for (auto c : {column::list_at, column::one_yr_avg, column::title,
                  column::status, column::first_seen_utc,
                  column::last_full_fetch_utc, column::seasonality,
@@ -63,8 +66,7 @@ TEST_CASE("a light row never carries the preserved columns") {
 }
 
 TEST_CASE("a light row with unknown estimates writes NULL economics") {
-  auto u = light_row(stats_product(), std::nullopt, std::nullopt, now_ms,
-                     fee_settings{});
+  auto u = light_row(stats_product(), price_basis{}, now_ms, fee_settings{});
   CHECK(std::holds_alternative<std::monostate>(*u.find(column::profit)));
   CHECK(std::holds_alternative<std::monostate>(*u.find(column::percent_down)));
 }
@@ -76,8 +78,12 @@ TEST_CASE("a payload refresh sets price, rank, lastUpdate and liveness only") {
   d.current = std::vector<int64_t>(36, -1);
   d.current[2] = 2500;
   d.current[3] = 1234;
-  auto u = payload_refresh(d, "2026-01-01T00:00:00Z");
-  CHECK(u.cells.size() == 4);
+  auto u = payload_refresh(d, price_basis{}, "2026-01-01T00:00:00Z",
+                           fee_settings{});
+  for (auto c : {column::title, column::status, column::list_at,
+                 column::one_yr_avg, column::first_seen_utc,
+                 column::last_full_fetch_utc, column::last_light_fetch_utc})
+    CHECK(u.find(c) == nullptr);
   CHECK(std::get<double>(*u.find(column::price_now)) == doctest::Approx(25.0));
   CHECK(std::get<int64_t>(*u.find(column::sales_rank)) == 1234);
   CHECK(std::get<int64_t>(*u.find(column::keepa_last_update)) == 1000);
@@ -100,4 +106,102 @@ TEST_CASE("a product without stats gives a row of NULL money, no crash") {
   auto u = full_row(p, 1, now_ms, fee_settings{});
   CHECK(std::holds_alternative<std::monostate>(*u.find(column::price_now)));
   CHECK(std::holds_alternative<std::monostate>(*u.find(column::list_at)));
+}
+
+namespace {
+
+/// A seller-shipped book: used $10.00 now, matched by a live offer with
+/// $3.99 shipping.
+product shipped_product() {
+  auto p = stats_product();
+  p.stats->current[2] = 1000;
+  offer o;
+  o.condition = 3;
+  o.last_seen = to_keepa_minutes(now_ms);
+  o.offer_csv = {to_keepa_minutes(now_ms), 1000, 399};
+  p.offers.push_back(o);
+  return p;
+}
+
+/// The basis a stored row written from `u` would give.
+price_basis basis_of(const deal_update& u) {
+  auto opt = [&](column c) -> std::optional<double> {
+    auto* x = u.find(c);
+    if (!x || !std::holds_alternative<double>(*x))
+      return std::nullopt;
+    return std::get<double>(*x);
+  };
+  return {opt(column::shipping), opt(column::list_at), opt(column::one_yr_avg),
+          opt(column::fba_fee), opt(column::referral_percent)};
+}
+
+double money(const deal_update& u, column c) {
+  REQUIRE(u.find(c) != nullptr);
+  return std::get<double>(*u.find(c));
+}
+
+} // namespace
+
+TEST_CASE("price_now means one thing on every path: a seller-shipped book "
+          "keeps its shipping on light and payload refreshes") {
+  auto full = full_row(shipped_product(), 500, now_ms, fee_settings{});
+  CHECK(money(full, column::price_now) == doctest::Approx(13.99));
+  CHECK(money(full, column::shipping) == doctest::Approx(3.99));
+  CHECK(std::get<int64_t>(*full.find(column::shipping_included)) == 1);
+  auto basis = basis_of(full);
+  basis.list_at = 40.0; // as if the full fetch had estimated one
+  // The item price did not move: the light refresh shows the same price.
+  auto light = light_row(shipped_product(), basis, now_ms, fee_settings{});
+  CHECK(money(light, column::price_now) == doctest::Approx(13.99));
+  CHECK(std::get<int64_t>(*light.find(column::shipping_included)) == 1);
+  CHECK(!is_price_drop(13.99, int64_t{1}, light, 10));
+  // The payload refresh reads the same item price and the same shipping,
+  // and recomputes what depends on it.
+  deal d;
+  d.asin = "0123456789";
+  d.current = std::vector<int64_t>(36, -1);
+  d.current[2] = 800;
+  auto payload = payload_refresh(d, basis, "t", fee_settings{});
+  CHECK(money(payload, column::price_now) == doctest::Approx(11.99));
+  CHECK(money(payload, column::profit)
+        == doctest::Approx(money(light, column::profit) + 2.0 * 1.05));
+  CHECK(money(payload, column::all_in_cost)
+        == doctest::Approx(money(light, column::all_in_cost) - 2.0 * 1.05));
+  CHECK(payload.find(column::percent_down) != nullptr);
+  CHECK(payload.find(column::margin) != nullptr);
+  // A real drop of the same price definition is a drop.
+  CHECK(is_price_drop(13.99, int64_t{1}, payload, 10));
+}
+
+TEST_CASE("the item price is the USED price, never a minimum over the "
+          "shipping-included used types") {
+  deal d;
+  d.asin = "0123456789";
+  d.current = std::vector<int64_t>(36, -1);
+  d.current[2] = 1500;
+  d.current[22] = 900; // USED_ACCEPTABLE_SHIPPING: landed, another meaning
+  auto u = payload_refresh(d, price_basis{}, "t", fee_settings{});
+  CHECK(money(u, column::price_now) == doctest::Approx(15.0));
+  CHECK(std::get<int64_t>(*u.find(column::shipping_included)) == 0);
+}
+
+TEST_CASE("a payload without a used or new price leaves the price alone") {
+  deal d;
+  d.asin = "0123456789";
+  d.current = std::vector<int64_t>(36, -1);
+  d.current[0] = 2000; // only Amazon's price (a non-USED priceTypes)
+  auto u = payload_refresh(d, price_basis{}, "t", fee_settings{});
+  CHECK(u.find(column::price_now) == nullptr);
+  CHECK(u.find(column::profit) == nullptr);
+}
+
+TEST_CASE("a change of price definition is not a price drop") {
+  deal d;
+  d.asin = "0123456789";
+  d.current = std::vector<int64_t>(36, -1);
+  d.current[2] = 1000;
+  auto u = payload_refresh(d, price_basis{}, "t", fee_settings{});
+  // The stored 13.99 included shipping; 10.00 does not.
+  CHECK(!is_price_drop(13.99, int64_t{1}, u, 10));
+  CHECK(is_price_drop(13.99, int64_t{0}, u, 10));
 }
