@@ -108,6 +108,8 @@ using commit_pool_actor = caf::typed_actor<
   caf::reacts_to<atom::enqueue, std::vector<deal_key>>,
   // Internal: sends the next batch if there is one.
   caf::reacts_to<atom::run>,
+  // Internal: reads the pending rows to resume (again after a failure).
+  caf::reacts_to<atom::pending>,
   // Answers the pool's state.
   caf::replies_to<atom::stats>::with<pool_stats>>;
 
@@ -138,6 +140,9 @@ using router_actor = caf::typed_actor<
 using scout_actor = caf::typed_actor<
   // Starts a cycle now unless one is running.
   caf::reacts_to<atom::run>,
+  // The watermark was rewound to this value: a running cycle reads down to
+  // it, else a cycle starts now.
+  caf::reacts_to<atom::rewind, keepa_minutes>,
   // Internal: the cycle timer of one generation.
   caf::reacts_to<atom::wake, uint64_t>,
   // Answers the scout's state.

@@ -60,6 +60,29 @@ void commit(self_ptr self, const std::vector<deal_key>& batch,
   self->send(st.links.db, atom::write_v, std::move(out));
 }
 
+/// Queues the pending rows a previous run left (peeked, not committed); a
+/// failed read is retried a minute later.
+void resume_pending(self_ptr self) {
+  self->request(self->state.links.db, db_timeout, atom::pending_v,
+                resume_limit)
+    .then(
+      [=](const std::vector<std::string>& asins) {
+        if (!asins.empty())
+          spdlog::info("commit_pool: resuming {} pending survivors",
+                       asins.size());
+        std::vector<deal_key> keys;
+        for (auto& a : asins)
+          keys.push_back({a, -1});
+        enqueue(self, keys);
+      },
+      [=](const caf::error& err) {
+        spdlog::error("commit_pool: cannot read pending rows ({}); trying "
+                      "again in a minute",
+                      to_string(err));
+        self->delayed_send(self, std::chrono::minutes{1}, atom::pending_v);
+      });
+}
+
 /// Sends batches of survivors while slots are free.
 void send_batches(self_ptr self) {
   send_in_batches(
@@ -90,22 +113,7 @@ make_commit_pool(commit_pool_actor::stateful_pointer<commit_pool_state> self,
   self->state.fees = fees;
   self->state.jobs.batch = std::max<size_t>(1, batch);
   self->state.now_ms = std::move(now_ms);
-  self->request(self->state.links.db, db_timeout, atom::pending_v,
-                resume_limit)
-    .then(
-      [=](const std::vector<std::string>& asins) {
-        if (!asins.empty())
-          spdlog::info("commit_pool: resuming {} pending survivors",
-                       asins.size());
-        std::vector<deal_key> keys;
-        for (auto& a : asins)
-          keys.push_back({a, -1});
-        enqueue(self, keys);
-      },
-      [=](const caf::error& err) {
-        spdlog::error("commit_pool: cannot read pending rows: {}",
-                      to_string(err));
-      });
+  resume_pending(self);
   return {
     // Queues peek survivors and sends what fits.
     [=](atom::enqueue, const std::vector<deal_key>& keys) {
@@ -116,6 +124,8 @@ make_commit_pool(commit_pool_actor::stateful_pointer<commit_pool_state> self,
       self->state.jobs.unpark();
       send_batches(self);
     },
+    // Reads the pending rows again after a failed read.
+    [=](atom::pending) { resume_pending(self); },
     // Answers the pool's state.
     [=](atom::stats) {
       self->state.stats.queued = self->state.jobs.size();

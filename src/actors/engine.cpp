@@ -372,7 +372,7 @@ void rewind(self_ptr self, const std::string& arg,
       [=](keepa_minutes wm) {
         auto& a = self->state.actors;
         self->send(a.router, atom::rewind_v);
-        self->send(a.scout, atom::run_v);
+        self->send(a.scout, atom::rewind_v, wm);
         if (wm < 0)
           done("error: there is no watermark yet to rewind");
         else

@@ -40,7 +40,9 @@ void schedule(self_ptr self, caf::timespan delay) {
 }
 
 /// Picks the pause before the next cycle so discovery spends at most its
-/// share of the refill, then schedules it.
+/// share of the refill over the time from this cycle's start to the next
+/// (a long cycle has paid for part of its pause already), then schedules
+/// it.
 void schedule_next(self_ptr self) {
   auto pages = std::max<uint64_t>(1, self->state.pages_this_cycle);
   self->request(self->state.links.bucket, ask_timeout, atom::stats_v)
@@ -51,9 +53,10 @@ void schedule_next(self_ptr self) {
                                        * static_cast<double>(b.refill_per_min));
         auto minutes = static_cast<double>(pages) * b.cost_per_item[1]
                        / per_min;
-        auto wanted = std::chrono::duration_cast<caf::timespan>(
+        auto budget = std::chrono::duration_cast<caf::timespan>(
           std::chrono::duration<double, std::ratio<60>>{minutes});
-        schedule(self, std::max(s.min_interval, wanted));
+        auto took = self->clock().now() - self->state.cycle_started;
+        schedule(self, std::max(s.min_interval, budget - took));
       },
       [=](const caf::error&) { schedule(self, self->state.settings.min_interval); });
 }
@@ -164,6 +167,7 @@ void start_cycle(self_ptr self) {
     return;
   st.running = true;
   st.stats.cycle_running = true;
+  st.cycle_started = self->clock().now();
   st.page = 0;
   st.newest = -1;
   st.pages_this_cycle = 0;
@@ -200,6 +204,17 @@ make_scout(scout_actor::stateful_pointer<scout_state> self, scout_links links,
     // Starts a cycle now unless one runs, or resumes a held one.
     [=](atom::run) {
       if (self->state.holding)
+        continue_when_drained(self);
+      else
+        start_cycle(self);
+    },
+    // Lowers a running cycle's stop to the rewound watermark, or starts or
+    // resumes a cycle.
+    [=](atom::rewind, keepa_minutes watermark) {
+      auto& st = self->state;
+      if (st.running)
+        st.watermark_at_start = std::min(st.watermark_at_start, watermark);
+      if (st.holding)
         continue_when_drained(self);
       else
         start_cycle(self);

@@ -45,6 +45,7 @@ struct scout_state {
   keepa_minutes watermark_at_start = -1;
   keepa_minutes newest = -1;
   uint64_t pages_this_cycle = 0;
+  caf::actor_clock::time_point cycle_started;
   uint64_t generation = 0;
   backoff retry;
   discovery_stats stats;

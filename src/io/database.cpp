@@ -86,18 +86,32 @@ stored_deal read_stored(sqlite3_stmt* stmt) {
   return d;
 }
 
-/// Reads every row of a statement selected with `stored_columns`; a step
-/// that fails is an error, never a short answer.
-std::vector<stored_deal> read_all_stored(sqlite3_stmt* stmt) {
-  std::vector<stored_deal> out;
+/// Calls `on_row` for every row `stmt` answers. A step that fails is an
+/// error (a busy or damaged database), never a short answer.
+template <class OnRow>
+void each_row(sqlite3_stmt* stmt, const char* what, OnRow on_row) {
   int rc;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-    out.push_back(read_stored(stmt));
+    on_row(stmt);
   if (rc != SQLITE_DONE)
-    throw database_error{std::string{"reading deals: "}
-                         + sqlite3_errstr(rc)};
+    throw database_error{std::string{what} + ": " + sqlite3_errstr(rc)};
+}
+
+/// Reads every row of a statement selected with `stored_columns`.
+std::vector<stored_deal> read_all_stored(sqlite3_stmt* stmt) {
+  std::vector<stored_deal> out;
+  each_row(stmt, "reading deals",
+           [&](sqlite3_stmt* s) { out.push_back(read_stored(s)); });
   return out;
 }
+
+/// Finalizes a statement prepared for one use, whatever happens.
+struct statement_once {
+  sqlite3_stmt* stmt;
+  ~statement_once() {
+    sqlite3_finalize(stmt);
+  }
+};
 
 } // namespace
 
@@ -169,9 +183,11 @@ sqlite3_stmt* database::cached(const std::string& sql) {
 void database::migrate() {
   std::set<std::string> present;
   auto* stmt = prepare("PRAGMA table_info(deals)");
-  while (sqlite3_step(stmt) == SQLITE_ROW)
-    present.insert(text_at(stmt, 1));
-  sqlite3_finalize(stmt);
+  {
+    statement_once once{stmt};
+    each_row(stmt, "reading the columns of deals",
+             [&](sqlite3_stmt* s) { present.insert(text_at(s, 1)); });
+  }
   for (auto& c : deal_columns())
     if (present.count(std::string{c.name}) == 0)
       exec("ALTER TABLE deals ADD COLUMN " + std::string{c.name} + " "
@@ -273,9 +289,10 @@ std::optional<std::string> database::state(const std::string& key) {
   auto* stmt = cached("SELECT value FROM system_state WHERE key = ?");
   statement_use use{stmt};
   bind_text(stmt, 1, key);
-  if (sqlite3_step(stmt) == SQLITE_ROW)
-    return text_at(stmt, 0);
-  return std::nullopt;
+  std::optional<std::string> out;
+  each_row(stmt, "reading system_state",
+           [&](sqlite3_stmt* s) { out = text_at(s, 0); });
+  return out;
 }
 
 std::vector<stored_deal>
@@ -286,12 +303,10 @@ database::find(const std::vector<std::string>& asins) {
   auto* stmt = prepare(std::string{"SELECT "} + stored_columns
                        + " FROM deals WHERE asin IN ("
                        + placeholders(asins.size()) + ")");
+  statement_once once{stmt};
   for (size_t i = 0; i < asins.size(); ++i)
     bind_text(stmt, static_cast<int>(i + 1), asins[i]);
-  while (sqlite3_step(stmt) == SQLITE_ROW)
-    out.push_back(read_stored(stmt));
-  sqlite3_finalize(stmt);
-  return out;
+  return read_all_stored(stmt);
 }
 
 std::vector<rejection>
@@ -302,12 +317,13 @@ database::find_rejections(const std::vector<std::string>& asins) {
   auto* stmt = prepare("SELECT asin, keepa_last_update, reason FROM "
                        "rejections WHERE asin IN ("
                        + placeholders(asins.size()) + ")");
+  statement_once once{stmt};
   for (size_t i = 0; i < asins.size(); ++i)
     bind_text(stmt, static_cast<int>(i + 1), asins[i]);
-  while (sqlite3_step(stmt) == SQLITE_ROW)
-    out.push_back(rejection{text_at(stmt, 0), sqlite3_column_int64(stmt, 1),
-                            text_at(stmt, 2)});
-  sqlite3_finalize(stmt);
+  each_row(stmt, "reading rejections", [&](sqlite3_stmt* s) {
+    out.push_back(
+      rejection{text_at(s, 0), sqlite3_column_int64(s, 1), text_at(s, 2)});
+  });
   return out;
 }
 
@@ -317,8 +333,8 @@ std::vector<std::string> database::pending(size_t limit) {
   statement_use use{stmt};
   sqlite3_bind_int64(stmt, 1, static_cast<int64_t>(limit));
   std::vector<std::string> out;
-  while (sqlite3_step(stmt) == SQLITE_ROW)
-    out.push_back(text_at(stmt, 0));
+  each_row(stmt, "reading pending rows",
+           [&](sqlite3_stmt* s) { out.push_back(text_at(s, 0)); });
   return out;
 }
 

@@ -251,3 +251,32 @@ TEST_CASE("history past its retention is pruned; the rejection count stays "
   CHECK(db.counts().rejections == 1);
   CHECK(db.checkpoint());
 }
+
+TEST_CASE("a read that fails part-way is an error, never a short answer") {
+  auto path = fresh_dir("db-damaged") + "/deals.db";
+  std::vector<std::string> asins;
+  {
+    database db{path};
+    db.begin();
+    for (int i = 0; i < 3000; ++i) {
+      asins.push_back("A" + std::to_string(100000 + i));
+      db.reject({asins.back(), i, std::string(200, 'x')}, "2026-01-01T00:00:00Z");
+    }
+    db.commit();
+  }
+  // Damage the pages past the schema (the file is whole after the last
+  // connection closed: no WAL left).
+  {
+    std::fstream f{path, std::ios::in | std::ios::out | std::ios::binary};
+    f.seekp(0, std::ios::end);
+    auto size = static_cast<long>(f.tellp());
+    REQUIRE(size > 200000);
+    std::string junk(4096, '\xA5');
+    for (long at = size / 2; at + 4096 < size; at += 3 * 4096) {
+      f.seekp(at);
+      f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+    }
+  }
+  database db{path};
+  CHECK_THROWS_AS(db.find_rejections(asins), database_error);
+}

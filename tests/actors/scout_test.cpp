@@ -1,0 +1,133 @@
+// SCOUT: how often it walks the /deal query, against stand-ins for the
+// token bucket, the router, the watermark and the peek pool.
+
+#include "actors/scout.hpp"
+#include "support/deterministic_fixture.hpp"
+
+#include <doctest/doctest.h>
+
+#include <deque>
+
+using namespace keepa;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// Stand-ins: the bucket answers each /deal page `page_delay` after it was
+/// asked (full pages up to `pages`, then a short one) at 5 tokens/min, and
+/// records when each page 0 was asked.
+struct scout_fixture : test::deterministic_fixture {
+  int pages = 10;
+  caf::timespan page_delay = 4min;
+  std::vector<caf::timespan> cycle_starts;
+  /// Every page asked, in order.
+  std::vector<int> asked;
+  std::string selection = R"({"sortType": 4, "page": 0})";
+  keepa_minutes watermark = -1;
+  std::deque<std::pair<caf::response_promise, keepa_reply>> answers;
+  caf::actor bucket;
+  caf::actor sink;
+  scout_actor scout;
+
+  keepa_reply page(int n) {
+    keepa_body body;
+    body.deals = deal_page{};
+    auto count = n + 1 < pages ? deals_per_page : size_t{10};
+    for (size_t i = 0; i < count; ++i) {
+      deal d;
+      d.asin = "P" + std::to_string(n) + "-" + std::to_string(i);
+      d.last_update = 8000000 - n * 1000 - static_cast<keepa_minutes>(i);
+      body.deals->deals.push_back(d);
+    }
+    keepa_reply r;
+    r.status = call_status::ok;
+    r.body = std::make_shared<const keepa_body>(std::move(body));
+    return r;
+  }
+
+  void start() {
+    auto origin = sched->clock().now();
+    bucket = spawn([this, origin](caf::event_based_actor* self) -> caf::behavior {
+      return {
+        [=](atom::call, const keepa_call& c) {
+          if (c.deal.page == 0)
+            cycle_starts.push_back(self->clock().now() - origin);
+          asked.push_back(c.deal.page);
+          answers.emplace_back(self->make_response_promise(), page(c.deal.page));
+          self->delayed_send(self, page_delay, atom::run_v);
+        },
+        [=](atom::run) {
+          auto [rp, r] = answers.front();
+          answers.pop_front();
+          rp.deliver(r);
+        },
+        [](atom::stats) {
+          bucket_stats s;
+          s.refill_per_min = 5;
+          s.cost_per_item = {0, 5, 1, 12, 1};
+          return s;
+        },
+      };
+    });
+    sink = spawn([this]() -> caf::behavior {
+      return {
+        [](atom::deal, const deal_list&) {},
+        [](atom::cycle, keepa_minutes) {},
+        [this](atom::get) { return watermark; },
+        [](atom::stats) { return pool_stats{}; },
+      };
+    });
+    scout_settings s;
+    s.selection = selection;
+    scout = spawn(make_scout,
+                  scout_links{caf::actor_cast<token_bucket_actor>(bucket),
+                              caf::actor_cast<router_actor>(sink),
+                              caf::actor_cast<watermark_actor>(sink),
+                              caf::actor_cast<peek_pool_actor>(sink)},
+                  s);
+    run();
+  }
+};
+
+} // namespace
+
+TEST_CASE_FIXTURE(scout_fixture, "a long cycle is not paid for twice: the "
+                                 "pause counts the time the cycle took") {
+  // Ten pages cost 50 tokens: at a quarter of 5 tokens/min, one cycle per
+  // 40 min. This one took 40 min to read, so the next starts after the
+  // 120 s Keepa caches a query, not 40 min later.
+  start();
+  advance(50min, 1s);
+  REQUIRE(cycle_starts.size() >= 2);
+  CHECK(cycle_starts[0] == caf::timespan{0});
+  CHECK(cycle_starts[1] <= 43min);
+  CHECK(cycle_starts[1] >= 42min);
+}
+
+TEST_CASE_FIXTURE(scout_fixture, "a quick cycle waits out its share of the "
+                                 "refill") {
+  page_delay = 1s;
+  start();
+  advance(50min, 1s);
+  REQUIRE(cycle_starts.size() >= 2);
+  // 10 s of reading, then the rest of the 40 min.
+  CHECK(cycle_starts[1] >= 39min);
+  CHECK(cycle_starts[1] <= 41min);
+}
+
+TEST_CASE_FIXTURE(scout_fixture, "a rewind during a cycle takes effect in "
+                                 "that cycle") {
+  // Newest first; the watermark lies in page 3, so the cycle would stop
+  // there. Ten hours back it lies in page 4.
+  selection = R"({"sortType": 1, "page": 0})";
+  watermark = 8000000 - 2500;
+  page_delay = 4min;
+  start();
+  advance(5min, 1s);
+  REQUIRE(asked.size() == 2);
+  caf::anon_send(scout, atom::rewind_v, watermark - 600);
+  advance(30min, 1s);
+  REQUIRE(asked.size() >= 5);
+  CHECK(std::vector<int>(asked.begin(), asked.begin() + 5)
+        == std::vector<int>{0, 1, 2, 3, 4});
+}
