@@ -131,6 +131,8 @@ std::vector<member> members(const pipeline_snapshot& s, const engine_facts& f) {
        put(w, "pages_total", s.scout.pages_total);
        put(w, "listed_total", s.scout.listed_total);
        put(w, "future_total", s.scout.future_total);
+       put(w, "last_shed", s.scout.last_shed);
+       put(w, "shed_total", s.scout.shed_total);
        w.EndObject();
      }},
     {"router",
@@ -175,6 +177,7 @@ std::vector<member> members(const pipeline_snapshot& s, const engine_facts& f) {
        put(w, "passes", s.refresher.passes);
        put(w, "queued_total", s.refresher.queued_total);
        put(w, "capacity", s.refresher.capacity);
+       put(w, "fresh_capacity", s.refresher.fresh_capacity);
        put(w, "last_run_iso", s.refresher.last_run_iso);
        w.EndObject();
      }},
@@ -254,7 +257,9 @@ std::string render_status(const pipeline_snapshot& s, const engine_facts& f) {
                                     : keepa_minutes_iso(s.watermark.watermark))
       << " | 429s " << b.http_429_total;
   if (s.refresher.capacity > 0)
-    out << " | plan keeps " << s.refresher.capacity << " deals alive";
+    out << " | plan keeps at most " << s.refresher.capacity
+        << " deals alive, refreshes " << s.refresher.fresh_capacity
+        << " on time";
   out << " | " << static_cast<int64_t>(f.peeks_per_min) << " peeks, "
       << static_cast<int64_t>(f.commits_per_min) << " commits/min";
   if (b.refill_per_min > 0 && b.cost_per_item.size() > 3) {
@@ -271,6 +276,9 @@ std::string render_status(const pipeline_snapshot& s, const engine_facts& f) {
         << " rows held, requests paused: " << s.db.last_error;
   if (!s.janitor.note.empty())
     out << " | janitor: " << s.janitor.note;
+  if (s.scout.last_shed > 0)
+    out << " | SHEDDING: about " << s.scout.last_shed
+        << " listings left /deal unread in the last cycle";
   if (watermark_stuck(s))
     out << " | WATERMARK HELD " << s.watermark.longest_held_ms / 60000
         << " min by " << s.watermark.longest_held_asin

@@ -194,6 +194,9 @@ struct refresher_stats {
   /// Deals the current plan keeps alive within the retention period, from
   /// the measured cost of a light refresh.
   int64_t capacity = 0;
+  /// Deals the refresher's share of the refill refreshes every
+  /// refresh_after_hours (what the settings deliver).
+  int64_t fresh_capacity = 0;
   std::string last_run_iso;
 };
 
@@ -237,6 +240,10 @@ struct discovery_stats {
   uint64_t duplicates_total = 0;
   /// Listings whose lastUpdate lay more than a day past Keepa's clock.
   uint64_t future_total = 0;
+  /// Listings estimated to have left /deal unread (the walk ran out above
+  /// the watermark): in the last completed cycle, and in all.
+  uint64_t last_shed = 0;
+  uint64_t shed_total = 0;
   uint64_t lookups_in_flight = 0;
   /// Database lookups that failed (each is retried).
   uint64_t failed_lookups_total = 0;

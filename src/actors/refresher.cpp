@@ -46,6 +46,8 @@ void pass(self_ptr self) {
         auto& s = st.settings;
         st.stats.capacity = capacity(b.refill_per_min, s.retention_hours,
                                      light_cost(b));
+        st.stats.fresh_capacity = fresh_capacity(
+          b.refill_per_min, s.refresh_after_hours, s.due_share, light_cost(b));
         auto now = st.now_ms();
         st.stats.last_run_iso = iso_utc(now);
         ++st.stats.passes;
@@ -87,6 +89,13 @@ int64_t capacity(int64_t refill_per_min, int64_t retention_hours,
                  double light_cost) {
   auto tokens = static_cast<double>(refill_per_min) * 60.0
                 * static_cast<double>(retention_hours);
+  return static_cast<int64_t>(std::floor(tokens / std::max(0.01, light_cost)));
+}
+
+int64_t fresh_capacity(int64_t refill_per_min, int64_t refresh_after_hours,
+                       double due_share, double light_cost) {
+  auto tokens = due_share * static_cast<double>(refill_per_min) * 60.0
+                * static_cast<double>(refresh_after_hours);
   return static_cast<int64_t>(std::floor(tokens / std::max(0.01, light_cost)));
 }
 

@@ -39,9 +39,16 @@ struct refresher_state {
 };
 
 /// How many deals `refill_per_min` keeps alive for `retention_hours` when
-/// a light refresh costs `light_cost` tokens each.
+/// a light refresh costs `light_cost` tokens each and the whole refill
+/// goes to refreshes (an upper bound).
 int64_t capacity(int64_t refill_per_min, int64_t retention_hours,
                  double light_cost);
+
+/// How many deals the refresher's passes refresh every
+/// `refresh_after_hours` at its `due_share` of `refill_per_min`: what the
+/// settings actually keep fresh while discovery takes the rest.
+int64_t fresh_capacity(int64_t refill_per_min, int64_t refresh_after_hours,
+                       double due_share, double light_cost);
 
 /// How one pass splits the due rows.
 struct refresh_budget {

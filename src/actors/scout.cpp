@@ -79,6 +79,26 @@ void end_cycle(self_ptr self, bool complete) {
   schedule(self, st.retry.bump());
 }
 
+/// A newest-first walk that ran out of listings above the watermark: what
+/// lay between the watermark and the oldest listing read left /deal unread
+/// (its 12 h window passed, or a plan too small held the cycle). Estimated
+/// from this cycle's listings per minute of lastUpdate, counted, logged.
+void count_shed(scout_state& st) {
+  st.stats.last_shed = 0;
+  if (st.sort_type != 1 || st.watermark_at_start < 0 || st.oldest < 0
+      || st.oldest <= st.watermark_at_start)
+    return;
+  auto span = std::max<keepa_minutes>(1, st.newest - st.oldest);
+  auto gap = st.oldest - st.watermark_at_start;
+  st.stats.last_shed = static_cast<uint64_t>(
+    static_cast<double>(st.listed_this_cycle) * static_cast<double>(gap)
+    / static_cast<double>(span));
+  st.stats.shed_total += st.stats.last_shed;
+  spdlog::warn("scout: /deal no longer lists {} h of deals after the "
+               "watermark: about {} listings left it unread",
+               gap / 60, st.stats.last_shed);
+}
+
 /// Takes one answered page: routes it, then reads on or ends the cycle.
 void on_page(self_ptr self, const keepa_reply& r) {
   auto& st = self->state;
@@ -110,8 +130,16 @@ void on_page(self_ptr self, const keepa_reply& r) {
     }
     st.newest = std::max(st.newest, d.last_update);
   }
+  bool covered = st.covered(*deals);
   bool last = deals->size() < deals_per_page || st.page + 1 >= max_deal_pages
-              || st.covered(*deals);
+              || covered;
+  for (auto& d : *deals)
+    if (d.last_update <= limit)
+      st.oldest = st.oldest < 0 ? d.last_update
+                                : std::min(st.oldest, d.last_update);
+  st.listed_this_cycle += deals->size();
+  if (last && !covered)
+    count_shed(st);
   if (!deals->empty())
     self->send(st.links.router, atom::deal_v, deal_list{std::move(deals)});
   if (last) {
@@ -170,6 +198,8 @@ void start_cycle(self_ptr self) {
   st.cycle_started = self->clock().now();
   st.page = 0;
   st.newest = -1;
+  st.oldest = -1;
+  st.listed_this_cycle = 0;
   st.pages_this_cycle = 0;
   self->request(st.links.watermark, ask_timeout, atom::get_v)
     .then(

@@ -44,6 +44,9 @@ struct scout_state {
   int page = 0;
   keepa_minutes watermark_at_start = -1;
   keepa_minutes newest = -1;
+  /// The oldest lastUpdate read this cycle, and the listings read.
+  keepa_minutes oldest = -1;
+  uint64_t listed_this_cycle = 0;
   uint64_t pages_this_cycle = 0;
   caf::actor_clock::time_point cycle_started;
   uint64_t generation = 0;

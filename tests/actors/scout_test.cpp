@@ -131,3 +131,37 @@ TEST_CASE_FIXTURE(scout_fixture, "a rewind during a cycle takes effect in "
   CHECK(std::vector<int>(asked.begin(), asked.begin() + 5)
         == std::vector<int>{0, 1, 2, 3, 4});
 }
+
+TEST_CASE_FIXTURE(scout_fixture, "listings that left /deal unread are "
+                                 "counted") {
+  selection = R"({"sortType": 1, "page": 0})";
+  page_delay = 1s;
+  // The walk reads 10 pages (1,360 listings over about 9,000 minutes of
+  // lastUpdate) and runs out 100,000 minutes above the watermark.
+  watermark = 8000000 - 9009 - 100000;
+  start();
+  advance(1min, 1s);
+  auto h = (*self)->request(scout, caf::infinite, atom::stats_v);
+  run();
+  h.receive(
+    [](const discovery_stats& s) {
+      CHECK(s.cycles == 1);
+      CHECK(s.last_shed > 14000);
+      CHECK(s.last_shed < 16000);
+      CHECK(s.shed_total == s.last_shed);
+    },
+    [](const caf::error&) { FAIL("no stats"); });
+}
+
+TEST_CASE_FIXTURE(scout_fixture, "a walk that reaches the watermark sheds "
+                                 "nothing") {
+  selection = R"({"sortType": 1, "page": 0})";
+  page_delay = 1s;
+  watermark = 8000000 - 2500;
+  start();
+  advance(1min, 1s);
+  auto h = (*self)->request(scout, caf::infinite, atom::stats_v);
+  run();
+  h.receive([](const discovery_stats& s) { CHECK(s.shed_total == 0); },
+            [](const caf::error&) { FAIL("no stats"); });
+}

@@ -426,3 +426,9 @@ TEST_CASE("two weeks at 20 tokens/min: nothing Keepa knows is deleted, "
   simulation sim{20, 150};
   check_two_weeks(sim, "20 tokens/min");
 }
+
+TEST_CASE("two weeks at 100 tokens/min: nothing Keepa knows is deleted, "
+          "refreshes come on time") {
+  simulation sim{100, 500};
+  check_two_weeks(sim, "100 tokens/min");
+}
