@@ -224,31 +224,26 @@ bool database::upsert(const deal_update& u) {
 }
 
 void database::reject(const rejection& r, const std::string& now_iso) {
-  auto* insert = cached("INSERT OR IGNORE INTO rejections (asin, "
-                        "keepa_last_update, reason, rejected_utc) "
-                        "VALUES (?1, ?2, ?3, ?4)");
-  {
-    statement_use use{insert};
-    bind_text(insert, 1, r.asin);
-    sqlite3_bind_int64(insert, 2, r.keepa_last_update);
-    bind_text(insert, 3, r.reason);
-    bind_text(insert, 4, now_iso);
-    if (sqlite3_step(insert) != SQLITE_DONE)
+  // Insert, or update the reason and time of the same key: the count
+  // grows only by keys that are new.
+  auto write = [&](sqlite3_stmt* stmt) {
+    statement_use use{stmt};
+    bind_text(stmt, 1, r.asin);
+    sqlite3_bind_int64(stmt, 2, r.keepa_last_update);
+    bind_text(stmt, 3, r.reason);
+    bind_text(stmt, 4, now_iso);
+    if (sqlite3_step(stmt) != SQLITE_DONE)
       fail("recording a rejection of " + r.asin);
-  }
-  if (sqlite3_changes(db_) > 0) {
+    return sqlite3_changes(db_) > 0;
+  };
+  if (write(cached("INSERT OR IGNORE INTO rejections (asin, "
+                   "keepa_last_update, reason, rejected_utc) "
+                   "VALUES (?1, ?2, ?3, ?4)"))) {
     if (rejections_ >= 0)
       ++rejections_;
   } else {
-    auto* update = cached("UPDATE rejections SET reason = ?3, rejected_utc "
-                          "= ?4 WHERE asin = ?1 AND keepa_last_update = ?2");
-    statement_use use{update};
-    bind_text(update, 1, r.asin);
-    sqlite3_bind_int64(update, 2, r.keepa_last_update);
-    bind_text(update, 3, r.reason);
-    bind_text(update, 4, now_iso);
-    if (sqlite3_step(update) != SQLITE_DONE)
-      fail("recording a rejection of " + r.asin);
+    write(cached("UPDATE rejections SET reason = ?3, rejected_utc = ?4 "
+                 "WHERE asin = ?1 AND keepa_last_update = ?2"));
   }
   // A pending row of the ASIN is judged too: it would be resumed forever.
   auto* drop = cached("DELETE FROM deals WHERE asin = ? AND status = 'pending'");

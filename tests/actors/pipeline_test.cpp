@@ -7,6 +7,7 @@
 #include "support/deterministic_fixture.hpp"
 #include "support/fake_keepa.hpp"
 #include "support/process.hpp"
+#include "support/sqlite_read.hpp"
 
 #include <doctest/doctest.h>
 #include <sqlite3.h>
@@ -16,6 +17,7 @@
 
 using namespace keepa;
 using namespace std::chrono_literals;
+using keepa::test::scalar;
 
 namespace {
 
@@ -51,19 +53,6 @@ keepa_body products_for(const product_request& req) {
   return body;
 }
 
-/// Reads one integer from the database.
-int64_t scalar(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
-  int64_t out = -1;
-  if (sqlite3_step(stmt) == SQLITE_ROW)
-    out = sqlite3_column_int64(stmt, 0);
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
-}
 
 struct pipeline_fixture : test::deterministic_fixture {
   keepa_client_actor keepa;
