@@ -278,7 +278,7 @@ std::string render_status(const pipeline_snapshot& s, const engine_facts& f) {
     out << " | janitor: " << s.janitor.note;
   if (s.scout.last_shed > 0)
     out << " | SHEDDING: about " << s.scout.last_shed
-        << " listings left /deal unread in the last cycle";
+        << " listings left /deal unread in this cycle";
   if (watermark_stuck(s))
     out << " | WATERMARK HELD " << s.watermark.longest_held_ms / 60000
         << " min by " << s.watermark.longest_held_asin

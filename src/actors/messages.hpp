@@ -240,8 +240,9 @@ struct discovery_stats {
   uint64_t duplicates_total = 0;
   /// Listings whose lastUpdate lay more than a day past Keepa's clock.
   uint64_t future_total = 0;
-  /// Listings estimated to have left /deal unread (the walk ran out above
-  /// the watermark): in the last completed cycle, and in all.
+  /// Listings estimated to have left /deal unread (a held walk fell behind
+  /// the 12 h window, or ran out above the watermark): in the current or
+  /// last cycle, and in all.
   uint64_t last_shed = 0;
   uint64_t shed_total = 0;
   uint64_t lookups_in_flight = 0;

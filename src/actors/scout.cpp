@@ -20,6 +20,8 @@ using self_ptr = scout_actor::stateful_pointer<scout_state>;
 constexpr caf::timespan call_timeout = std::chrono::hours{24};
 constexpr auto ask_timeout = std::chrono::seconds{60};
 constexpr keepa_minutes future_tolerance_minutes = 24 * 60;
+/// /deal lists a product for 12 h after its lastUpdate.
+constexpr keepa_minutes deal_window = 12 * 60;
 
 /// The `sortType` of a selection; 0 when absent or malformed.
 int sort_type_of(const std::string& selection) {
@@ -79,24 +81,29 @@ void end_cycle(self_ptr self, bool complete) {
   schedule(self, st.retry.bump());
 }
 
-/// A newest-first walk that ran out of listings above the watermark: what
-/// lay between the watermark and the oldest listing read left /deal unread
-/// (its 12 h window passed, or a plan too small held the cycle). Estimated
-/// from this cycle's listings per minute of lastUpdate, counted, logged.
-void count_shed(scout_state& st) {
-  st.stats.last_shed = 0;
-  if (st.sort_type != 1 || st.watermark_at_start < 0 || st.oldest < 0
-      || st.oldest <= st.watermark_at_start)
+/// Counts, in a newest-first walk, the listings after the watermark that
+/// left /deal unread: those with a lastUpdate below `edge` not read yet.
+/// The edge is the window's lower end (Keepa's clock less 12 h; a held
+/// cycle falls behind it) or, when the walk ran out of listings above the
+/// watermark, the oldest one read. Estimated from this cycle's listings
+/// per minute of lastUpdate; counted once per stretch, logged.
+void count_shed(scout_state& st, keepa_minutes edge) {
+  if (st.sort_type != 1 || st.watermark_at_start < 0 || st.oldest < 0)
+    return;
+  edge = std::min(edge, st.oldest);
+  auto from = std::max(st.shed_edge, st.watermark_at_start);
+  if (edge <= from)
     return;
   auto span = std::max<keepa_minutes>(1, st.newest - st.oldest);
-  auto gap = st.oldest - st.watermark_at_start;
-  st.stats.last_shed = static_cast<uint64_t>(
-    static_cast<double>(st.listed_this_cycle) * static_cast<double>(gap)
-    / static_cast<double>(span));
-  st.stats.shed_total += st.stats.last_shed;
-  spdlog::warn("scout: /deal no longer lists {} h of deals after the "
+  auto shed = static_cast<uint64_t>(static_cast<double>(st.listed_this_cycle)
+                                    * static_cast<double>(edge - from)
+                                    / static_cast<double>(span));
+  st.shed_edge = edge;
+  st.stats.last_shed += shed;
+  st.stats.shed_total += shed;
+  spdlog::warn("scout: /deal no longer lists {} min of deals after the "
                "watermark: about {} listings left it unread",
-               gap / 60, st.stats.last_shed);
+               edge - from, shed);
 }
 
 /// Takes one answered page: routes it, then reads on or ends the cycle.
@@ -138,8 +145,10 @@ void on_page(self_ptr self, const keepa_reply& r) {
       st.oldest = st.oldest < 0 ? d.last_update
                                 : std::min(st.oldest, d.last_update);
   st.listed_this_cycle += deals->size();
+  if (r.envelope && r.envelope->timestamp_ms > 0)
+    count_shed(st, to_keepa_minutes(r.envelope->timestamp_ms) - deal_window);
   if (last && !covered)
-    count_shed(st);
+    count_shed(st, st.oldest);
   if (!deals->empty())
     self->send(st.links.router, atom::deal_v, deal_list{std::move(deals)});
   if (last) {
@@ -199,6 +208,8 @@ void start_cycle(self_ptr self) {
   st.page = 0;
   st.newest = -1;
   st.oldest = -1;
+  st.shed_edge = -1;
+  st.stats.last_shed = 0;
   st.listed_this_cycle = 0;
   st.pages_this_cycle = 0;
   self->request(st.links.watermark, ask_timeout, atom::get_v)

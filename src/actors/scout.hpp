@@ -47,6 +47,9 @@ struct scout_state {
   /// The oldest lastUpdate read this cycle, and the listings read.
   keepa_minutes oldest = -1;
   uint64_t listed_this_cycle = 0;
+  /// Listings after the watermark and below this lastUpdate are counted
+  /// as shed already (-1: none yet).
+  keepa_minutes shed_edge = -1;
   uint64_t pages_this_cycle = 0;
   caf::actor_clock::time_point cycle_started;
   uint64_t generation = 0;

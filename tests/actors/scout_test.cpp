@@ -2,6 +2,7 @@
 // token bucket, the router, the watermark and the peek pool.
 
 #include "actors/scout.hpp"
+#include "model/keepa_time.hpp"
 #include "support/deterministic_fixture.hpp"
 
 #include <doctest/doctest.h>
@@ -24,6 +25,10 @@ struct scout_fixture : test::deterministic_fixture {
   std::vector<int> asked;
   std::string selection = R"({"sortType": 4, "page": 0})";
   keepa_minutes watermark = -1;
+  /// Keepa's clock in the replies' envelopes (-1: no envelope).
+  keepa_minutes keepa_now = -1;
+  /// Listings waiting for a peek, as the peek pool reports them.
+  uint64_t peek_queued = 0;
   std::deque<std::pair<caf::response_promise, keepa_reply>> answers;
   caf::actor bucket;
   caf::actor sink;
@@ -42,6 +47,10 @@ struct scout_fixture : test::deterministic_fixture {
     keepa_reply r;
     r.status = call_status::ok;
     r.body = std::make_shared<const keepa_body>(std::move(body));
+    if (keepa_now >= 0) {
+      r.envelope = token_envelope{};
+      r.envelope->timestamp_ms = to_unix_ms(keepa_now);
+    }
     return r;
   }
 
@@ -74,7 +83,11 @@ struct scout_fixture : test::deterministic_fixture {
         [](atom::deal, const deal_list&) {},
         [](atom::cycle, keepa_minutes) {},
         [this](atom::get) { return watermark; },
-        [](atom::stats) { return pool_stats{}; },
+        [this](atom::stats) {
+          pool_stats p;
+          p.queued = peek_queued;
+          return p;
+        },
       };
     });
     scout_settings s;
@@ -164,4 +177,28 @@ TEST_CASE_FIXTURE(scout_fixture, "a walk that reaches the watermark sheds "
   run();
   h.receive([](const discovery_stats& s) { CHECK(s.shed_total == 0); },
             [](const caf::error&) { FAIL("no stats"); });
+}
+
+TEST_CASE_FIXTURE(scout_fixture, "a cycle held behind the 12 h window counts "
+                                 "what aged out unread") {
+  // The peek backlog never drains: the cycle holds after page 0 (150
+  // listings over 149 minutes, the newest now). Keepa's 12 h window starts
+  // 5,000 minutes after the watermark: those listings are gone unread.
+  selection = R"({"sortType": 1, "page": 0})";
+  page_delay = 1s;
+  peek_queued = 1000000;
+  keepa_now = 8000000;
+  watermark = keepa_now - 12 * 60 - 5000;
+  start();
+  advance(1min, 1s);
+  auto h = (*self)->request(scout, caf::infinite, atom::stats_v);
+  run();
+  h.receive(
+    [](const discovery_stats& s) {
+      CHECK(s.cycles == 0);
+      CHECK(s.pages_total == 1);
+      CHECK(s.last_shed > 4900);
+      CHECK(s.last_shed < 5200);
+    },
+    [](const caf::error&) { FAIL("no stats"); });
 }

@@ -123,6 +123,8 @@ struct simulation : test::deterministic_fixture {
   /// Discovery cycles and hours the engine ran, over all runs.
   int64_t cycles = 0;
   int64_t hours_running = 0;
+  /// Listings estimated to have left /deal unread.
+  int64_t shed = 0;
 
   simulation(int64_t refill_per_min, int deal_rate) : rate{refill_per_min} {
     mock::options m;
@@ -287,7 +289,9 @@ struct simulation : test::deterministic_fixture {
 
   /// Adds the running engine's tokens by call kind to the run's totals.
   void add_spending() {
-    cycles += number_after(command("dump scout"), "cycles");
+    auto scout = command("dump scout");
+    cycles += number_after(scout, "cycles");
+    shed += number_after(scout, "shed_total");
     auto json = command("dump tokens");
     json = json.substr(json.find("consumed_by_kind"));
     for (auto kind : {"deal_page", "peek", "commit", "light"}) {
@@ -365,7 +369,8 @@ struct simulation : test::deterministic_fixture {
                  << "; router map peak " << routed_peak
                  << "; longest a listing held the watermark "
                  << static_cast<double>(held_peak_ms) / hour_ms
-                 << " h; discovery cycles per hour "
+                 << " h; shed listings about " << shed
+                 << "; discovery cycles per hour "
                  << static_cast<double>(cycles)
                       / static_cast<double>(std::max<int64_t>(1, hours_running)));
   }
