@@ -85,13 +85,19 @@ void end_cycle(self_ptr self, bool complete) {
 /// left /deal unread: those with a lastUpdate below `edge` not read yet.
 /// The edge is the window's lower end (Keepa's clock less 12 h; a held
 /// cycle falls behind it) or, when the walk ran out of listings above the
-/// watermark, the oldest one read. Estimated from this cycle's listings
+/// watermark, the oldest one read. Without a watermark (a first cycle that
+/// never ended) it counts from the edge it first saw. Estimated from this cycle's listings
 /// per minute of lastUpdate; counted once per stretch, logged.
 void count_shed(scout_state& st, keepa_minutes edge) {
-  if (st.sort_type != 1 || st.watermark_at_start < 0 || st.oldest < 0)
+  if (st.sort_type != 1 || st.oldest < 0)
     return;
   edge = std::min(edge, st.oldest);
   auto from = std::max(st.shed_edge, st.watermark_at_start);
+  if (from < 0) {
+    // No watermark yet: count from the window's edge when first seen.
+    st.shed_edge = edge;
+    return;
+  }
   if (edge <= from)
     return;
   auto span = std::max<keepa_minutes>(1, st.newest - st.oldest);
@@ -140,14 +146,18 @@ void on_page(self_ptr self, const keepa_reply& r) {
   bool covered = st.covered(*deals);
   bool last = deals->size() < deals_per_page || st.page + 1 >= max_deal_pages
               || covered;
+  // Listings below what was read so far (a resumed cycle re-reads a page).
+  auto previous_oldest = st.oldest;
   for (auto& d : *deals)
-    if (d.last_update <= limit)
+    if (d.last_update <= limit) {
+      if (previous_oldest < 0 || d.last_update < previous_oldest)
+        ++st.listed_this_cycle;
       st.oldest = st.oldest < 0 ? d.last_update
                                 : std::min(st.oldest, d.last_update);
-  st.listed_this_cycle += deals->size();
+    }
   if (r.envelope && r.envelope->timestamp_ms > 0)
     count_shed(st, to_keepa_minutes(r.envelope->timestamp_ms) - deal_window);
-  if (last && !covered)
+  if (last && !covered && st.watermark_at_start >= 0)
     count_shed(st, st.oldest);
   if (!deals->empty())
     self->send(st.links.router, atom::deal_v, deal_list{std::move(deals)});
