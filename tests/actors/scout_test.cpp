@@ -100,6 +100,15 @@ struct scout_fixture : test::deterministic_fixture {
                   s);
     run();
   }
+
+  discovery_stats stats() {
+    auto h = (*self)->request(scout, caf::infinite, atom::stats_v);
+    run();
+    discovery_stats out;
+    h.receive([&](const discovery_stats& s) { out = s; },
+              [](const caf::error&) { FAIL("no stats"); });
+    return out;
+  }
 };
 
 } // namespace
@@ -154,16 +163,11 @@ TEST_CASE_FIXTURE(scout_fixture, "listings that left /deal unread are "
   watermark = 8000000 - 9009 - 100000;
   start();
   advance(1min, 1s);
-  auto h = (*self)->request(scout, caf::infinite, atom::stats_v);
-  run();
-  h.receive(
-    [](const discovery_stats& s) {
-      CHECK(s.cycles == 1);
-      CHECK(s.last_shed > 14000);
-      CHECK(s.last_shed < 16000);
-      CHECK(s.shed_total == s.last_shed);
-    },
-    [](const caf::error&) { FAIL("no stats"); });
+  auto s = stats();
+  CHECK(s.cycles == 1);
+  CHECK(s.last_shed > 14000);
+  CHECK(s.last_shed < 16000);
+  CHECK(s.shed_total == s.last_shed);
 }
 
 TEST_CASE_FIXTURE(scout_fixture, "a walk that reaches the watermark sheds "
@@ -173,10 +177,7 @@ TEST_CASE_FIXTURE(scout_fixture, "a walk that reaches the watermark sheds "
   watermark = 8000000 - 2500;
   start();
   advance(1min, 1s);
-  auto h = (*self)->request(scout, caf::infinite, atom::stats_v);
-  run();
-  h.receive([](const discovery_stats& s) { CHECK(s.shed_total == 0); },
-            [](const caf::error&) { FAIL("no stats"); });
+  CHECK(stats().shed_total == 0);
 }
 
 TEST_CASE_FIXTURE(scout_fixture, "a cycle held behind the 12 h window counts "
@@ -191,16 +192,11 @@ TEST_CASE_FIXTURE(scout_fixture, "a cycle held behind the 12 h window counts "
   watermark = keepa_now - 12 * 60 - 5000;
   start();
   advance(1min, 1s);
-  auto h = (*self)->request(scout, caf::infinite, atom::stats_v);
-  run();
-  h.receive(
-    [](const discovery_stats& s) {
-      CHECK(s.cycles == 0);
-      CHECK(s.pages_total == 1);
-      CHECK(s.last_shed > 4900);
-      CHECK(s.last_shed < 5200);
-    },
-    [](const caf::error&) { FAIL("no stats"); });
+  auto s = stats();
+  CHECK(s.cycles == 0);
+  CHECK(s.pages_total == 1);
+  CHECK(s.last_shed > 4900);
+  CHECK(s.last_shed < 5200);
 }
 
 TEST_CASE_FIXTURE(scout_fixture, "without a watermark, a held first cycle "
@@ -211,23 +207,18 @@ TEST_CASE_FIXTURE(scout_fixture, "without a watermark, a held first cycle "
   keepa_now = 8000000;
   start();
   advance(1min, 1s);
-  // The backlog drains a little 2,000 minutes later: page 1 is read, and
+  // 2,000 minutes later the backlog drains for 2 s and the cycle reads on;
   // the window has moved 2,000 minutes past what page 0 saw.
   keepa_now += 2000;
   peek_queued = 0;
   advance(2s, 1s);
   peek_queued = 1000000;
   advance(1min, 1s);
-  auto h = (*self)->request(scout, caf::infinite, atom::stats_v);
-  run();
-  h.receive(
-    [](const discovery_stats& s) {
-      CHECK(s.pages_total >= 2);
-      // The held cycle resumes by reading page 0 again: the window's edge
-      // has passed everything below it (7,999,851) that page 0 first saw
-      // above the edge (7,999,280): 571 minutes at 150 listings per 149.
-      CHECK(s.last_shed > 540);
-      CHECK(s.last_shed < 620);
-    },
-    [](const caf::error&) { FAIL("no stats"); });
+  auto s = stats();
+  CHECK(s.pages_total >= 2);
+  // The held cycle resumes by reading page 0 again: the window's edge
+  // has passed everything below it (7,999,851) that page 0 first saw
+  // above the edge (7,999,280): 571 minutes at 150 listings per 149.
+  CHECK(s.last_shed > 540);
+  CHECK(s.last_shed < 620);
 }
