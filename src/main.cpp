@@ -45,6 +45,7 @@ engine_options make_options(const config& cfg, const cli_options& cli,
   engine_options o;
   o.client = std::move(client);
   o.selection = cfg.keepa.deal_query_json;
+  o.query_file = cfg.keepa.deal_query_path;
   o.db_path = cfg.db_path;
   o.peek_batch = static_cast<size_t>(cfg.engine.peek_batch);
   o.commit_batch = static_cast<size_t>(cfg.engine.commit_batch);

@@ -133,6 +133,11 @@ std::vector<member> members(const pipeline_snapshot& s, const engine_facts& f) {
        put(w, "future_total", s.scout.future_total);
        put(w, "last_shed", s.scout.last_shed);
        put(w, "shed_total", s.scout.shed_total);
+       w.Key("query_refused");
+       if (s.scout.query_refused.empty())
+         w.Null();
+       else
+         w.String(s.scout.query_refused.c_str());
        w.EndObject();
      }},
     {"router",
@@ -276,6 +281,8 @@ std::string render_status(const pipeline_snapshot& s, const engine_facts& f) {
         << " rows held, requests paused: " << s.db.last_error;
   if (!s.janitor.note.empty())
     out << " | janitor: " << s.janitor.note;
+  if (!s.scout.query_refused.empty())
+    out << " | DISCOVERY STOPPED: " << s.scout.query_refused;
   if (s.scout.last_shed > 0)
     out << " | SHEDDING: about " << s.scout.last_shed
         << " listings left /deal unread in this cycle";

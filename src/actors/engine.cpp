@@ -71,6 +71,7 @@ void spawn_pipeline(self_ptr self) {
                          o.now_ms);
   scout_settings scout;
   scout.selection = o.selection;
+  scout.query_file = o.query_file;
   scout.once = o.once;
   scout.backlog_limit = 4 * o.peek_batch;
   a.scout = self->spawn(make_scout, scout_links{a.bucket, a.router,
@@ -282,10 +283,16 @@ void check(self_ptr self) {
       begin_stop(self, caf::make_error(caf::sec::runtime_error,
                                        snap->bucket.halted));
     } else if (snap && snap->drained() && !st.once_done) {
+      // A refused query ends --once as a failure, after the other stages
+      // have landed what they had.
       st.once_done = true;
+      auto outcome = snap->scout.query_refused.empty()
+                       ? caf::error{}
+                       : caf::make_error(caf::sec::runtime_error,
+                                         snap->scout.query_refused);
       self->request(st.actors.janitor, ask_timeout, atom::purge_v)
-        .then([=](const std::string&) { begin_stop(self, caf::error{}); },
-              [=](const caf::error&) { begin_stop(self, caf::error{}); });
+        .then([=](const std::string&) { begin_stop(self, outcome); },
+              [=](const caf::error&) { begin_stop(self, outcome); });
     } else {
       schedule_check(self);
     }
@@ -449,7 +456,8 @@ void run_command(self_ptr self, const std::string& line,
 } // namespace
 
 bool pipeline_snapshot::drained() const {
-  return scout.cycles >= 1 && !scout.cycle_running
+  return (scout.cycles >= 1 || !scout.query_refused.empty())
+         && !scout.cycle_running
          && router.lookups_in_flight == 0 && peek.queued == 0
          && peek.in_flight == 0 && commit.queued == 0 && commit.in_flight == 0
          && light.queued == 0 && light.in_flight == 0 && bucket.in_flight == 0

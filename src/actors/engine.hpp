@@ -15,6 +15,8 @@ namespace keepa {
 struct engine_options {
   keepa_client_actor client;
   std::string selection;
+  /// The file the selection came from, for messages.
+  std::string query_file = "deal_query.json";
   std::string db_path;
   size_t peek_batch = 50;
   size_t commit_batch = 5;

@@ -16,18 +16,31 @@ using self_pointer = keepa_client_actor::stateful_pointer<keepa_client_state>;
 /// Keepa refuses more than 100 ASINs per call (KEEPA_API.md §3.1).
 constexpr size_t max_asins_per_call = 100;
 
-/// Starts an exchange whose classified reply comes back as `completed`.
+/// The parameters of a product request besides the key and the ASINs, for
+/// an error Keepa answers to all of them at once (e.g. `offers` below 20).
+std::string sent_params(const product_request& req) {
+  std::string out;
+  for (const auto& [name, value] : req.params)
+    out += (out.empty() ? "" : "&") + name + "=" + value;
+  return out;
+}
+
+/// Starts an exchange whose classified reply comes back as `completed`; an
+/// error answer's detail ends with `sent` (what the request asked for).
 caf::typed_response_promise<keepa_reply>
-start(self_pointer self, endpoint ep, http_request req) {
+start(self_pointer self, endpoint ep, http_request req, std::string sent = {}) {
   auto rp = self->make_response_promise<keepa_reply>();
   auto id = ++self->state.next_id;
   self->state.in_flight.emplace(id, rp);
   auto handle = caf::actor_cast<keepa_client_actor>(self);
   self->state.http->async_send(
     std::move(req),
-    [handle, id, ep, secret = self->state.api.api_key](http_response res) {
-      caf::anon_send(handle, atom::completed_v, id,
-                     classify_response(ep, res, secret));
+    [handle, id, ep, secret = self->state.api.api_key,
+     sent = std::move(sent)](http_response res) {
+      auto reply = classify_response(ep, res, secret);
+      if (reply.status == call_status::item_error && !sent.empty())
+        reply.detail += "; the request asked for " + sent;
+      caf::anon_send(handle, atom::completed_v, id, std::move(reply));
     });
   return rp;
 }
@@ -64,7 +77,8 @@ make_keepa_client(self_pointer self, api_settings api,
       if (req.asins.size() > max_asins_per_call)
         return refuse(self, "a product request takes at most 100 ASINs");
       return start(self, endpoint::product,
-                   make_product_request(self->state.api, req));
+                   make_product_request(self->state.api, req),
+                   sent_params(req));
     },
     // Calls /deal for one page, refusing a selection that is not JSON.
     [=](atom::deal, const deal_request& req) {

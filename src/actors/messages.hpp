@@ -251,6 +251,9 @@ struct discovery_stats {
   /// ASINs the router remembers having routed (bounded to a day of
   /// listings).
   uint64_t routed_size = 0;
+  /// Why discovery stopped for good: Keepa refused the deal query (the
+  /// file named, Keepa's message and detail); empty while it runs.
+  std::string query_refused;
 };
 
 } // namespace keepa

@@ -22,6 +22,8 @@ constexpr auto ask_timeout = std::chrono::seconds{60};
 constexpr keepa_minutes future_tolerance_minutes = 24 * 60;
 /// /deal lists a product for 12 h after its lastUpdate.
 constexpr keepa_minutes deal_window = 12 * 60;
+/// How long a request may take to reach Keepa, against its 120 s cache.
+constexpr caf::timespan snapshot_margin = std::chrono::seconds{10};
 
 /// The `sortType` of a selection; 0 when absent or malformed.
 int sort_type_of(const std::string& selection) {
@@ -63,22 +65,18 @@ void schedule_next(self_ptr self) {
       [=](const caf::error&) { schedule(self, self->state.settings.min_interval); });
 }
 
-/// Ends the cycle; a complete one moves the watermark candidate on.
-void end_cycle(self_ptr self, bool complete) {
+/// Ends a complete cycle: the watermark candidate moves on, and the next
+/// cycle is scheduled.
+void end_cycle(self_ptr self) {
   auto& st = self->state;
   st.running = false;
   st.stats.cycle_running = false;
-  if (complete) {
-    ++st.stats.cycles;
-    st.retry.reset();
-    self->send(st.links.router, atom::cycle_v, st.newest);
-    spdlog::info("scout: cycle {} read {} pages", st.stats.cycles,
-                 st.pages_this_cycle);
-    if (!st.settings.once)
-      schedule_next(self);
-    return;
-  }
-  schedule(self, st.retry.bump());
+  ++st.stats.cycles;
+  self->send(st.links.router, atom::cycle_v, st.newest);
+  spdlog::info("scout: cycle {} read {} pages", st.stats.cycles,
+               st.pages_this_cycle);
+  if (!st.settings.once)
+    schedule_next(self);
 }
 
 /// Counts, in a newest-first walk, the listings after the watermark that
@@ -112,14 +110,55 @@ void count_shed(scout_state& st, keepa_minutes edge) {
                edge - from, shed);
 }
 
+/// Stops discovery for good: Keepa refused the query, and asking again
+/// with the same one would be refused again. The other stages go on.
+void stop_discovery(self_ptr self, const keepa_reply& r) {
+  auto& st = self->state;
+  st.running = false;
+  st.stats.cycle_running = false;
+  st.stats.query_refused = "Keepa refused the query in "
+                           + st.settings.query_file + " (" + r.detail
+                           + "); discovery stopped: fix the file and "
+                             "restart the engine";
+  spdlog::error("scout: {}", st.stats.query_refused);
+}
+
+/// Asks for the failed page again after the backoff, the cycle kept: the
+/// pages read so far are not bought again. A failed first page restarts
+/// the cycle.
+void retry_page(self_ptr self, const std::string& why) {
+  auto& st = self->state;
+  auto delay = st.retry.bump();
+  spdlog::warn("scout: /deal page {} failed ({}); asked again in {} s",
+               st.page, why,
+               std::chrono::duration_cast<std::chrono::seconds>(delay).count());
+  if (st.page == 0) {
+    st.running = false;
+    st.stats.cycle_running = false;
+    schedule(self, delay);
+    return;
+  }
+  st.holding = true;
+  self->delayed_send(self, delay, atom::run_v);
+}
+
 /// Takes one answered page: routes it, then reads on or ends the cycle.
 void on_page(self_ptr self, const keepa_reply& r) {
   auto& st = self->state;
-  if (r.status != call_status::ok || !r.body) {
-    spdlog::warn("scout: /deal page {} failed ({}: {}); cycle retried later",
-                 st.page, to_string(r.status), r.detail);
-    end_cycle(self, false);
+  if (r.status == call_status::query_refused) {
+    stop_discovery(self, r);
     return;
+  }
+  if (r.status != call_status::ok || !r.body) {
+    retry_page(self, to_string(r.status) + std::string{": "} + r.detail);
+    return;
+  }
+  st.retry.reset();
+  if (r.body->deals && r.body->deals->cached) {
+    if (!*r.body->deals->cached)
+      st.snapshot_since = st.page_asked_at;
+  } else {
+    st.snapshot_since.reset();
   }
   auto deals = std::make_shared<std::vector<deal>>();
   if (r.body->deals)
@@ -162,7 +201,7 @@ void on_page(self_ptr self, const keepa_reply& r) {
   if (!deals->empty())
     self->send(st.links.router, atom::deal_v, deal_list{std::move(deals)});
   if (last) {
-    end_cycle(self, true);
+    end_cycle(self);
     return;
   }
   ++st.page;
@@ -171,21 +210,24 @@ void on_page(self_ptr self, const keepa_reply& r) {
 
 /// Fetches the next page unless the peek backlog is full; then holds the
 /// cycle and looks again shortly. A held cycle resumes one page early, so
-/// listings that moved up meanwhile are not skipped.
+/// listings that moved up meanwhile are not skipped, unless Keepa's cache
+/// still holds the snapshot the last page came from.
 void continue_when_drained(self_ptr self) {
   self->request(self->state.links.peek, ask_timeout, atom::stats_v)
     .then(
       [=](const pool_stats& peek) {
         auto& st = self->state;
         if (peek.queued < st.settings.backlog_limit) {
+          // After a pause the pages may have shifted: read the last one
+          // again, unless Keepa still answers from the same snapshot.
+          if (st.holding && !st.same_snapshot(self->clock().now()))
+            st.page = std::max(0, st.page - 1);
           st.holding = false;
           fetch_page(self);
           return;
         }
-        if (!st.holding) {
+        if (!st.holding)
           ++st.stats.held_cycles;
-          st.page = std::max(0, st.page - 1);
-        }
         st.holding = true;
         self->delayed_send(self, st.settings.hold_delay, atom::run_v);
       },
@@ -199,23 +241,22 @@ void fetch_page(self_ptr self) {
   call.kind = call_kind::deal_page;
   call.priority = call_priority::discovery;
   call.deal = deal_request{st.settings.selection, st.page};
+  st.page_asked_at = self->clock().now();
   self->request(st.links.bucket, call_timeout, atom::call_v, std::move(call))
     .then([=](const keepa_reply& r) { on_page(self, r); },
-          [=](const caf::error& err) {
-            spdlog::warn("scout: /deal page failed: {}", to_string(err));
-            end_cycle(self, false);
-          });
+          [=](const caf::error& err) { retry_page(self, to_string(err)); });
 }
 
 /// Starts a cycle from page 0 once the watermark is known.
 void start_cycle(self_ptr self) {
   auto& st = self->state;
-  if (st.running)
+  if (st.running || !st.stats.query_refused.empty())
     return;
   st.running = true;
   st.stats.cycle_running = true;
   st.cycle_started = self->clock().now();
   st.page = 0;
+  st.snapshot_since.reset();
   st.newest = -1;
   st.oldest = -1;
   st.shed_edge = -1;
@@ -235,6 +276,11 @@ void start_cycle(self_ptr self) {
 }
 
 } // namespace
+
+bool scout_state::same_snapshot(caf::actor_clock::time_point now) const {
+  return snapshot_since
+         && now - *snapshot_since < settings.min_interval - snapshot_margin;
+}
 
 bool scout_state::covered(const std::vector<deal>& page_deals) const {
   if (sort_type != 1 || watermark_at_start < 0)

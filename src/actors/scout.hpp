@@ -17,6 +17,8 @@ struct scout_links {
 struct scout_settings {
   /// The /deal selection JSON.
   std::string selection;
+  /// Where it came from, for messages (`[keepa] deal_query`).
+  std::string query_file = "deal_query.json";
   /// One cycle only (`--once`).
   bool once = false;
   /// Keepa caches a query's result for 120 s: no point asking sooner.
@@ -42,6 +44,11 @@ struct scout_state {
   /// Waiting for the peek backlog to drain before the next page.
   bool holding = false;
   int page = 0;
+  /// When the current page was asked for, and when the query's cached
+  /// result was (at the latest) taken: the request of the last page Keepa
+  /// answered with `dealsCached` false. Unknown when Keepa did not say.
+  caf::actor_clock::time_point page_asked_at;
+  std::optional<caf::actor_clock::time_point> snapshot_since;
   keepa_minutes watermark_at_start = -1;
   keepa_minutes newest = -1;
   /// The oldest lastUpdate read this cycle, and the listings read.
@@ -61,6 +68,11 @@ struct scout_state {
   /// True when the pages read so far cover everything new since the
   /// watermark, given the selection's order.
   bool covered(const std::vector<deal>& page_deals) const;
+
+  /// True when Keepa still answers from the snapshot the last page came
+  /// from (its 120 s cache, less a margin for the request's way there):
+  /// pages have not shifted, and re-reading one buys the same page again.
+  bool same_snapshot(caf::actor_clock::time_point now) const;
 };
 
 /// Spawns SCOUT; its first cycle starts at once.

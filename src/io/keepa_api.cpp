@@ -21,6 +21,8 @@ const char* to_string(call_status s) {
       return "not_enough_tokens";
     case call_status::key_rejected:
       return "key_rejected";
+    case call_status::query_refused:
+      return "query_refused";
     case call_status::payment_required:
       return "payment_required";
     case call_status::item_error:
@@ -57,8 +59,21 @@ std::string describe_api_error(const api_error& err) {
   if (!err.message.empty())
     out += ": " + err.message;
   if (!err.details.empty())
-    out += " (" + err.details + ")";
+    out += " (details: " + err.details + ")";
   return out;
+}
+
+/// True when a 400 refuses a /deal selection rather than the key: the error
+/// names the query or a field of it, or the envelope is a live one (a
+/// refused key's is all zeros, KEEPA_API.md §1.4 and §9).
+bool refuses_query(endpoint ep, const keepa_body& body) {
+  if (ep != endpoint::deal)
+    return false;
+  if (body.envelope && body.envelope->refill_rate > 0)
+    return true;
+  return body.error
+         && (!body.error->details.empty()
+             || body.error->message.find("queryJSON") != std::string::npos);
 }
 
 /// Status and detail of a response whose body parsed; by HTTP status first.
@@ -67,6 +82,9 @@ judge(endpoint ep, int http_status, const keepa_body& body) {
   auto api_detail = body.error ? describe_api_error(*body.error) : "";
   if (http_status == 429)
     return {call_status::not_enough_tokens, "not enough tokens (429)"};
+  if (http_status == 400 && refuses_query(ep, body))
+    return {call_status::query_refused,
+            "HTTP 400, " + api_detail};
   if (http_status == 400)
     return {call_status::key_rejected, "request rejected (400): " + api_detail};
   if (http_status == 402)
@@ -79,7 +97,7 @@ judge(endpoint ep, int http_status, const keepa_body& body) {
     return {call_status::unexpected,
             "unexpected HTTP status " + std::to_string(http_status)};
   if (body.error)
-    return {call_status::item_error, api_detail};
+    return {call_status::item_error, "Keepa refused the request: " + api_detail};
   if (!body.envelope)
     return {call_status::retryable, "response without a token envelope"};
   if (ep == endpoint::product && !body.has_products)

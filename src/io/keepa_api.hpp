@@ -25,11 +25,17 @@ enum class call_status : uint8_t {
   retryable,
   /// HTTP 429: the balance was not positive; the envelope says when it refills.
   not_enough_tokens,
-  /// HTTP 400: the key (or a parameter) was refused. Stop calling.
+  /// HTTP 400 refusing the key (no live token envelope, no word on the
+  /// query). Stop calling.
   key_rejected,
+  /// HTTP 400 on /deal refusing the selection (deal_query.json): Keepa
+  /// names the query or a field of it, or sends a live envelope. The key is
+  /// fine; only discovery stops.
+  query_refused,
   /// HTTP 402: the key's subscription has lapsed. Stop calling.
   payment_required,
-  /// HTTP 200 carrying an `error` object, or no payload for this request.
+  /// HTTP 200 carrying an `error` object (a parameter or an item Keepa
+  /// refused), or no payload for this request.
   item_error,
   /// Any other HTTP status (404, 405, 3xx...): a bug on our side.
   unexpected,

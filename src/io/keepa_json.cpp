@@ -158,6 +158,28 @@ std::vector<offer> parse_offers(const value* v) {
   return out;
 }
 
+/// `liveOffersOrder`: indices into `offers`; nullopt when absent or not
+/// an array, entries that are not indices of an offer left out.
+std::optional<std::vector<int>> live_order(const value* v, size_t offers) {
+  if (!v || !v->IsArray())
+    return std::nullopt;
+  std::vector<int> out;
+  for (auto& x : v->GetArray())
+    if (auto i = as_int(x); i && *i >= 0 && static_cast<size_t>(*i) < offers)
+      out.push_back(static_cast<int>(*i));
+  return out;
+}
+
+/// A boolean array; non-booleans become false.
+std::vector<bool> bool_array(const value* v) {
+  std::vector<bool> out;
+  if (!v || !v->IsArray())
+    return out;
+  for (auto& b : v->GetArray())
+    out.push_back(b.IsBool() && b.GetBool());
+  return out;
+}
+
 /// `categoryTree` names, root first.
 std::vector<std::string> category_names(const value* v) {
   std::vector<std::string> out;
@@ -296,6 +318,7 @@ std::optional<product> parse_product(const value& v, std::string& why) {
   p.csv = csv_series(member(v, "csv"));
   p.stats = parse_stats(member(v, "stats"));
   p.offers = parse_offers(member(v, "offers"));
+  p.live_offers_order = live_order(member(v, "liveOffersOrder"), p.offers.size());
   if (auto* fees = member(v, "fbaFees"))
     p.fba_pick_pack_fee = int_or(*fees, "pickAndPackFee", -1);
   p.referral_fee_percent = referral_fee_percent(v);
@@ -322,6 +345,12 @@ std::optional<deal> parse_deal(const value& v, std::string& why) {
   d.delta = int_matrix(member(v, "delta"));
   d.delta_percent = int_matrix(member(v, "deltaPercent"));
   d.warehouse_condition = small_int_or(v, "warehouseCondition", 0);
+  d.sales_rank_drops30 = int_or(v, "salesRankDrops30", -1);
+  d.sales_rank_drops90 = int_or(v, "salesRankDrops90", -1);
+  d.sales_rank_drops180 = int_or(v, "salesRankDrops180", -1);
+  d.sales_rank_drops365 = int_or(v, "salesRankDrops365", -1);
+  d.back_in_stock = bool_array(member(v, "backInStock"));
+  d.flags = int_or(v, "flags", -1);
   return d;
 }
 
@@ -345,6 +374,9 @@ std::optional<keepa_body> parse_keepa_body(std::string_view json,
     parse_products(*products, body);
   if (auto* deals = member(doc, "deals"); deals && deals->IsObject())
     body.deals = parse_deal_page(*deals, body.warnings);
+  if (auto* cached = member(doc, "dealsCached");
+      body.deals && cached && cached->IsBool())
+    body.deals->cached = cached->GetBool();
   return body;
 }
 

@@ -268,6 +268,19 @@ std::optional<double> percent_down(std::optional<double> avg, double now) {
   return std::max(0.0, (*avg - now) / *avg * 100.0);
 }
 
+std::vector<const offer*> live_offers(const product& p, keepa_minutes now) {
+  std::vector<const offer*> out;
+  if (p.live_offers_order) {
+    for (auto i : *p.live_offers_order)
+      out.push_back(&p.offers[static_cast<size_t>(i)]);
+    return out;
+  }
+  for (auto& o : p.offers)
+    if (o.last_seen >= now - 365 * day)
+      out.push_back(&o);
+  return out;
+}
+
 landed_price price_now(const product& p, keepa_minutes now) {
   landed_price out;
   if (!p.stats)
@@ -279,17 +292,14 @@ landed_price price_now(const product& p, keepa_minutes now) {
   if (target <= 0)
     return out;
   out.price = static_cast<double>(target) / 100.0;
-  for (auto& o : p.offers) {
-    auto& csv = o.offer_csv;
-    bool same_class = used ? o.condition >= 2 && o.condition <= 5
-                           : o.condition == 1;
-    if (!same_class || csv.size() < 3 || o.last_seen < now - 365 * day)
+  for (auto* o : live_offers(p, now)) {
+    auto& csv = o->offer_csv;
+    bool same_class = used ? o->condition >= 2 && o->condition <= 5
+                           : o->condition == 1;
+    if (!same_class || csv.size() < 3 || csv[csv.size() - 2] != target)
       continue;
-    auto offer_price = csv[csv.size() - 2];
     auto shipping = csv[csv.size() - 1];
-    if (offer_price != target)
-      continue;
-    if (shipping >= 0 || o.is_fba) {
+    if (shipping >= 0 || o->is_fba) {
       out.price = static_cast<double>(target + std::max<int64_t>(0, shipping))
                   / 100.0;
       out.shipping_included = true;

@@ -73,7 +73,15 @@ struct landed_price {
   bool shipping_included = false;
 };
 
-/// The used price now (stats.current), landed through the matching offer.
+/// The live offers of `p`: those `liveOffersOrder` lists, in its order
+/// (cheapest first). `offers` holds historical offers too (one real book
+/// had 121, one of them live), so nothing offer-derived may read it
+/// directly. A body without `liveOffersOrder` (older ones) falls back to
+/// the offers seen in the 365 days before `now`, in array order.
+std::vector<const offer*> live_offers(const product& p, keepa_minutes now);
+
+/// The used price now (stats.current), landed through the live offer of
+/// that price and condition class (used, or new without a used price).
 landed_price price_now(const product& p, keepa_minutes now);
 
 /// What a row's price rests on besides the item price, all from its last

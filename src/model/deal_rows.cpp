@@ -86,6 +86,8 @@ deal_update payload_refresh(const deal& d, const price_basis& basis,
     set_price(u, item, basis, fees);
   u.set(column::sales_rank,
         count_or_null(at_or_missing(d.current, csv_type::sales)));
+  if (d.sales_rank_drops30 >= 0)
+    u.set(column::drops_30, d.sales_rank_drops30);
   u.set(column::keepa_last_update, d.last_update);
   u.set(column::last_seen_utc, now_iso);
   return u;

@@ -138,7 +138,12 @@ struct product {
   /// Indexed by csv_type; an empty series where Keepa sent null.
   std::vector<std::vector<int64_t>> csv;
   std::optional<product_stats> stats;
+  /// Every offer Keepa keeps, historical ones included (KEEPA_API.md §9).
   std::vector<offer> offers;
+  /// Indices into `offers` of the live ones, cheapest first; absent in
+  /// older bodies (then an offer is live when seen lately, see
+  /// analytics.hpp live_offers).
+  std::optional<std::vector<int>> live_offers_order;
   int64_t fba_pick_pack_fee = -1; // cents
   double referral_fee_percent = -1.0;
 };
@@ -161,6 +166,16 @@ struct deal {
   std::vector<csv_values> delta;
   std::vector<csv_values> delta_percent;
   int warehouse_condition = 0;
+  /// Sales-rank drops in the last 30, 90, 180, 365 days as of lastUpdate;
+  /// -1 unknown (KEEPA_API.md §9).
+  int64_t sales_rank_drops30 = -1;
+  int64_t sales_rank_drops90 = -1;
+  int64_t sales_rank_drops180 = -1;
+  int64_t sales_rank_drops365 = -1;
+  /// Per csv type: back in stock at the last update.
+  std::vector<bool> back_in_stock;
+  /// Keepa's `flags`: null in every deal recorded so far, then -1.
+  int64_t flags = -1;
 };
 
 /// One page of `/deal` results.
@@ -169,6 +184,9 @@ struct deal_page {
   std::vector<int64_t> category_ids;
   std::vector<std::string> category_names;
   std::vector<int64_t> category_counts;
+  /// `dealsCached`: Keepa answered from its 120 s cache of this query;
+  /// nullopt when the body does not say.
+  std::optional<bool> cached;
 };
 
 /// What a Keepa response body holds, parsed without trusting its shape.

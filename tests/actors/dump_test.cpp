@@ -67,3 +67,16 @@ TEST_CASE("status shows the refill net of tracking reductions") {
   CHECK(says(render_status(s, engine_facts{}), "(+15/min after 5 for "
                                                "trackings"));
 }
+
+TEST_CASE("status and dump say that discovery stopped on a refused query") {
+  auto s = quiet_pipeline();
+  CHECK(!says(render_status(s, engine_facts{}), "DISCOVERY STOPPED"));
+  CHECK(says(render_dump(s, engine_facts{}, "").value_or(""), "\"query_refused\":null"));
+  s.scout.query_refused = "Keepa refused the query in deal_query.json (HTTP "
+                          "400, invalidParameter: queryJSON is of invalid "
+                          "format (details: dateRange))";
+  CHECK(says(render_status(s, engine_facts{}),
+             "DISCOVERY STOPPED: Keepa refused the query in deal_query.json"));
+  CHECK(says(render_dump(s, engine_facts{}, "scout").value_or(""),
+             "\"query_refused\":\"Keepa refused the query in deal_query.json"));
+}

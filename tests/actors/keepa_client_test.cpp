@@ -150,12 +150,15 @@ TEST_CASE_FIXTURE(client_fixture, "an expired key is payment_required") {
   CHECK(reply.http_status == 402);
 }
 
-TEST_CASE_FIXTURE(client_fixture, "bad parameters are an item_error") {
+TEST_CASE_FIXTURE(client_fixture, "bad parameters are an item_error naming "
+                                  "what the request asked for") {
   start();
   auto reply = ask(atom::product_v,
                    product_request{{"B000000001"}, {{"offers", "5"}}});
   CHECK(reply.status == call_status::item_error);
   CHECK(reply.http_status == 200);
+  CHECK(reply.detail.find("the request asked for offers=5")
+        != std::string::npos);
   REQUIRE(reply.envelope);
   CHECK(reply.envelope->tokens_consumed == 0);
 }

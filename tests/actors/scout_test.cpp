@@ -29,14 +29,35 @@ struct scout_fixture : test::deterministic_fixture {
   keepa_minutes keepa_now = -1;
   /// Listings waiting for a peek, as the peek pool reports them.
   uint64_t peek_queued = 0;
+  /// Keepa's `dealsCached` on every page (nullopt: not said).
+  std::optional<bool> cached;
+  /// This page is refused as a bad query (-1: none); this one fails once
+  /// with a 503.
+  int refused_page = -1;
+  int failing_page = -1;
   std::deque<std::pair<caf::response_promise, keepa_reply>> answers;
   caf::actor bucket;
   caf::actor sink;
   scout_actor scout;
 
   keepa_reply page(int n) {
+    keepa_reply r;
+    if (n == refused_page) {
+      r.status = call_status::query_refused;
+      r.http_status = 400;
+      r.detail = "HTTP 400, invalidParameter: queryJSON is of invalid format "
+                 "(details: dateRange)";
+      return r;
+    }
+    if (n == failing_page) {
+      failing_page = -1;
+      r.status = call_status::retryable;
+      r.detail = "server error (503)";
+      return r;
+    }
     keepa_body body;
     body.deals = deal_page{};
+    body.deals->cached = cached;
     auto count = n + 1 < pages ? deals_per_page : size_t{10};
     for (size_t i = 0; i < count; ++i) {
       deal d;
@@ -44,7 +65,6 @@ struct scout_fixture : test::deterministic_fixture {
       d.last_update = 8000000 - n * 1000 - static_cast<keepa_minutes>(i);
       body.deals->deals.push_back(d);
     }
-    keepa_reply r;
     r.status = call_status::ok;
     r.body = std::make_shared<const keepa_body>(std::move(body));
     if (keepa_now >= 0) {
@@ -221,4 +241,67 @@ TEST_CASE_FIXTURE(scout_fixture, "without a watermark, a held first cycle "
   // above the edge (7,999,280): 571 minutes at 150 listings per 149.
   CHECK(s.last_shed > 540);
   CHECK(s.last_shed < 620);
+}
+
+TEST_CASE_FIXTURE(scout_fixture, "a query Keepa refuses stops discovery for "
+                                 "good, naming the file and Keepa's words") {
+  refused_page = 0;
+  page_delay = 1s;
+  start();
+  advance(1min, 1s);
+  auto s = stats();
+  CHECK(s.query_refused.find("deal_query.json") != std::string::npos);
+  CHECK(s.query_refused.find("queryJSON is of invalid format (details: "
+                             "dateRange)")
+        != std::string::npos);
+  CHECK_FALSE(s.cycle_running);
+  // Neither time nor a rewind asks again: the same query would be refused.
+  caf::anon_send(scout, atom::rewind_v, keepa_minutes{7000000});
+  advance(24h, 1min);
+  CHECK(asked == std::vector<int>{0});
+}
+
+TEST_CASE_FIXTURE(scout_fixture, "a page that fails mid-cycle is asked "
+                                 "again; the pages before it are not bought "
+                                 "again") {
+  page_delay = 1s;
+  pages = 4;
+  failing_page = 2;
+  cached = false;
+  start();
+  advance(1min, 1s);
+  CHECK(std::vector<int>(asked.begin(), asked.begin() + 5)
+        == std::vector<int>{0, 1, 2, 2, 3});
+  CHECK(stats().cycles == 1);
+}
+
+TEST_CASE("a short hold resumes on the next page while Keepa's cache holds "
+          "the snapshot; a long one reads the last page again") {
+  // The backlog fills after page 0 and drains after `hold`; Keepa answers
+  // page 0 from a fresh snapshot (dealsCached false).
+  struct row {
+    caf::timespan hold;
+    std::optional<bool> cached;
+    std::vector<int> expected;
+  };
+  const row rows[] = {
+    {30s, false, {0, 1}},          // same snapshot: page 0 would be the same
+    {200s, false, {0, 0}},         // the snapshot expired: pages may shift
+    {30s, std::nullopt, {0, 0}},   // Keepa did not say: read it again
+  };
+  for (auto& r : rows) {
+    CAPTURE(r.hold);
+    scout_fixture f;
+    f.page_delay = 1s;
+    f.cached = r.cached;
+    f.peek_queued = 1000000;
+    f.start();
+    f.advance(2s, 1s);
+    REQUIRE(f.asked == std::vector<int>{0});
+    f.advance(r.hold - 2s, 1s);
+    f.peek_queued = 0;
+    f.advance(3s, 1s);
+    REQUIRE(f.asked.size() >= 2);
+    CHECK(std::vector<int>(f.asked.begin(), f.asked.begin() + 2) == r.expected);
+  }
 }

@@ -15,6 +15,7 @@ keepa_minutes at(const std::string& date) {
 }
 
 const keepa_minutes now = at("2026-11-01");
+constexpr keepa_minutes day = 1440;
 
 /// A product whose history holds one sale per (date, price in cents): the
 /// used-offer count drops by one and the rank improves an hour later.
@@ -190,6 +191,77 @@ TEST_CASE("price now lands through the matching offer; shipping included is "
   p.offers.clear();
   CHECK(price_now(p, now).price == doctest::Approx(25.0));
   CHECK_FALSE(price_now(p, now).shipping_included);
+}
+
+TEST_CASE("price now reads live offers only: liveOffersOrder, or recent "
+          "lastSeen without it") {
+  // In the first row offers 0 and 1 are historical: a cheaper one, and one
+  // at today's price shipped by Amazon (free). Offer 2 is the one live used
+  // offer, 27.50 + 3.99 shipping; offer 3 a live new one.
+  auto used_offer = [](keepa_minutes seen, int64_t cents, int64_t shipping,
+                       bool fba) {
+    offer o;
+    o.condition = 3;
+    o.last_seen = seen;
+    o.is_fba = fba;
+    o.offer_csv = {seen - 60, cents, shipping};
+    return o;
+  };
+  offer fresh = used_offer(now - 5, 4999, 0, true);
+  fresh.condition = 1;
+  struct row {
+    const char* name;
+    std::vector<offer> offers;
+    std::optional<std::vector<int>> live;
+    double price;
+    bool shipped;
+  };
+  const std::vector<row> rows = {
+    {"cheapest used offer historical, the live one pricier",
+     {used_offer(now - 90 * day, 1900, 0, true), used_offer(now - 30 * day, 2750, 0, true),
+      used_offer(now - 3, 2750, 399, false), fresh},
+     std::vector<int>{2, 3}, 31.49, true},
+    {"only the historical offer has today's price: shipping unknown",
+     {used_offer(now - 30 * day, 2750, 0, true), used_offer(now - 3, 2800, 399, false)},
+     std::vector<int>{1}, 27.50, false},
+    {"liveOffersOrder empty: no live offer at all",
+     {used_offer(now - 3, 2750, 399, false)}, std::vector<int>{}, 27.50, false},
+    {"no liveOffersOrder (older bodies): the first recent match",
+     {used_offer(now - 30 * day, 2750, 0, true), used_offer(now - 3, 2750, 399, false)},
+     std::nullopt, 27.50, true},
+    {"no liveOffersOrder: an offer last seen over a year ago is not live",
+     {used_offer(now - 400 * day, 2750, 0, true), used_offer(now - 3, 2750, 399, false)},
+     std::nullopt, 31.49, true},
+  };
+  for (auto& r : rows) {
+    CAPTURE(r.name);
+    product p = with_sales({}, 2750);
+    p.offers = r.offers;
+    p.live_offers_order = r.live;
+    auto landed = price_now(p, now);
+    CHECK(landed.price == doctest::Approx(r.price));
+    CHECK(landed.shipping_included == r.shipped);
+  }
+}
+
+TEST_CASE("live offers: liveOffersOrder's order, else recent ones in array "
+          "order") {
+  product p;
+  for (int i = 0; i < 4; ++i) {
+    offer o;
+    o.offer_id = i;
+    o.last_seen = i % 2 == 0 ? now - 500 * day : now - 1;
+    p.offers.push_back(o);
+  }
+  auto ids = [&] {
+    std::vector<int64_t> out;
+    for (auto* o : live_offers(p, now))
+      out.push_back(o->offer_id);
+    return out;
+  };
+  CHECK(ids() == std::vector<int64_t>{1, 3});
+  p.live_offers_order = std::vector<int>{2, 0};
+  CHECK(ids() == std::vector<int64_t>{2, 0});
 }
 
 TEST_CASE("the trend reads the sales rank, not a price") {

@@ -89,6 +89,22 @@ TEST_CASE("a payload refresh sets price, rank, lastUpdate and liveness only") {
   CHECK(std::get<int64_t>(*u.find(column::keepa_last_update)) == 1000);
 }
 
+TEST_CASE("a payload refresh stores the deal's own salesRankDrops30 when "
+          "known, and leaves drops_30 alone when it is -1") {
+  deal d;
+  d.asin = "0123456789";
+  d.current = std::vector<int64_t>(36, -1);
+  d.current[2] = 2500;
+  d.sales_rank_drops30 = 7;
+  auto u = payload_refresh(d, price_basis{}, "2026-01-01T00:00:00Z",
+                           fee_settings{});
+  REQUIRE(u.find(column::drops_30) != nullptr);
+  CHECK(std::get<int64_t>(*u.find(column::drops_30)) == 7);
+  d.sales_rank_drops30 = -1;
+  u = payload_refresh(d, price_basis{}, "2026-01-01T00:00:00Z", fee_settings{});
+  CHECK(u.find(column::drops_30) == nullptr);
+}
+
 TEST_CASE("a full row is active with its sources stated") {
   auto u = full_row(stats_product(), 500, now_ms, fee_settings{});
   CHECK(std::get<std::string>(*u.find(column::status)) == "active");
