@@ -26,6 +26,9 @@ echo
 echo "== db_writer =="
 build/bench_db_writer 100000
 echo
+echo "== recorded Keepa shapes on the mock's catalog =="
+build/bench_recorded_shapes 20000 300
+echo
 echo "== mock-keepa on loopback =="
 build/bench_mock_throughput 5000
 echo

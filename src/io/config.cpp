@@ -1,4 +1,6 @@
 #include "io/config.hpp"
+
+#include "io/deal_query.hpp"
 #include "io/redact.hpp"
 
 #include <boost/property_tree/ini_parser.hpp>
@@ -367,6 +369,9 @@ maybe_error load_deal_query(const fs::path& config_dir, keepa_settings& k) {
     return config_error{key, file + " must hold a JSON object"};
   if (auto err = check_query_domain(doc, k.domain, file))
     return err;
+  if (auto problem = check_selection(doc))
+    return config_error{key, file + ": " + problem->field + " "
+                               + problem->message};
   k.deal_query_json = std::move(*text);
   return std::nullopt;
 }

@@ -164,9 +164,13 @@ http_answer handler::with_envelope(int status, int64_t now_ms,
 http_answer handler::error_answer(int status, int64_t now_ms,
                                   const std::string& type,
                                   const std::string& message,
-                                  bool zero_tokens) {
+                                  bool zero_tokens,
+                                  const std::string& details_json) {
   std::string payload = R"("error":{"type":")" + type + R"(","message":")"
-                        + message + R"(","details":""})";
+                        + message + "\""
+                        + (details_json.empty() ? ""
+                                                : ",\"details\":" + details_json)
+                        + "}";
   if (!zero_tokens)
     return with_envelope(status, now_ms, 0, payload);
   return {status, "{" + payload + R"(,"processingTimeInMs":0,"refillIn":0,)"
@@ -252,7 +256,7 @@ http_answer handler::product(const std::map<std::string, std::string>& params,
   view.offers = int_param(params, "offers", 0);
   if (params.count("offers") && (view.offers < 20 || view.offers > 100))
     return error_answer(200, now_ms, "invalidParameter",
-                        "offers must be 20 to 100", false);
+                        "offers must be 20 to 100", false, "");
   auto update = int_param(params, "update", 1);
   if (!ledger_.admits(now_ms))
     return with_envelope(429, now_ms, 0, "");
@@ -309,26 +313,21 @@ int64_t handler::product_cost(const item& it,
 }
 
 http_answer handler::deals(const std::string& selection, int64_t now_ms) {
+  // KEEPA_API.md §9: a selection Keepa refuses is a 400 with the envelope
+  // and an error naming the field.
   rapidjson::Document sel;
   sel.Parse(selection.c_str(), selection.size());
   if (sel.HasParseError() || !sel.IsObject())
-    return error_answer(200, now_ms, "invalidParameter",
-                        "selection is not a JSON object", false);
-  auto domain = selection_int(sel, "domainId", 0);
+    return error_answer(400, now_ms, "invalidParameter",
+                        "queryJSON is missing or invalid", false, "null");
+  if (auto field = refused_field(sel); !field.empty())
+    return error_answer(400, now_ms, "invalidParameter",
+                        "queryJSON is of invalid format", false,
+                        "\"" + field + "\"");
   auto page = selection_int(sel, "page", 0);
   auto price_type = selection_int(sel, "priceTypes", -1);
   auto sort = selection_int(sel, "sortType", 1);
   auto date_range = selection_int(sel, "dateRange", 0);
-  static const int valid_types[] = {0,  1,  2,  3,  5,  6,  7,  8,  9,
-                                    10, 18, 19, 20, 21, 22, 32, 33};
-  if (domain != 1 || !page || *page < 0 || *page >= max_pages || !price_type
-      || std::find(std::begin(valid_types), std::end(valid_types), *price_type)
-           == std::end(valid_types)
-      || !sort || !date_range || *date_range < 0)
-    return error_answer(200, now_ms, "invalidParameter",
-                        "selection needs domainId 1, one valid priceType and "
-                        "a page from 0 to 66",
-                        false);
   if (!ledger_.admits(now_ms))
     return with_envelope(429, now_ms, 0, "");
   for (auto i = snapshots_.begin(); i != snapshots_.end();)
@@ -336,7 +335,8 @@ http_answer handler::deals(const std::string& selection, int64_t now_ms) {
                                                     : std::next(i);
   auto key = snapshot_key(sel);
   auto found = snapshots_.find(key);
-  if (found == snapshots_.end())
+  bool cached = found != snapshots_.end();
+  if (!cached)
     found = snapshots_
               .emplace(key, take_snapshot(sel, *price_type,
                                           std::min(3, *date_range), *sort,
@@ -358,7 +358,8 @@ http_answer handler::deals(const std::string& selection, int64_t now_ms) {
   }
   w.EndArray();
   w.Key("drDateIndex");
-  w.Null();
+  w.StartArray();
+  w.EndArray();
   w.Key("categoryIds");
   w.StartArray();
   for (auto& [root, n] : snap.roots)
@@ -376,7 +377,33 @@ http_answer handler::deals(const std::string& selection, int64_t now_ms) {
   w.EndArray();
   w.EndObject();
   return with_envelope(200, now_ms, 5,
-                       std::string{"\"deals\":"} + buf.GetString());
+                       std::string{"\"dealsCached\":"}
+                         + (cached ? "true" : "false") + ",\"deals\":"
+                         + buf.GetString());
+}
+
+std::string handler::refused_field(const rapidjson::Document& sel) const {
+  static const int valid_types[] = {0,  1,  2,  3,  5,  6,  7,  8,  9,
+                                    10, 18, 19, 20, 21, 22, 32, 33};
+  auto domain = selection_int(sel, "domainId", 0);
+  if (domain != 1)
+    return "domainId";
+  auto price_type = selection_int(sel, "priceTypes", -1);
+  if (!price_type
+      || std::find(std::begin(valid_types), std::end(valid_types), *price_type)
+           == std::end(valid_types))
+    return "priceTypes";
+  auto page = selection_int(sel, "page", 0);
+  if (!page || *page < 0 || *page >= max_pages)
+    return "page";
+  auto sort = selection_int(sel, "sortType", 1);
+  if (!sort || *sort == 0 || *sort == -1 || std::abs(*sort) > 4)
+    return "sortType";
+  // 0-3 documented, 4 seen in use; "7" was refused (KEEPA_API.md §9).
+  auto date_range = selection_int(sel, "dateRange", 0);
+  if (!date_range || *date_range < 0 || *date_range > 4)
+    return "dateRange";
+  return "";
 }
 
 handler::snapshot handler::take_snapshot(const rapidjson::Document& sel,

@@ -85,8 +85,14 @@ private:
   const deal_figures& figures_of(const item& it, int64_t last_update_ms);
   http_answer with_envelope(int status, int64_t now_ms, int64_t consumed,
                             const std::string& payload);
+  /// An error object with the envelope (or zero tokens, as for a refused
+  /// key); `details_json` is the raw JSON of `details`, or empty to leave
+  /// it out.
   http_answer error_answer(int status, int64_t now_ms, const std::string& type,
-                           const std::string& message, bool zero_tokens);
+                           const std::string& message, bool zero_tokens,
+                           const std::string& details_json = "\"\"");
+  /// The field of a /deal selection Keepa refuses, or empty.
+  std::string refused_field(const rapidjson::Document& sel) const;
   void count(const std::string& endpoint, int status);
   std::string render_stats(int64_t now_ms);
 

@@ -3,6 +3,7 @@
 #include "model/keepa_time.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace keepa::mock {
 
@@ -164,6 +165,10 @@ deal_figures deal_of(const catalog& cat, const item& it, int64_t now_ms) {
   d.avg.assign(4, std::vector<int64_t>(36, -1));
   d.delta.assign(4, std::vector<int64_t>(36, 0));
   d.delta_percent.assign(4, std::vector<int64_t>(36, 0));
+  d.back_in_stock.assign(36, false);
+  for (int days : {30, 90, 180, 365})
+    d.rank_drops.push_back(it.sparse ? -1
+                                     : rank_drops(csv[3], now_ms - days * day_ms));
   for (int t = 0; t < 36; ++t) {
     auto& s = csv[static_cast<size_t>(t)];
     if (s.empty())
@@ -173,12 +178,18 @@ deal_figures deal_of(const catalog& cat, const item& it, int64_t now_ms) {
     d.current[static_cast<size_t>(t)] = cur;
     d.current_since[static_cast<size_t>(t)] = latest_time(s, t);
     d.delta_last[static_cast<size_t>(t)] = cur >= 0 && prev >= 0 ? cur - prev : 0;
+    d.back_in_stock[static_cast<size_t>(t)] =
+      cur >= 0 && prev == -1
+      && s.size() >= 2 * static_cast<size_t>(stride_of(t));
     for (size_t r = 0; r < 4; ++r) {
       auto avg = weighted_mean(s, t, now_ms - range_ms[r], now_ms, false);
       d.avg[r][static_cast<size_t>(t)] = avg;
       if (avg > 0 && cur >= 0) {
         d.delta[r][static_cast<size_t>(t)] = avg - cur;
-        d.delta_percent[r][static_cast<size_t>(t)] = (200 * (avg - cur) + avg) / (2 * avg);
+        d.delta_percent[r][static_cast<size_t>(t)] = static_cast<int64_t>(
+          std::floor(100.0 * static_cast<double>(avg - cur)
+                       / static_cast<double>(avg)
+                     + 0.5));
       }
     }
   }

@@ -37,12 +37,18 @@ int64_t previous(const series& s, int type);
 /// The Keepa minute of the newest point; 0 when empty.
 int64_t latest_time(const series& s, int type);
 
-/// A deal's figures per csv type (KEEPA_API.md §6.2); range index 0 = day
-/// (48 h), 1 = week, 2 = month, 3 = 90 days. delta = avg - current, positive
-/// for a drop; 0 when either is missing.
+/// A deal's figures per csv type (KEEPA_API.md §6.2, §9); range index 0 =
+/// day (48 h), 1 = week, 2 = month, 3 = 90 days. delta = avg - current and
+/// deltaPercent = floor(100 (avg - current) / avg + 0.5), positive for a
+/// drop; both 0 when either is missing.
 struct deal_figures {
   std::vector<int64_t> current, current_since, delta_last;
   std::vector<std::vector<int64_t>> avg, delta, delta_percent;
+  /// Sales-rank drops in the 30, 90, 180, 365 days before the update; -1
+  /// (unknown) for a sparse item, as for 4 % of real deals.
+  std::vector<int64_t> rank_drops;
+  /// Per type: an offer again after none (current set, previous -1).
+  std::vector<bool> back_in_stock;
 };
 
 /// The deal figures of an item at `now_ms`.

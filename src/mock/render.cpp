@@ -68,10 +68,12 @@ void write_stats(json_writer& w, const item& it, const live_state& s,
     w.Key(key);
     w.Int64(rank_drops(csv[3], now_ms - days * day_ms));
   }
+  // totalOfferCount and lastOffersUpdate come without offers= too; the
+  // FBA/FBM counts only with it (KEEPA_API.md §9).
   auto n = view.offers > 0 ? offers_returned(it, view.offers) : 0;
   auto fba = n / 3 + (n % 3 > 0 ? 1 : 0);
   w.Key("totalOfferCount");
-  w.Int(view.offers > 0 ? it.offers + it.new_offers : -2);
+  w.Int(it.offers + it.new_offers);
   w.Key("retrievedOfferCount");
   w.Int(view.offers > 0 ? n : -2);
   w.Key("offerCountFBA");
@@ -87,48 +89,118 @@ void write_stats(json_writer& w, const item& it, const live_state& s,
   w.Key("buyBoxUsedShipping");
   w.Int64(view.offers > 0 ? 399 : -2);
   w.Key("lastOffersUpdate");
-  w.Int64(view.offers > 0 ? to_keepa_minutes(s.last_update_ms) : -1);
+  w.Int64(to_keepa_minutes(s.last_update_ms));
   w.EndObject();
 }
 
-/// Writes `offers` (historical offers included, as Keepa does).
+/// One offer object.
+struct offer_fields {
+  int id = 0;
+  int64_t last_seen = 0; // Keepa minutes
+  uint64_t seller = 0;
+  int condition = 1;
+  bool fba = false;
+  int64_t since = 0; // Keepa minutes
+  int64_t price = 0;
+  int64_t shipping = 0;
+};
+
+/// Writes one offer.
+void write_offer(json_writer& w, const offer_fields& o) {
+  w.StartObject();
+  w.Key("offerId");
+  w.Int(o.id);
+  w.Key("lastSeen");
+  w.Int64(o.last_seen);
+  w.Key("sellerId");
+  w.String(("A" + std::to_string(o.seller % 100000)).c_str());
+  w.Key("condition");
+  w.Int(o.condition);
+  w.Key("isFBA");
+  w.Bool(o.fba);
+  w.Key("isPrime");
+  w.Bool(o.fba);
+  w.Key("isAmazon");
+  w.Bool(false);
+  w.Key("isShippable");
+  w.Bool(true);
+  w.Key("offerCSV");
+  write_ints(w, {o.since, o.price, o.shipping});
+  w.EndObject();
+}
+
+/// The used offers that sold at the item's last drops (up to four, in the
+/// year before `now_ms`): each at that drop's price, gone hours later.
+/// Keepa keeps them in `offers` (KEEPA_API.md §9); their price is often
+/// today's, their shipping not (FBA, or 4.99 seller-shipped).
+std::vector<offer_fields> sold_offers(const catalog& cat, const item& it,
+                                      int64_t now_ms) {
+  std::vector<offer_fields> out;
+  auto r = cat.noise(it.index, 500);
+  auto count = static_cast<int>(1 + r % 4);
+  auto drop = cat.last_drop_ms(it, now_ms);
+  for (int j = 0; j < count; ++j) {
+    drop = cat.last_drop_ms(it, drop - 1);
+    if (drop < now_ms - 365 * day_ms)
+      break;
+    auto n = cat.noise(it.index, 600 + static_cast<uint64_t>(j));
+    offer_fields o;
+    o.id = j;
+    o.since = to_keepa_minutes(drop);
+    o.last_seen = o.since + static_cast<int64_t>(n % 600);
+    o.seller = n >> 8;
+    o.condition = 2 + static_cast<int>((n >> 4) % 4);
+    o.fba = n % 2 == 0;
+    o.price = cat.state_at(it, drop).used;
+    o.shipping = o.fba ? 0 : 499;
+    if (o.price > 0)
+      out.push_back(o);
+  }
+  return out;
+}
+
+/// Writes `offers`: the sold (historical) ones first, then `n` live ones,
+/// and `liveOffersOrder`, the live ones' indices cheapest first.
 void write_offers(json_writer& w, const catalog& cat, const item& it,
                   const live_state& s, int n, int64_t now_ms) {
-  w.Key("offers");
-  w.StartArray();
+  auto offers = sold_offers(cat, it, now_ms);
+  auto first_live = offers.size();
   for (int k = 0; k < n; ++k) {
     auto r = cat.noise(it.index, 1000 + static_cast<uint64_t>(k));
-    auto condition = 1 + static_cast<int>(r % 5);
-    // The second offer is the lowest used one, seller-shipped: the used
-    // price now is its price, and its shipping lands on top.
+    offer_fields o;
+    o.id = static_cast<int>(first_live) + k;
+    o.condition = 1 + static_cast<int>(r % 5);
+    // The second live offer is the lowest used one, seller-shipped: the
+    // used price now is its price, and its shipping lands on top.
     bool lowest_used = k == 1;
     if (lowest_used)
-      condition = 2 + static_cast<int>(r % 4);
-    w.StartObject();
-    w.Key("offerId");
-    w.Int(k);
-    w.Key("lastSeen");
-    w.Int64(to_keepa_minutes(now_ms) - static_cast<int64_t>(r % 3000));
-    w.Key("sellerId");
-    w.String(("A" + std::to_string(r % 100000)).c_str());
-    w.Key("condition");
-    w.Int(condition);
-    w.Key("isFBA");
-    w.Bool(k % 3 == 0);
-    w.Key("isPrime");
-    w.Bool(k % 3 == 0);
-    w.Key("isAmazon");
-    w.Bool(false);
-    w.Key("isShippable");
-    w.Bool(true);
-    w.Key("offerCSV");
-    write_ints(w, {to_keepa_minutes(now_ms) - 600,
-                   lowest_used ? s.used
-                   : (condition == 1 ? s.fresh : s.used)
-                       + static_cast<int64_t>(r % 500),
-                   399});
-    w.EndObject();
+      o.condition = 2 + static_cast<int>(r % 4);
+    o.last_seen = to_keepa_minutes(now_ms) - static_cast<int64_t>(r % 3000);
+    o.seller = r;
+    o.fba = k % 3 == 0;
+    o.since = to_keepa_minutes(now_ms) - 600;
+    o.price = lowest_used ? s.used
+              : (o.condition == 1 ? s.fresh : s.used)
+                  + static_cast<int64_t>(r % 500);
+    o.shipping = 399;
+    offers.push_back(o);
   }
+  w.Key("offers");
+  w.StartArray();
+  for (auto& o : offers)
+    write_offer(w, o);
+  w.EndArray();
+  std::vector<size_t> live;
+  for (auto i = first_live; i < offers.size(); ++i)
+    live.push_back(i);
+  std::stable_sort(live.begin(), live.end(), [&](size_t a, size_t b) {
+    return offers[a].price + offers[a].shipping
+           < offers[b].price + offers[b].shipping;
+  });
+  w.Key("liveOffersOrder");
+  w.StartArray();
+  for (auto i : live)
+    w.Uint64(i);
   w.EndArray();
 }
 
@@ -267,8 +339,23 @@ void write_deal(json_writer& w, const item& it, const live_state& s,
       write_ints(w, row);
     w.EndArray();
   }
-  w.Key("minRating");
-  w.Int(-1);
+  const char* drops[] = {"salesRankDrops30", "salesRankDrops90",
+                         "salesRankDrops180", "salesRankDrops365"};
+  for (size_t i = 0; i < 4; ++i) {
+    w.Key(drops[i]);
+    w.Int64(i < d.rank_drops.size() ? d.rank_drops[i] : -1);
+  }
+  w.Key("backInStock");
+  w.StartArray();
+  for (bool b : d.back_in_stock)
+    w.Bool(b);
+  w.EndArray();
+  w.Key("dateIntervalIndex");
+  w.Int(0);
+  w.Key("lightningStart");
+  w.Int(0);
+  w.Key("flags");
+  w.Null();
   w.Key("warehouseCondition");
   w.Int(0);
   w.EndObject();

@@ -418,7 +418,7 @@ TEST_CASE_FIXTURE(pipeline_fixture, "the refresher refreshes rows fetched "
         != std::string::npos);
 }
 
-TEST_CASE_FIXTURE(pipeline_fixture, "a price drop on refresh is an event; an "
+TEST_CASE_FIXTURE(pipeline_fixture, "a price drop on refresh is an event, an "
                                     "unchanged price is not") {
   REQUIRE(run_once());
   listed[0].current[2] = 500; // $10.00 -> $5.00

@@ -262,7 +262,7 @@ TEST_CASE_FIXTURE(scout_fixture, "a query Keepa refuses stops discovery for "
 }
 
 TEST_CASE_FIXTURE(scout_fixture, "a page that fails mid-cycle is asked "
-                                 "again; the pages before it are not bought "
+                                 "again, the pages before it are not bought "
                                  "again") {
   page_delay = 1s;
   pages = 4;
@@ -276,7 +276,7 @@ TEST_CASE_FIXTURE(scout_fixture, "a page that fails mid-cycle is asked "
 }
 
 TEST_CASE("a short hold resumes on the next page while Keepa's cache holds "
-          "the snapshot; a long one reads the last page again") {
+          "the snapshot, a long one reads the last page again") {
   // The backlog fills after page 0 and drains after `hold`; Keepa answers
   // page 0 from a fresh snapshot (dealsCached false).
   struct row {

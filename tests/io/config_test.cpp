@@ -177,7 +177,7 @@ TEST_CASE("the shipped deal query is a newest-first US Books USED query") {
     CHECK(q.find(member) != std::string::npos);
 }
 
-TEST_CASE("comment lines may start with # or ;, indented or not") {
+TEST_CASE("comment lines may start with # or a semicolon, indented or not") {
   temp_dir dir{"config-test"};
   write_config(dir, "peek_batch = 50",
                "# a hash comment\n  ; an indented semicolon comment\n"
@@ -262,8 +262,8 @@ TEST_CASE("a deal query must be a JSON object with a matching domainId") {
     {"{\"domainId\": 2}", false},
     {"{\"domainId\": \"2\"}", false},
     {"{\"domainId\": [1]}", false},
-    {"{\"domainId\": 1}", true},
-    {"{\"domainId\": \"1\"}", true},
+    {"{\"domainId\": 1, \"priceTypes\": [2]}", true},
+    {"{\"domainId\": \"1\", \"priceTypes\": [2]}", true},
     {"{\"priceTypes\": [2]}", true},
   };
   for (auto& r : rows) {
@@ -282,16 +282,87 @@ TEST_CASE("a deal query must be a JSON object with a matching domainId") {
   }
 }
 
+TEST_CASE("a deal query is checked field by field before any request: "
+          "exit 2 naming the field") {
+  struct row {
+    const char* fields; // added to {"priceTypes": [2]} unless it sets them
+    const char* bad_field; // "" when the query passes
+  };
+  const row rows[] = {
+    {R"("dateRange": 3)", ""},
+    {R"("dateRange": "3")", ""},  // ints as strings, as Keepa takes them
+    {R"("dateRange": 4)", ""},    // undocumented, seen in use
+    {R"("dateRange": 7)", ""},    // Keepa decides (and refuses it)
+    {R"("dateRange": -1)", "dateRange"},
+    {R"("dateRange": "three")", "dateRange"},
+    {R"("dateRange": 3.5)", "dateRange"},
+    {R"("sortType": -1)", "sortType"},
+    {R"("sortType": -4)", ""},
+    {R"("sortType": 5)", "sortType"},
+    {R"("minRating": 51)", "minRating"},
+    {R"("minRating": -1)", ""},
+    {R"("isFilterEnabled": "yes")", "isFilterEnabled"},
+    {R"("isFilterEnable": true)", "isFilterEnable"},
+    {R"("includeCategories": [283155, "1000"])", ""},
+    {R"("includeCategories": 283155)", "includeCategories"},
+    {R"("warehouseConditions": [2, 6])", "warehouseConditions"},
+    {R"("currentRange": [2000, 45100])", ""},
+    {R"("currentRange": [45100, 2000])", "currentRange"},
+    {R"("currentRange": [2000])", "currentRange"},
+    {R"("salesRankRange": [10000, -1])", ""},
+    {R"("salesRankRange": null)", ""},
+    {R"("deltaPercentRange": [10, 2147483647])", ""},
+    {R"("deltaPercentRange": [5, 100])", "deltaPercentRange"},
+    {R"("titleSearch": 7)", "titleSearch"},
+    {R"("brand": ["Acme"])", ""},
+    {R"("brand": "Acme")", "brand"},
+    {R"("page": 67)", "page"},
+  };
+  for (auto& r : rows) {
+    CAPTURE(r.fields);
+    temp_dir dir{"config-test"};
+    write_config(dir, "", "",
+                 std::string{R"({"priceTypes": [2], )"} + r.fields + "}");
+    auto got = load(dir);
+    auto* err = std::get_if<config_error>(&got);
+    CHECK((err == nullptr) == (std::string{r.bad_field}.empty()));
+    if (err) {
+      CHECK(err->key == "keepa.deal_query");
+      CHECK(err->message.find(std::string{": "} + r.bad_field + " ")
+            != std::string::npos);
+    }
+  }
+  const std::pair<const char*, const char*> types[] = {
+    {R"({"priceTypes": 2})", ""},
+    {R"({"priceTypes": ["2"]})", ""},
+    {R"({"priceTypes": [2, 1]})", "priceTypes"},
+    {R"({"priceTypes": [4]})", "priceTypes"},
+    {R"({"dateRange": 3})", "priceTypes"},
+    {R"({"priceTypes": [3], "deltaPercentRange": [50, 100]})", "deltaPercentRange"},
+    {R"({"priceTypes": [3], "deltaPercentRange": [80, 100]})", ""},
+  };
+  for (auto& [query, bad] : types) {
+    CAPTURE(query);
+    temp_dir dir{"config-test"};
+    write_config(dir, "", "", query);
+    auto got = load(dir);
+    auto* err = std::get_if<config_error>(&got);
+    CHECK((err == nullptr) == (std::string{bad}.empty()));
+    if (err)
+      CHECK(err->message.find(std::string{": "} + bad + " ") != std::string::npos);
+  }
+}
+
 TEST_CASE("a relative deal_query is found beside the config, an absolute one "
           "anywhere") {
   temp_dir dir{"config-test"};
   temp_dir elsewhere{"config-test"};
   write_config(dir, "deal_query = deal_query.json",
                "deal_query = " + (elsewhere / "q.json"));
-  std::ofstream{elsewhere / "q.json"} << "{\"sortType\": 1}";
+  std::ofstream{elsewhere / "q.json"} << "{\"priceTypes\": [2]}";
   auto got = load(dir);
   REQUIRE(std::holds_alternative<config>(got));
-  CHECK(std::get<config>(got).keepa.deal_query_json == "{\"sortType\": 1}");
+  CHECK(std::get<config>(got).keepa.deal_query_json == "{\"priceTypes\": [2]}");
   fs::create_directories(dir.path / "sub");
   fs::rename(dir / "config.ini", dir / "sub/config.ini");
   cli_options cli;

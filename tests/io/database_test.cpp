@@ -225,7 +225,7 @@ TEST_CASE("retention counts engine-alive time: time switched off is "
   CHECK(db.counts().total == 2);
 }
 
-TEST_CASE("history past its retention is pruned; the rejection count stays "
+TEST_CASE("history past its retention is pruned, the rejection count stays "
           "exact without a scan") {
   auto path = fresh_dir("db-prune") + "/deals.db";
   database db{path};

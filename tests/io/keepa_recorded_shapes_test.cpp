@@ -110,7 +110,7 @@ TEST_CASE("a page without dealsCached or rank drops keeps the defaults") {
   CHECK(d.back_in_stock.empty());
 }
 
-TEST_CASE("historical offers and liveOffersOrder parse; out-of-range "
+TEST_CASE("historical offers and liveOffersOrder parse, out-of-range "
           "indices are dropped") {
   for (int n : {34, 36}) {
     CAPTURE(n);
@@ -141,7 +141,7 @@ TEST_CASE("historical offers and liveOffersOrder parse; out-of-range "
   CHECK_FALSE(absent->products.at(0).live_offers_order);
 }
 
-TEST_CASE("error.details null, empty or a field name; keys in any order") {
+TEST_CASE("error.details null, empty or a field name, keys in any order") {
   struct row {
     const char* body;
     const char* details;

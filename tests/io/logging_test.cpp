@@ -60,7 +60,7 @@ TEST_CASE("redact masks the secret and every key= value") {
   }
 }
 
-TEST_CASE("no log line carries the key; the log directory is created") {
+TEST_CASE("no log line carries the key, the log directory is created") {
   temp_dir dir{"logging-test"};
   config c;
   c.log_file = (dir.path / "logs/test.log").string();

@@ -5,6 +5,7 @@
 
 #include "model/keepa_time.hpp"
 
+#include <cmath>
 #include <set>
 
 using namespace keepa;
@@ -21,7 +22,7 @@ const rapidjson::Value& deals(const rapidjson::Document& d) {
 
 } // namespace
 
-TEST_CASE_FIXTURE(handler_fixture, "/deal costs 5 per page of up to 150; "
+TEST_CASE_FIXTURE(handler_fixture, "/deal costs 5 per page of up to 150, "
                                    "a page past the end is empty") {
   start();
   std::set<std::string> seen;
@@ -55,7 +56,7 @@ TEST_CASE_FIXTURE(handler_fixture, "sortType 1: newest lastUpdate first, "
 }
 
 TEST_CASE_FIXTURE(handler_fixture, "sortType 4: by percent drop, highest "
-                                   "first; -4 inverts") {
+                                   "first, -4 inverts") {
   start();
   auto drop = [](const rapidjson::Value& x) {
     return x["deltaPercent"][3][2].GetInt64();
@@ -92,7 +93,7 @@ TEST_CASE_FIXTURE(handler_fixture, "only products updated within the last "
   CHECK(listed == c.deals_at(now).size()); // no filter: every 12 h update
 }
 
-TEST_CASE_FIXTURE(handler_fixture, "a query is a snapshot for 120 s; later "
+TEST_CASE_FIXTURE(handler_fixture, "a query is a snapshot for 120 s, later "
                                    "new deals appear") {
   start();
   auto first = json(deal_target(used_selection(0)));
@@ -130,8 +131,21 @@ TEST_CASE_FIXTURE(handler_fixture, "deal objects have Keepa's fields") {
   for (auto key : {"asin", "title", "rootCat", "categories", "image",
                    "creationDate", "lastUpdate", "current", "currentSince",
                    "deltaLast", "avg", "delta", "deltaPercent",
-                   "warehouseCondition"})
+                   "warehouseCondition", "salesRankDrops30", "salesRankDrops90",
+                   "salesRankDrops180", "salesRankDrops365", "backInStock",
+                   "dateIntervalIndex", "lightningStart", "flags"})
     CHECK_MESSAGE(x.HasMember(key), key);
+  // As in every recorded deal: no minRating, flags null.
+  CHECK_FALSE(x.HasMember("minRating"));
+  CHECK(x["flags"].IsNull());
+  CHECK(x["backInStock"].Size() == 36);
+  CHECK(x["backInStock"][0].IsBool());
+  // The page: drDateIndex [], dealsCached beside deals.
+  CHECK(doc["deals"]["drDateIndex"].IsArray());
+  CHECK(doc["deals"]["drDateIndex"].Empty());
+  REQUIRE(doc.HasMember("dealsCached"));
+  CHECK_FALSE(doc["dealsCached"].GetBool());
+  CHECK(json(deal_target(used_selection(0)))["dealsCached"].GetBool());
   CHECK(x["current"].Size() == 36);
   CHECK(x["avg"].Size() == 4);
   CHECK(x["avg"][0].Size() == 36);
@@ -142,8 +156,58 @@ TEST_CASE_FIXTURE(handler_fixture, "deal objects have Keepa's fields") {
   CHECK(cur > 0);
 }
 
+TEST_CASE_FIXTURE(handler_fixture, "deltaPercent is floor(100 (avg - "
+                                   "current) / avg + 0.5), delta avg - "
+                                   "current, (0, 0) without a current") {
+  start();
+  int checked = 0, negative = 0;
+  for (int page = 0; page < 3; ++page) {
+    auto doc = json(deal_target(used_selection(page)));
+    for (auto& x : deals(doc).GetArray())
+      for (unsigned r = 0; r < 4; ++r)
+        for (unsigned t = 0; t < 36; ++t) {
+          auto cur = x["current"][t].GetInt64();
+          auto avg = x["avg"][r][t].GetInt64();
+          auto pct = x["deltaPercent"][r][t].GetInt64();
+          if (cur < 0 || avg <= 0) {
+            CHECK(pct == 0);
+            CHECK(x["delta"][r][t].GetInt64() == 0);
+            continue;
+          }
+          auto expected = static_cast<int64_t>(std::floor(
+            100.0 * static_cast<double>(avg - cur) / static_cast<double>(avg)
+            + 0.5));
+          CHECK(pct == expected);
+          ++checked;
+          negative += pct < 0;
+        }
+  }
+  CHECK(checked > 1000);
+  CHECK(negative > 0); // rises round toward +inf too: -2.5 is -2
+}
+
+TEST_CASE_FIXTURE(handler_fixture, "most deals carry known salesRankDrops, "
+                                   "some -1, as in real pages") {
+  start();
+  int known = 0, unknown = 0;
+  for (int page = 0; page < 10; ++page) {
+    auto doc = json(deal_target(used_selection(page)));
+    for (auto& x : deals(doc).GetArray()) {
+      auto d365 = num(x, "salesRankDrops365");
+      auto d30 = num(x, "salesRankDrops30");
+      (d365 >= 0 ? known : unknown) += 1;
+      if (d365 >= 0)
+        CHECK(d30 <= d365);
+      else
+        CHECK(d30 == -1);
+    }
+  }
+  CHECK(unknown > 0);
+  CHECK(known > 10 * unknown);
+}
+
 TEST_CASE_FIXTURE(handler_fixture, "range filters apply with "
-                                   "isRangeEnabled; categories always; the "
+                                   "isRangeEnabled, categories always, the "
                                    "histogram ignores category filters") {
   start();
   auto all = json(deal_target(used_selection(0)));

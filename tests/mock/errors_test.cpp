@@ -46,11 +46,7 @@ TEST_CASE_FIXTURE(handler_fixture, "bad parameters: 200 with an error "
         std::string{"/product?key=mock-key&domain=3&asin=X"},
         std::string{"/product?key=mock-key&domain=1&offers=5&asin=X"},
         std::string{"/product?key=mock-key&domain=1&offers=101&asin=X"},
-        "/product?key=mock-key&domain=1&asin=" + hundred_one,
-        deal_target(R"({"domainId":1,"priceTypes":[4]})"),
-        deal_target(R"({"domainId":2,"priceTypes":[2]})"),
-        deal_target(R"({"domainId":1,"priceTypes":[2],"page":67})"),
-        deal_target("not json")}) {
+        "/product?key=mock-key&domain=1&asin=" + hundred_one}) {
     CAPTURE(target.substr(0, 80));
     auto a = get(target);
     CHECK(a.status == 200);
@@ -63,6 +59,67 @@ TEST_CASE_FIXTURE(handler_fixture, "bad parameters: 200 with an error "
     CHECK_FALSE(d.HasMember("deals"));
   }
   CHECK(h->stats(now).tokens_consumed == 0);
+}
+
+TEST_CASE_FIXTURE(handler_fixture, "offers below 20: 200 with an error and "
+                                   "no products, as Keepa answers offers=10") {
+  start();
+  auto a = get("/product?key=mock-key&domain=1&offers=10&asin=" + asins(1));
+  CHECK(a.status == 200);
+  auto d = parse(a.body);
+  REQUIRE(d.HasMember("error"));
+  CHECK(std::string{d["error"]["type"].GetString()} == "invalidParameter");
+  CHECK_FALSE(d["error"].HasMember("details"));
+  CHECK_FALSE(d.HasMember("products"));
+  CHECK(num(d, "refillRate") == 20);
+}
+
+TEST_CASE_FIXTURE(handler_fixture, "a selection Keepa refuses: 400 with the "
+                                   "envelope and an error naming the field") {
+  start();
+  struct row {
+    std::string selection;
+    const char* details; // nullptr: null
+    const char* message;
+  };
+  const row rows[] = {
+    {R"({"domainId":1,"priceTypes":[2],"dateRange":"7"})", "dateRange",
+     "queryJSON is of invalid format"},
+    {R"({"domainId":1,"priceTypes":[2],"dateRange":-1})", "dateRange",
+     "queryJSON is of invalid format"},
+    {R"({"domainId":1,"priceTypes":[4]})", "priceTypes",
+     "queryJSON is of invalid format"},
+    {R"({"domainId":2,"priceTypes":[2]})", "domainId",
+     "queryJSON is of invalid format"},
+    {R"({"domainId":1,"priceTypes":[2],"page":67})", "page",
+     "queryJSON is of invalid format"},
+    {R"({"domainId":1,"priceTypes":[2],"sortType":-1})", "sortType",
+     "queryJSON is of invalid format"},
+    {"not json", nullptr, "queryJSON is missing or invalid"},
+  };
+  for (auto& r : rows) {
+    CAPTURE(r.selection);
+    auto a = get(deal_target(r.selection));
+    CHECK(a.status == 400);
+    auto d = parse(a.body);
+    REQUIRE(d.HasMember("error"));
+    CHECK(std::string{d["error"]["message"].GetString()} == r.message);
+    REQUIRE(d["error"].HasMember("details"));
+    if (r.details)
+      CHECK(std::string{d["error"]["details"].GetString()} == r.details);
+    else
+      CHECK(d["error"]["details"].IsNull());
+    // The key is fine: the envelope is a live one, and nothing was charged.
+    CHECK(num(d, "tokensConsumed") == 0);
+    CHECK(num(d, "tokensLeft") == 1200);
+    CHECK(num(d, "refillRate") == 20);
+    CHECK_FALSE(d.HasMember("deals"));
+  }
+  // dateRange 4 is not documented but works (seen in use): treated as 3.
+  CHECK(get(deal_target(R"({"domainId":1,"priceTypes":[2],"dateRange":4})"))
+          .status
+        == 200);
+  CHECK(h->stats(now).tokens_consumed == 5);
 }
 
 TEST_CASE_FIXTURE(handler_fixture, "/_mock/stats counts by endpoint and "

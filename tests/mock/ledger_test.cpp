@@ -44,7 +44,7 @@ TEST_CASE_FIXTURE(handler_fixture, "a zero balance answers 429 with the "
 }
 
 TEST_CASE_FIXTURE(handler_fixture, "a positive balance admits a call that "
-                                   "drives it negative; then 429") {
+                                   "drives it negative, then 429") {
   start(5);
   auto a = get("/product?key=mock-key&domain=1&asin=" + asins(10));
   CHECK(a.status == 200);

@@ -5,6 +5,8 @@
 
 #include "model/keepa_time.hpp"
 
+#include <set>
+
 using namespace keepa;
 using namespace keepa::mock;
 using namespace keepa::mock::test;
@@ -18,7 +20,7 @@ int64_t offer_cost(const catalog& c, int i, int n) {
 
 } // namespace
 
-TEST_CASE_FIXTURE(handler_fixture, "plain /product costs 1 per product; "
+TEST_CASE_FIXTURE(handler_fixture, "plain /product costs 1 per product, "
                                    "stats, history and days are free") {
   start();
   auto three = asins(3);
@@ -54,8 +56,52 @@ TEST_CASE_FIXTURE(handler_fixture, "offers=N costs 6 per found page of 10 "
       break;
     }
   auto d = json("/product?key=mock-key&domain=1&offers=20&asin=" + asins(1));
-  CHECK(d["products"][0]["offers"].Size()
+  CHECK(d["products"][0]["liveOffersOrder"].Size()
         == static_cast<unsigned>(offers_returned(c.at(0), 20)));
+}
+
+TEST_CASE_FIXTURE(handler_fixture, "offers holds historical offers too, "
+                                   "liveOffersOrder lists the live ones, "
+                                   "cheapest first") {
+  start();
+  catalog c{opts.seed, opts.products, opts.deal_rate};
+  int with_history = 0, cheaper_history = 0;
+  for (int i = 0; i < 40; ++i) {
+    CAPTURE(i);
+    auto d = json("/product?key=mock-key&domain=1&stats=180&offers=20&asin="
+                  + c.at(i).asin);
+    auto& p = d["products"][0];
+    auto& offers = p["offers"];
+    auto& live = p["liveOffersOrder"];
+    REQUIRE(live.IsArray());
+    CHECK(live.Size() == static_cast<unsigned>(offers_returned(c.at(i), 20)));
+    auto now_minutes = to_keepa_minutes(now);
+    auto landed = [&](unsigned k) {
+      auto& csv = offers[k]["offerCSV"];
+      return csv[csv.Size() - 2].GetInt64() + csv[csv.Size() - 1].GetInt64();
+    };
+    std::set<unsigned> live_ids;
+    for (unsigned k = 0; k < live.Size(); ++k) {
+      auto idx = static_cast<unsigned>(live[k].GetInt());
+      REQUIRE(idx < offers.Size());
+      live_ids.insert(idx);
+      if (k > 0)
+        CHECK(landed(static_cast<unsigned>(live[k - 1].GetInt())) <= landed(idx));
+    }
+    auto used_now = p["stats"]["current"][2].GetInt64();
+    for (unsigned k = 0; k < offers.Size(); ++k) {
+      if (live_ids.count(k))
+        continue;
+      ++with_history;
+      // Historical: sold hours after a past drop (20 h apart here).
+      CHECK(num(offers[k], "lastSeen") < now_minutes - 600);
+      CHECK(num(offers[k], "condition") >= 2);
+      if (offers[k]["offerCSV"][1].GetInt64() < used_now)
+        ++cheaper_history;
+    }
+  }
+  CHECK(with_history >= 40);
+  CHECK(cheaper_history > 0); // a historical offer cheaper than the live price
 }
 
 TEST_CASE_FIXTURE(handler_fixture, "the optional extras: rating +1, buybox "
@@ -89,7 +135,7 @@ TEST_CASE_FIXTURE(handler_fixture, "the optional extras: rating +1, buybox "
 }
 
 TEST_CASE_FIXTURE(handler_fixture, "an unknown ASIN costs 1 and comes back "
-                                   "INVALID; with update=-1 it is free and "
+                                   "INVALID, with update=-1 it is free and "
                                    "left out") {
   start();
   auto d = json("/product?key=mock-key&domain=1&asin=XXXXXXXXXX," + asins(1));
@@ -102,7 +148,7 @@ TEST_CASE_FIXTURE(handler_fixture, "an unknown ASIN costs 1 and comes back "
   CHECK(e["products"].Size() == 0);
 }
 
-TEST_CASE_FIXTURE(handler_fixture, "history=0 makes csv null; stats adds a "
+TEST_CASE_FIXTURE(handler_fixture, "history=0 makes csv null, stats adds a "
                                    "stats object of 36-entry arrays") {
   start();
   auto plain = json("/product?key=mock-key&domain=1&asin=" + asins(1));
@@ -124,7 +170,13 @@ TEST_CASE_FIXTURE(handler_fixture, "history=0 makes csv null; stats adds a "
                    "salesRankDrops365", "totalOfferCount", "offerCountFBA",
                    "offerCountFBM", "buyBoxPrice", "buyBoxUsedPrice"})
     CHECK_MESSAGE(q["stats"].HasMember(key), key);
-  CHECK(num(q["stats"], "totalOfferCount") == -2); // no offers asked
+  // Without offers=: the total count is filled, the FBA/FBM counts are not.
+  catalog c{opts.seed, opts.products, opts.deal_rate};
+  CHECK(num(q["stats"], "totalOfferCount")
+        == c.at(0).offers + c.at(0).new_offers);
+  CHECK(num(q["stats"], "lastOffersUpdate") > 0);
+  CHECK(num(q["stats"], "offerCountFBA") == -2);
+  CHECK(num(q["stats"], "offerCountFBM") == -2);
 }
 
 TEST_CASE_FIXTURE(handler_fixture, "product shape: identity, categories, "
@@ -221,7 +273,7 @@ TEST_CASE_FIXTURE(handler_fixture, "seasonal textbooks exist in the "
 }
 
 TEST_CASE_FIXTURE(handler_fixture, "the same seed gives the same product "
-                                   "JSON; another seed another catalog") {
+                                   "JSON, another seed another catalog") {
   start();
   auto target = "/product?key=mock-key&domain=1&stats=90&offers=20&asin="
                 + asins(5);

@@ -23,7 +23,7 @@ options small(std::atomic<int64_t>& clock) {
 
 } // namespace
 
-TEST_CASE("gzip on 200, 429, 404 and 400 when asked; plain otherwise") {
+TEST_CASE("gzip on 200, 429, 404 and 400 when asked, plain otherwise") {
   std::atomic<int64_t> clock{t0};
   auto o = small(clock);
   o.initial_tokens = 1;

@@ -58,7 +58,7 @@ TEST_CASE("the reference's worked example: fees 43.19, all-in 43.49, "
   CHECK(*b.min_listing_price == doctest::Approx(66.32).epsilon(0.001));
 }
 
-TEST_CASE("business math: no List at is no profit; tax exempt; shipping "
+TEST_CASE("business math: no List at is no profit, tax exempt, shipping "
           "included") {
   fee_settings fees;
   auto none = business_math(std::nullopt, 35.0, false, 6.25, 15.0, fees);
@@ -171,7 +171,7 @@ TEST_CASE("one-year average, percent down, deal trust") {
   CHECK_FALSE(deal_trust(none));
 }
 
-TEST_CASE("price now lands through the matching offer; shipping included is "
+TEST_CASE("price now lands through the matching offer, shipping included is "
           "detected") {
   product p = with_sales({}, 2500);
   offer mfn;

@@ -1,0 +1,26 @@
+#pragma once
+
+// The checks a /deal selection (deal_query.json) gets before any request:
+// every field KEEPA_API.md §6.1 documents, by type and value range.
+// Integers may come as strings of digits ("1"), as Keepa accepts them.
+// What only Keepa can judge is left to Keepa: a dateRange above the
+// documented 0-3 is sent as it is (4 is seen in use), and a refusal stops
+// discovery with Keepa's words (scout.hpp).
+
+#include <optional>
+#include <string>
+
+#include <rapidjson/document.h>
+
+namespace keepa {
+
+/// The first field of a selection that Keepa would refuse, and why.
+struct selection_problem {
+  std::string field;
+  std::string message;
+};
+
+/// Checks a parsed selection object; nullopt when it passes.
+std::optional<selection_problem> check_selection(const rapidjson::Value& sel);
+
+} // namespace keepa

@@ -1,0 +1,88 @@
+// A deal query Keepa refuses, end to end against a mock-keepa process: the
+// engine passes its own checks (Keepa documents dateRange 0-3 and accepts
+// 4; what else it takes only Keepa knows), Keepa answers 400 naming the
+// field, and only discovery stops.
+
+#include "support/console.hpp"
+#include "support/process.hpp"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+using keepa::test::console_kind;
+using keepa::test::console_process;
+using keepa::test::engine_dir;
+using keepa::test::fresh_dir;
+using keepa::test::ingest;
+using keepa::test::mock_binary;
+using keepa::test::mock_process;
+using keepa::test::read_all;
+using keepa::test::run;
+using keepa::test::sqlite;
+
+using namespace std::chrono_literals;
+
+TEST_CASE("a deal query Keepa refuses stops discovery with Keepa's words, "
+          "commits in progress still land, and quit exits 0") {
+  auto log = fresh_dir("refused-mock") + "/mock.log";
+  std::string dir;
+  {
+    mock_process mock{mock_binary,
+                      "--products 3000 --deal-rate 1000 --refill-rate 2000",
+                      log};
+    dir = engine_dir("refused", mock.url());
+    auto db = dir + "/data/deals.db";
+    auto first = run("cd " + dir + " && " + ingest + " --once", 300);
+    INFO(first.output);
+    REQUIRE(first.exit_code == 0);
+    // Ten deals back to pending, as if their commit were in progress.
+    sqlite(db, "UPDATE deals SET status = 'pending', last_full_fetch_utc = "
+               "NULL WHERE asin IN (SELECT asin FROM deals ORDER BY asin "
+               "LIMIT 10)");
+    REQUIRE(sqlite(db, "SELECT COUNT(*) FROM deals WHERE status = 'pending'")
+            == "10");
+    auto query = read_all(dir + "/deal_query.json");
+    auto at = query.find("\"dateRange\": 3");
+    REQUIRE(at != std::string::npos);
+    query.replace(at, 14, "\"dateRange\": 7");
+    std::ofstream{dir + "/deal_query.json", std::ios::trunc} << query;
+
+    console_process engine{console_kind::pipe, dir, {ingest}};
+    REQUIRE_MESSAGE(engine.wait_for("Keepa refused the query in "
+                                    "deal_query.json",
+                                    60s),
+                    engine.output);
+    // The pending deals are committed meanwhile.
+    bool landed = false;
+    for (int i = 0; i < 60 && !landed; ++i) {
+      engine.type("status");
+      landed = engine.wait_for(", 0 pending", 2s);
+    }
+    INFO(engine.output);
+    CHECK(landed);
+    engine.type("status");
+    CHECK(engine.wait_for("DISCOVERY STOPPED: Keepa refused the query in "
+                          "deal_query.json (HTTP 400, invalidParameter: "
+                          "queryJSON is of invalid format (details: "
+                          "dateRange))",
+                          10s));
+    engine.type("quit");
+    CHECK(engine.wait_exit(10s) == 0);
+    CHECK(sqlite(db, "SELECT COUNT(*) FROM deals WHERE status = 'pending' OR "
+                     "last_full_fetch_utc IS NULL")
+          == "0");
+    auto engine_log = read_all(dir + "/logs/k.log");
+    CHECK(engine_log.find("queryJSON is of invalid format (details: "
+                          "dateRange)")
+          != std::string::npos);
+    // The key was never in doubt.
+    CHECK(engine_log.find("refused the key") == std::string::npos);
+  }
+  // One refused page, never asked again.
+  auto served = read_all(log);
+  INFO(served);
+  auto at = served.find("\"400\":");
+  REQUIRE(at != std::string::npos);
+  CHECK(std::stoi(served.substr(at + 6)) == 1);
+}
