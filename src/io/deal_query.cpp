@@ -99,12 +99,20 @@ const std::vector<int64_t> price_types = {0,  1,  2,  3,  5,  6,  7,  8,  9,
 const char* const price_type_words =
   "one of 0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 18, 19, 20, 21, 22, 32, 33";
 
-/// priceTypes: exactly one valid type, as [n] or a bare n.
+/// The one entry of priceTypes ([n] or a bare n); null for a list of
+/// another length.
+const value* single_price_type(const value& v) {
+  if (!v.IsArray())
+    return &v;
+  return v.Size() == 1 ? &v[0] : nullptr;
+}
+
+/// priceTypes: exactly one valid type.
 std::optional<std::string> price_type(const value& v) {
-  auto& one = v.IsArray() && v.Size() == 1 ? v[0] : v;
-  if (v.IsArray() && v.Size() != 1)
+  auto* one = single_price_type(v);
+  if (!one)
     return std::string{"must hold exactly one price type"};
-  return int_of(price_types, price_type_words)(one);
+  return int_of(price_types, price_type_words)(*one);
 }
 
 /// The documented fields and their checks.
@@ -154,13 +162,9 @@ std::optional<selection_problem> check_percent_floor(const value& sel) {
   if (range == sel.MemberEnd() || !range->value.IsArray()
       || range->value.Size() != 2)
     return std::nullopt;
-  bool sales = false;
-  if (type != sel.MemberEnd()) {
-    auto& t = type->value.IsArray() && type->value.Size() == 1
-                ? type->value[0]
-                : type->value;
-    sales = as_int(t) == 3;
-  }
+  auto* one = type == sel.MemberEnd() ? nullptr
+                                      : single_price_type(type->value);
+  bool sales = one && as_int(*one) == 3;
   auto floor = sales ? 80 : 10;
   auto lo = as_int(range->value[0]);
   if (lo && *lo < floor)

@@ -26,6 +26,14 @@ product stats_product() {
   return p;
 }
 
+/// A /deal payload for one ASIN with no price at all.
+deal listed_deal() {
+  deal d;
+  d.asin = "0123456789";
+  d.current = std::vector<int64_t>(36, -1);
+  return d;
+}
+
 } // namespace
 
 TEST_CASE("upsert SQL names only the columns it updates") {
@@ -72,10 +80,8 @@ TEST_CASE("a light row with unknown estimates writes NULL economics") {
 }
 
 TEST_CASE("a payload refresh sets price, rank, lastUpdate and liveness only") {
-  deal d;
-  d.asin = "0123456789";
+  auto d = listed_deal();
   d.last_update = 1000;
-  d.current = std::vector<int64_t>(36, -1);
   d.current[2] = 2500;
   d.current[3] = 1234;
   auto u = payload_refresh(d, price_basis{}, "2026-01-01T00:00:00Z",
@@ -91,9 +97,7 @@ TEST_CASE("a payload refresh sets price, rank, lastUpdate and liveness only") {
 
 TEST_CASE("a payload refresh stores the deal's own salesRankDrops30 when "
           "known, and leaves drops_30 alone when it is -1") {
-  deal d;
-  d.asin = "0123456789";
-  d.current = std::vector<int64_t>(36, -1);
+  auto d = listed_deal();
   d.current[2] = 2500;
   d.sales_rank_drops30 = 7;
   auto u = payload_refresh(d, price_basis{}, "2026-01-01T00:00:00Z",
@@ -173,9 +177,7 @@ TEST_CASE("price_now means one thing on every path: a seller-shipped book "
   CHECK(!is_price_drop(13.99, int64_t{1}, light, 10));
   // The payload refresh reads the same item price and the same shipping,
   // and recomputes what depends on it.
-  deal d;
-  d.asin = "0123456789";
-  d.current = std::vector<int64_t>(36, -1);
+  auto d = listed_deal();
   d.current[2] = 800;
   auto payload = payload_refresh(d, basis, "t", fee_settings{});
   CHECK(money(payload, column::price_now) == doctest::Approx(11.99));
@@ -191,9 +193,7 @@ TEST_CASE("price_now means one thing on every path: a seller-shipped book "
 
 TEST_CASE("the item price is the USED price, never a minimum over the "
           "shipping-included used types") {
-  deal d;
-  d.asin = "0123456789";
-  d.current = std::vector<int64_t>(36, -1);
+  auto d = listed_deal();
   d.current[2] = 1500;
   d.current[22] = 900; // USED_ACCEPTABLE_SHIPPING: landed, another meaning
   auto u = payload_refresh(d, price_basis{}, "t", fee_settings{});
@@ -202,9 +202,7 @@ TEST_CASE("the item price is the USED price, never a minimum over the "
 }
 
 TEST_CASE("a payload without a used or new price leaves the price alone") {
-  deal d;
-  d.asin = "0123456789";
-  d.current = std::vector<int64_t>(36, -1);
+  auto d = listed_deal();
   d.current[0] = 2000; // only Amazon's price (a non-USED priceTypes)
   auto u = payload_refresh(d, price_basis{}, "t", fee_settings{});
   CHECK(u.find(column::price_now) == nullptr);
@@ -212,9 +210,7 @@ TEST_CASE("a payload without a used or new price leaves the price alone") {
 }
 
 TEST_CASE("a change of price definition is not a price drop") {
-  deal d;
-  d.asin = "0123456789";
-  d.current = std::vector<int64_t>(36, -1);
+  auto d = listed_deal();
   d.current[2] = 1000;
   auto u = payload_refresh(d, price_basis{}, "t", fee_settings{});
   // The stored 13.99 included shipping; 10.00 does not.
