@@ -8,6 +8,8 @@
 //
 // usage: bench_token_economy [refill_per_min] [minutes] [refresh_after_hours]
 //                            [deal_rate_per_hour] [retention_hours]
+//        bench_token_economy value ... (profitable deals per token against an
+//                                       oracle: bench/token_value.cpp)
 
 #include "actors/engine.hpp"
 #include "actors/type_ids.hpp"
@@ -22,6 +24,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <string>
 
 namespace {
 
@@ -39,7 +42,11 @@ double number(const rapidjson::Document& d, const char* a, const char* b,
 
 } // namespace
 
+int run_value_bench(int argc, char** argv);
+
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string{argv[1]} == "value")
+    return run_value_bench(argc, argv);
   int64_t rate = argc > 1 ? std::atoll(argv[1]) : 20;
   int minutes = argc > 2 ? std::atoi(argv[2]) : 30;
   int refresh_after = argc > 3 ? std::atoi(argv[3]) : 24;

@@ -13,6 +13,9 @@ echo
 echo "== token economy with light refreshes (20 tokens/min, 600 ticks, 60 new deals/h, retention 4 h) =="
 build/bench_token_economy 20 600 1 60 4
 echo
+echo "== profitable deals per token against an oracle (6 h, 1,000 new deals/h) =="
+build/bench_token_economy value 6 1000 5 20 100
+echo
 echo "== analytics per product (instruction counts: run under callgrind) =="
 build/bench_analytics 2000
 if command -v valgrind >/dev/null; then

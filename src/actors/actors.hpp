@@ -99,13 +99,15 @@ using peek_pool_actor = caf::typed_actor<
   caf::reacts_to<atom::enqueue, deal_list>,
   // Internal: sends the next batch if there is one.
   caf::reacts_to<atom::run>,
+  // Internal: looks again whether the commit pool is short of work.
+  caf::reacts_to<atom::pace>,
   // Answers the pool's state.
   caf::replies_to<atom::stats>::with<pool_stats>>;
 
 /// COMMIT_POOL: the heavy fetch and analytics for peek survivors.
 using commit_pool_actor = caf::typed_actor<
   // Queues peek survivors for the heavy fetch.
-  caf::reacts_to<atom::enqueue, std::vector<deal_key>>,
+  caf::reacts_to<atom::enqueue, std::vector<survivor>>,
   // Internal: sends the next batch if there is one.
   caf::reacts_to<atom::run>,
   // Internal: reads the pending rows to resume (again after a failure).

@@ -30,6 +30,7 @@ CAF_ADD_ATOM(keepa, keepa::atom, command, "command")
 CAF_ADD_ATOM(keepa, keepa::atom, health, "health")
 CAF_ADD_ATOM(keepa, keepa::atom, alive, "alive")
 CAF_ADD_ATOM(keepa, keepa::atom, release, "release")
+CAF_ADD_ATOM(keepa, keepa::atom, pace, "pace")
 
 namespace keepa::atom {
 

@@ -14,6 +14,7 @@
 #include <caf/stateful_actor.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <deque>
 #include <functional>
@@ -40,6 +41,12 @@ struct batch_queue {
   /// True for a job left behind in lane `i` after it moved elsewhere; take()
   /// drops such jobs (moving a job never searches a lane).
   std::function<bool(const Job&, size_t i)> moved;
+  /// Unset, take() serves a lane in arrival order; set, it reorders the
+  /// lane's waiting jobs first (serve_best_first).
+  std::function<void(std::deque<Job>&)> order;
+  /// Unset, batches go out whenever a slot is free; set, only while it
+  /// says yes (the pool then sends again when that changes).
+  std::function<bool()> ready;
   /// Takes a batch Keepa refused for good (an error answer, an unexpected
   /// status); unset, such a batch is parked and retried like a failed one.
   std::function<void(const std::vector<Job>&, const keepa_reply&)> refused;
@@ -63,6 +70,8 @@ struct batch_queue {
   /// Takes the next batch of lane `i`; empty when none waits.
   std::vector<Job> take(size_t i) {
     auto& w = lanes[i].waiting;
+    if (order)
+      order(w);
     std::vector<Job> out;
     while (out.size() < batch && !w.empty()) {
       if (!moved || !moved(w.front(), i))
@@ -82,6 +91,36 @@ struct batch_queue {
     retry_armed = false;
   }
 };
+
+/// Orders `jobs` (each with a `value` and a `queued_ms`) for take(): the
+/// jobs queued more than `max_wait_ms` before `now_ms` first, oldest first,
+/// so that none waits much longer than that; then the others by
+/// `rank(job)`, highest first, earlier first among equals.
+template <class Job, class Rank>
+void serve_best_first(std::deque<Job>& jobs, int64_t now_ms,
+                      int64_t max_wait_ms, Rank rank) {
+  auto overdue = [&](const Job& j) {
+    return now_ms - j.queued_ms > max_wait_ms;
+  };
+  std::stable_sort(jobs.begin(), jobs.end(), [&](const Job& a, const Job& b) {
+    bool a_late = overdue(a);
+    bool b_late = overdue(b);
+    if (a_late != b_late)
+      return a_late;
+    if (a_late)
+      return a.queued_ms < b.queued_ms;
+    return rank(a) > rank(b);
+  });
+}
+
+/// The expected profit per token of buying a listing updated by Keepa at
+/// `last_update` now (`now`, Keepa minutes): its offers cost 5 tokens while
+/// Keepa's data is under an hour old (with `update=1`), about 12 after.
+inline double profit_per_token(double value, keepa_minutes last_update,
+                               keepa_minutes now, bool update_param) {
+  bool cheap = update_param && last_update >= 0 && now - last_update < 50;
+  return value / (cheap ? 5.0 : 12.0);
+}
 
 /// Parks a failed batch of lane `lane` of `self`'s pool and arms the
 /// wake-up (`run`) for the end of the shared backoff, unless one is armed.
@@ -116,7 +155,7 @@ void send_in_batches(Self self, const char* pool, MakeCall make_call,
   auto& st = self->state;
   auto& q = st.jobs;
   for (size_t i = 0; i < q.lanes.size(); ++i) {
-    while (q.lanes[i].in_flight < q.max_in_flight) {
+    while (q.lanes[i].in_flight < q.max_in_flight && (!q.ready || q.ready())) {
       auto batch = q.take(i);
       if (batch.empty())
         break;

@@ -21,7 +21,7 @@ constexpr uint64_t resume_limit = 100000;
 void send_batches(self_ptr self);
 
 /// Queues survivors not already queued.
-void enqueue(self_ptr self, const std::vector<deal_key>& keys) {
+void enqueue(self_ptr self, const std::vector<survivor>& keys) {
   auto& st = self->state;
   for (auto& k : keys)
     if (st.known.insert(k.asin).second)
@@ -30,7 +30,7 @@ void enqueue(self_ptr self, const std::vector<deal_key>& keys) {
 }
 
 /// Writes the full rows of an answered batch.
-void commit(self_ptr self, const std::vector<deal_key>& batch,
+void commit(self_ptr self, const std::vector<survivor>& batch,
             const keepa_body& body) {
   auto& st = self->state;
   std::map<std::string, const product*> found;
@@ -54,7 +54,14 @@ void commit(self_ptr self, const std::vector<deal_key>& batch,
                                 "no stats in the heavy fetch"});
       continue;
     }
-    out.upserts.push_back(full_row(*i->second, k.last_update, now, st.fees));
+    auto row = full_row(*i->second, k.last_update, now, st.settings.fees);
+    if (auto profit = row.find(column::profit);
+        profit && std::holds_alternative<double>(*profit)
+        && std::get<double>(*profit) > 0) {
+      ++st.stats.profitable_total;
+      st.profitable_times.push_back(now);
+    }
+    out.upserts.push_back(std::move(row));
     ++st.stats.done_total;
   }
   self->send(st.links.db, atom::write_v, std::move(out));
@@ -70,9 +77,11 @@ void resume_pending(self_ptr self) {
         if (!asins.empty())
           spdlog::info("commit_pool: resuming {} pending survivors",
                        asins.size());
-        std::vector<deal_key> keys;
+        // Queued at time 0: they have waited longer than any bound, so
+        // they go first, in the order the database gave them.
+        std::vector<survivor> keys;
         for (auto& a : asins)
-          keys.push_back({a, -1});
+          keys.push_back({{a, -1}, 0, 0});
         enqueue(self, keys);
       },
       [=](const caf::error& err) {
@@ -87,36 +96,71 @@ void resume_pending(self_ptr self) {
 void send_batches(self_ptr self) {
   send_in_batches(
     self, "commit_pool",
-    [](size_t) {
+    [self](size_t) {
       keepa_call call;
       call.kind = call_kind::commit;
       call.priority = call_priority::commit;
-      call.product.params = commit_params();
+      call.product.params =
+        commit_params(self->state.settings.levers.update_param);
       return call;
     },
-    [self](const std::vector<deal_key>& batch, const keepa_body& body) {
+    [self](const std::vector<survivor>& batch, const keepa_body& body) {
       commit(self, batch, body);
     });
 }
 
 } // namespace
 
-std::vector<std::pair<std::string, std::string>> commit_params() {
-  return {{"stats", "365"}, {"history", "1"}, {"offers", "20"}, {"days", "365"}};
+std::vector<std::pair<std::string, std::string>> commit_params(bool update) {
+  std::vector<std::pair<std::string, std::string>> params{
+    {"stats", "365"}, {"history", "1"}, {"offers", "20"}, {"days", "365"}};
+  if (update)
+    params.emplace_back("update", "1");
+  return params;
+}
+
+/// The pool's state, with the profitable rows of the last hour and the
+/// expected profit of what waits.
+pool_stats stats_of(commit_pool_state& st) {
+  auto hour_ago = st.now_ms() - 3600000;
+  while (!st.profitable_times.empty() && st.profitable_times.front() < hour_ago)
+    st.profitable_times.pop_front();
+  st.stats.profitable_last_hour = st.profitable_times.size();
+  st.stats.queued = st.jobs.size();
+  double value = 0;
+  for (auto& lane : st.jobs.lanes) {
+    for (auto& j : lane.waiting)
+      value += std::max(0.0, j.value);
+    for (auto& j : lane.parked)
+      value += std::max(0.0, j.value);
+  }
+  st.stats.queued_value = value;
+  return st.stats;
 }
 
 commit_pool_actor::behavior_type
 make_commit_pool(commit_pool_actor::stateful_pointer<commit_pool_state> self,
-                 commit_links links, size_t batch, fee_settings fees,
+                 commit_links links, commit_settings settings,
                  wall_clock now_ms) {
   self->state.links = std::move(links);
-  self->state.fees = fees;
-  self->state.jobs.batch = std::max<size_t>(1, batch);
+  self->state.jobs.batch = std::max<size_t>(1, settings.batch);
+  self->state.settings = std::move(settings);
   self->state.now_ms = std::move(now_ms);
+  if (self->state.settings.levers.best_first)
+    self->state.jobs.order = [self](std::deque<survivor>& jobs) {
+      auto now = self->state.now_ms();
+      auto minutes = to_keepa_minutes(now);
+      bool update = self->state.settings.levers.update_param;
+      serve_best_first(jobs, now, best_first_max_wait_ms,
+                       [=](const survivor& j) {
+                         return profit_per_token(j.value, j.last_update,
+                                                 minutes, update);
+                       });
+    };
   resume_pending(self);
   return {
     // Queues peek survivors and sends what fits.
-    [=](atom::enqueue, const std::vector<deal_key>& keys) {
+    [=](atom::enqueue, const std::vector<survivor>& keys) {
       enqueue(self, keys);
     },
     // Retries the parked batches after the backoff.
@@ -127,10 +171,7 @@ make_commit_pool(commit_pool_actor::stateful_pointer<commit_pool_state> self,
     // Reads the pending rows again after a failed read.
     [=](atom::pending) { resume_pending(self); },
     // Answers the pool's state.
-    [=](atom::stats) {
-      self->state.stats.queued = self->state.jobs.size();
-      return self->state.stats;
-    },
+    [=](atom::stats) { return stats_of(self->state); },
   };
 }
 

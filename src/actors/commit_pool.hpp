@@ -4,6 +4,7 @@
 #include "actors/batch_queue.hpp"
 #include "model/analytics.hpp"
 
+#include <deque>
 #include <set>
 
 namespace keepa {
@@ -14,11 +15,20 @@ struct commit_links {
   db_writer_actor db;
 };
 
+/// How COMMIT_POOL buys and orders its survivors.
+struct commit_settings {
+  size_t batch = 5;
+  fee_settings fees;
+  spend_levers levers;
+};
+
 struct commit_pool_state {
   commit_links links;
   wall_clock now_ms;
-  fee_settings fees;
-  batch_queue<deal_key> jobs;
+  commit_settings settings;
+  batch_queue<survivor> jobs;
+  /// When each profitable row of the last hour was written (Unix ms).
+  std::deque<int64_t> profitable_times;
   /// ASINs queued or in flight, so a survivor is never bought twice.
   std::set<std::string> known;
   pool_stats stats;
@@ -26,14 +36,15 @@ struct commit_pool_state {
   static inline constexpr const char* name = "commit_pool";
 };
 
-/// Spawns COMMIT_POOL with batches of at most `batch` ASINs; it first
-/// resumes the `pending` rows a previous run left.
+/// Spawns COMMIT_POOL; it first resumes the `pending` rows a previous run
+/// left.
 commit_pool_actor::behavior_type
 make_commit_pool(commit_pool_actor::stateful_pointer<commit_pool_state> self,
-                 commit_links links, size_t batch, fee_settings fees,
+                 commit_links links, commit_settings settings,
                  wall_clock now_ms);
 
-/// The /product parameters of the heavy fetch.
-std::vector<std::pair<std::string, std::string>> commit_params();
+/// The /product parameters of the heavy fetch; with `update`, Keepa's
+/// default `update=1` is sent explicitly.
+std::vector<std::pair<std::string, std::string>> commit_params(bool update);
 
 } // namespace keepa

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <functional>
+#include <iomanip>
 #include <sstream>
 #include <vector>
 
@@ -51,9 +52,30 @@ void put_pool(writer& w, const pool_stats& p, bool with_rejected) {
   put(w, "queued", p.queued);
   put(w, "in_flight", p.in_flight);
   put(w, "done_total", p.done_total);
-  if (with_rejected)
+  if (with_rejected) {
     put(w, "rejected_total", p.rejected_total);
+    put(w, "outranked_total", p.outranked_total);
+  }
   put(w, "failed_total", p.failed_total);
+  w.EndObject();
+}
+
+/// Writes the commit pool's counters with what it found and what waits.
+void put_commit(writer& w, const pool_stats& p, int64_t buying_last_hour) {
+  w.StartObject();
+  put(w, "queued", p.queued);
+  put(w, "in_flight", p.in_flight);
+  put(w, "done_total", p.done_total);
+  put(w, "failed_total", p.failed_total);
+  put(w, "profitable_total", p.profitable_total);
+  put(w, "profitable_last_hour", p.profitable_last_hour);
+  w.Key("tokens_per_profitable_last_hour");
+  if (p.profitable_last_hour > 0)
+    w.Double(static_cast<double>(buying_last_hour)
+             / static_cast<double>(p.profitable_last_hour));
+  else
+    w.Null();
+  put(w, "backlog_value", p.queued_value);
   w.EndObject();
 }
 
@@ -71,6 +93,7 @@ std::vector<member> members(const pipeline_snapshot& s, const engine_facts& f) {
        put(w, "next_refill_ms", b.next_refill_ms);
        put(w, "waiting", b.waiting);
        put(w, "consumed_total", b.consumed_total);
+       put(w, "buying_last_hour", b.buying_last_hour);
        put(w, "http_429_total", b.http_429_total);
        put(w, "in_flight", b.in_flight);
        put(w, "calls_total", b.calls_total);
@@ -147,6 +170,7 @@ std::vector<member> members(const pipeline_snapshot& s, const engine_facts& f) {
        put(w, "new_total", s.router.new_total);
        put(w, "existing_total", s.router.existing_total);
        put(w, "known_rejected_total", s.router.known_rejected_total);
+       put(w, "payload_rejected_total", s.router.payload_rejected_total);
        put(w, "duplicates_total", s.router.duplicates_total);
        put(w, "lookups_in_flight", s.router.lookups_in_flight);
        put(w, "failed_lookups_total", s.router.failed_lookups_total);
@@ -154,7 +178,8 @@ std::vector<member> members(const pipeline_snapshot& s, const engine_facts& f) {
        w.EndObject();
      }},
     {"peek", [&](writer& w) { put_pool(w, s.peek, true); }},
-    {"commit", [&](writer& w) { put_pool(w, s.commit, false); }},
+    {"commit",
+     [&](writer& w) { put_commit(w, s.commit, s.bucket.buying_last_hour); }},
     {"light", [&](writer& w) { put_pool(w, s.light, false); }},
     {"db",
      [&](writer& w) {
@@ -267,6 +292,14 @@ std::string render_status(const pipeline_snapshot& s, const engine_facts& f) {
         << " on time";
   out << " | " << static_cast<int64_t>(f.peeks_per_min) << " peeks, "
       << static_cast<int64_t>(f.commits_per_min) << " commits/min";
+  out << " | last hour: " << s.commit.profitable_last_hour << " profitable";
+  if (s.commit.profitable_last_hour > 0)
+    out << ", " << std::fixed << std::setprecision(1)
+        << static_cast<double>(b.buying_last_hour)
+             / static_cast<double>(s.commit.profitable_last_hour)
+        << " tokens each";
+  out << " | backlog worth $" << std::fixed << std::setprecision(0)
+      << s.commit.queued_value;
   if (b.refill_per_min > 0 && b.cost_per_item.size() > 3) {
     auto tokens = static_cast<double>(s.peek.queued) * b.cost_per_item[2]
                   + static_cast<double>(s.commit.queued) * b.cost_per_item[3];

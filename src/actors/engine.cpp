@@ -58,22 +58,29 @@ void spawn_pipeline(self_ptr self) {
   a.watermark = self->spawn(make_watermark, a.db, o.now_ms);
   self->send(a.db, atom::settle_v, a.watermark);
   self->send(a.db, atom::health_v, caf::actor_cast<engine_actor>(self));
+  commit_settings commit{o.commit_batch, o.fees, o.levers};
   a.commit = self->spawn(make_commit_pool, commit_links{a.bucket, a.db},
-                         o.commit_batch, o.fees, o.now_ms);
+                         commit, o.now_ms);
   a.light = self->spawn(make_light_pool, light_links{a.bucket, a.db},
                         o.light_batch, o.event_drop_percent, o.fees,
                         o.now_ms);
-  a.peek = self->spawn(make_peek_pool, peek_links{a.bucket, a.db, a.commit, a.watermark},
-                       o.peek_batch, o.now_ms);
+  peek_settings peek{o.peek_batch, 2 * o.commit_batch, o.rules, o.fees,
+                     o.levers};
+  a.peek = self->spawn(make_peek_pool,
+                       peek_links{a.bucket, a.db, a.commit, a.watermark}, peek,
+                       o.now_ms);
+  router_settings route{o.refresh_after_hours, o.event_drop_percent, o.fees,
+                        o.rules, o.levers};
   a.router = self->spawn(make_router,
                          router_links{a.db, a.watermark, a.peek, a.light},
-                         o.refresh_after_hours, o.event_drop_percent, o.fees,
-                         o.now_ms);
+                         route, o.now_ms);
   scout_settings scout;
   scout.selection = o.selection;
   scout.query_file = o.query_file;
   scout.once = o.once;
   scout.backlog_limit = 4 * o.peek_batch;
+  if (!o.levers.fresh_first)
+    scout.fresh_horizon = 0;
   a.scout = self->spawn(make_scout, scout_links{a.bucket, a.router,
                                                 a.watermark, a.peek},
                         scout);

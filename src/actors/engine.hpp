@@ -2,6 +2,7 @@
 
 #include "actors/actors.hpp"
 #include "model/analytics.hpp"
+#include "model/peek_filter.hpp"
 
 #include <deque>
 #include <memory>
@@ -31,6 +32,10 @@ struct engine_options {
   double event_drop_percent = 10;
   /// Fees and costs of the business math (`[fees]`).
   fee_settings fees;
+  /// The peek filter's thresholds.
+  peek_rules rules;
+  /// How tokens are spent on new listings (all on outside the bench).
+  spend_levers levers;
   /// One discovery cycle, drain, one janitor pass, stop (`--once`).
   bool once = false;
   /// The db_writer gets its own thread (off only under the test scheduler).

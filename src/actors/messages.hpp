@@ -81,6 +81,46 @@ struct deal_key {
   }
 };
 
+/// A listing waiting for its peek: the deal, its expected profit from the
+/// payload (the queue's rank when served best first) and when it was
+/// queued (Unix ms).
+struct listing : deal {
+  double value = 0;
+  int64_t queued_ms = 0;
+};
+
+/// A peek survivor waiting for its heavy fetch, with the same rank and
+/// time.
+struct survivor : deal_key {
+  double value = 0;
+  int64_t queued_ms = 0;
+};
+
+/// How the engine spends tokens on new listings. Every lever is on in
+/// production; the token-economy bench turns them off to measure each.
+struct spend_levers {
+  /// Reject by the /deal payload's own figures before any peek.
+  bool payload_rules = true;
+  /// Peek with the sales history (at the same 1 token) and commit only
+  /// what can still be profitable with free shipping.
+  bool profit_gate = true;
+  /// Serve peeks and commits highest expected profit first, within
+  /// `best_first_max_wait`.
+  bool best_first = true;
+  /// Send `update=1` with commits: Keepa's default made explicit, under
+  /// which offers fetched within the hour cost 5 tokens.
+  bool update_param = true;
+  /// A held discovery walk that reached listings an hour old ends its
+  /// cycle, so the next one reads the newest (scout_settings).
+  bool fresh_first = true;
+};
+
+/// The longest a listing or survivor served best first waits while newer
+/// ones go ahead of it: two hours, well inside the 12 hours a listing stays
+/// on /deal. A survivor (its peek paid) is then served first; a listing
+/// not peeked yet is given up as outranked.
+inline constexpr int64_t best_first_max_wait_ms = 2 * 3600 * 1000;
+
 /// Writes for the db_writer, committed in one transaction with others.
 /// `settles` are the listings these writes account for; the watermark hears
 /// of them once they are durable.
@@ -149,6 +189,9 @@ struct bucket_stats {
   std::string halted; // why requests stopped (key refused), or empty
   std::vector<double> cost_per_item;      // by call_kind
   std::vector<int64_t> consumed_by_kind;  // by call_kind
+  /// Tokens spent finding deals (/deal pages, peeks, commits) in the last
+  /// hour.
+  int64_t buying_last_hour = 0;
   int64_t since_success_ms = 0; // time since the last ok reply (or start)
   bool succeeded = false;       // an ok reply arrived since the start
 };
@@ -160,6 +203,15 @@ struct pool_stats {
   uint64_t done_total = 0;
   uint64_t rejected_total = 0;
   uint64_t failed_total = 0;
+  /// Listings given up unpeeked after waiting best_first_max_wait_ms
+  /// behind better ones (peek pool).
+  uint64_t outranked_total = 0;
+  /// Committed rows with a profit above 0: in all, and in the last hour.
+  uint64_t profitable_total = 0;
+  uint64_t profitable_last_hour = 0;
+  /// The expected profit of the jobs waiting (dollars, losses as 0): the
+  /// backlog's value.
+  double queued_value = 0;
 };
 
 /// DB_WRITER's state.
@@ -237,6 +289,8 @@ struct discovery_stats {
   uint64_t new_total = 0;
   uint64_t existing_total = 0;
   uint64_t known_rejected_total = 0;
+  /// New listings the payload's own figures rejected, at no token cost.
+  uint64_t payload_rejected_total = 0;
   uint64_t duplicates_total = 0;
   /// Listings whose lastUpdate lay more than a day past Keepa's clock.
   uint64_t future_total = 0;

@@ -2,6 +2,7 @@
 #include "actors/batch_queue.hpp"
 
 #include "model/deal_rows.hpp"
+#include "model/deal_value.hpp"
 
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -15,27 +16,48 @@ namespace {
 
 using self_ptr = peek_pool_actor::stateful_pointer<peek_pool_state>;
 
+/// The peek filter on `p`, then, with the profit gate, the bound on what
+/// its heavy fetch can show: a product that is not profitable even with
+/// free shipping is rejected before its offers are bought.
+peek_verdict verdict_of(const product& p, const peek_settings& settings,
+                        int64_t now_ms) {
+  auto v = check_peek(p, settings.rules);
+  if (!v.survives() || !settings.levers.profit_gate)
+    return v;
+  auto estimate = estimate_profit(p, now_ms, settings.fees);
+  if (!estimate.best) {
+    v.rejection = "cannot be profitable: no List at from its sales history";
+  } else if (*estimate.best <= 0) {
+    v.rejection = fmt::format("cannot be profitable: {:.2f} at best, with "
+                              "free shipping",
+                              *estimate.best);
+  }
+  v.value = estimate.expected;
+  return v;
+}
+
 /// Applies the filter to each listing of an answered batch and writes
 /// pending rows for survivors and rejections for the rest.
-void judge(self_ptr self, const std::vector<deal>& batch,
+void judge(self_ptr self, const std::vector<listing>& batch,
            const keepa_body& body) {
   auto& st = self->state;
   std::map<std::string, const product*> found;
   for (auto& p : body.products)
     found.emplace(p.asin, &p);
-  auto now_iso = iso_utc(st.now_ms());
+  auto now = st.now_ms();
+  auto now_iso = iso_utc(now);
   write_batch out;
-  std::vector<deal_key> survivors;
+  std::vector<survivor> survivors;
   for (auto& d : batch) {
     deal_key key{d.asin, d.last_update};
     out.settles.push_back(key);
     auto i = found.find(d.asin);
     auto verdict = i != found.end()
-                     ? check_peek(*i->second, st.rules)
-                     : peek_verdict{"not in Keepa's product data", -1, -1};
+                     ? verdict_of(*i->second, st.settings, now)
+                     : peek_verdict{"not in Keepa's product data", -1, -1, {}};
     if (verdict.survives()) {
       out.upserts.push_back(pending_row(d, verdict, now_iso));
-      survivors.push_back(key);
+      survivors.push_back({key, verdict.value.value_or(d.value), now});
       ++st.stats.done_total;
     } else {
       out.rejections.push_back({d.asin, d.last_update, verdict.rejection});
@@ -43,42 +65,126 @@ void judge(self_ptr self, const std::vector<deal>& batch,
     }
   }
   self->send(st.links.db, atom::write_v, std::move(out));
+  st.commit_backlog += survivors.size();
   if (!survivors.empty())
     self->send(st.links.commit, atom::enqueue_v, std::move(survivors));
 }
 
+/// Gives up the listings that waited longer than best_first_max_wait_ms
+/// while better ones went first: written as rejections with that reason
+/// (a later listing of the product is judged anew), so none waits longer
+/// and the watermark passes them once durable.
+void give_up_outranked(self_ptr self) {
+  auto& st = self->state;
+  auto now = st.now_ms();
+  auto& waiting = st.jobs.lanes[0].waiting;
+  write_batch out;
+  for (auto i = waiting.begin(); i != waiting.end();) {
+    if (now - i->queued_ms <= best_first_max_wait_ms) {
+      ++i;
+      continue;
+    }
+    out.rejections.push_back({i->asin, i->last_update,
+                              "outranked: waited 2 h for a peek while better "
+                              "listings went first"});
+    out.settles.push_back({i->asin, i->last_update});
+    i = waiting.erase(i);
+  }
+  if (out.settles.empty())
+    return;
+  st.stats.outranked_total += out.settles.size();
+  spdlog::info("peek_pool: gave up {} listings outranked for 2 h",
+               out.settles.size());
+  self->send(st.links.db, atom::write_v, std::move(out));
+}
+
 /// Sends batches of new listings while slots are free.
 void send_batches(self_ptr self) {
+  if (self->state.settings.levers.best_first)
+    give_up_outranked(self);
   send_in_batches(
     self, "peek_pool",
-    [](size_t) {
+    [self](size_t) {
       keepa_call call;
       call.kind = call_kind::peek;
       call.priority = call_priority::peek;
-      call.product.params = peek_params();
+      call.product.params =
+        peek_params(self->state.settings.levers.profit_gate);
       return call;
     },
-    [self](const std::vector<deal>& batch, const keepa_body& body) {
+    [self](const std::vector<listing>& batch, const keepa_body& body) {
       judge(self, batch, body);
     });
 }
 
+/// Asks the commit pool how much it holds, sends what may go, and looks
+/// again a second later while listings wait behind its backlog.
+void pace(self_ptr self) {
+  constexpr auto look_again = std::chrono::seconds{1};
+  auto again = [self, look_again] {
+    auto& st = self->state;
+    bool blocked = !st.jobs.lanes[0].waiting.empty()
+                   && st.commit_backlog >= st.settings.commit_ahead;
+    st.pacing = blocked;
+    if (blocked)
+      self->delayed_send(self, look_again, atom::pace_v);
+  };
+  self->request(self->state.links.commit, std::chrono::seconds{60},
+                atom::stats_v)
+    .then(
+      [=](const pool_stats& commit) {
+        self->state.commit_backlog = commit.queued;
+        send_batches(self);
+        again();
+      },
+      [=](const caf::error&) { again(); });
+}
+
 } // namespace
 
-std::vector<std::pair<std::string, std::string>> peek_params() {
+std::vector<std::pair<std::string, std::string>> peek_params(bool history) {
+  if (history)
+    return {{"stats", "365"}, {"history", "1"}, {"days", "365"}};
   return {{"stats", "365"}, {"history", "0"}};
 }
 
 peek_pool_actor::behavior_type
 make_peek_pool(peek_pool_actor::stateful_pointer<peek_pool_state> self,
-               peek_links links, size_t batch, wall_clock now_ms) {
+               peek_links links, peek_settings settings, wall_clock now_ms) {
   self->state.links = std::move(links);
-  self->state.jobs.batch = std::max<size_t>(1, batch);
+  self->state.jobs.batch = std::max<size_t>(1, settings.batch);
+  self->state.settings = std::move(settings);
   self->state.now_ms = std::move(now_ms);
+  if (self->state.settings.levers.best_first) {
+    // One peek at a time, and none while the commit pool has enough to
+    // buy: a survivor peeked far ahead only ages (its offers cost more
+    // after an hour), and later listings may rank higher.
+    self->state.jobs.max_in_flight = 1;
+    self->state.jobs.ready = [self] {
+      auto& st = self->state;
+      if (st.commit_backlog < st.settings.commit_ahead)
+        return true;
+      if (!st.pacing) {
+        st.pacing = true;
+        self->send(self, atom::pace_v);
+      }
+      return false;
+    };
+    self->state.jobs.order = [self](std::deque<listing>& jobs) {
+      auto now = self->state.now_ms();
+      auto minutes = to_keepa_minutes(now);
+      bool update = self->state.settings.levers.update_param;
+      serve_best_first(jobs, now, best_first_max_wait_ms,
+                       [=](const listing& j) {
+                         return profit_per_token(j.value, j.last_update,
+                                                 minutes, update);
+                       });
+    };
+  }
   // A batch Keepa refuses for good would hold the watermark forever: its
   // listings are given up, counted and logged, and a later listing of the
   // same products is peeked as new.
-  self->state.jobs.refused = [self](const std::vector<deal>& batch,
+  self->state.jobs.refused = [self](const std::vector<listing>& batch,
                                     const keepa_reply& r) {
     auto& st = self->state;
     spdlog::error("peek_pool: Keepa refused a batch of {} ({}: {}); these "
@@ -90,10 +196,13 @@ make_peek_pool(peek_pool_actor::stateful_pointer<peek_pool_state> self,
     self->send(st.links.watermark, atom::release_v, std::move(keys));
   };
   return {
-    // Queues new listings and sends what fits.
+    // Queues new listings, valued by their payload, and sends what fits.
     [=](atom::enqueue, const deal_list& deals) {
-      auto& q = self->state.jobs.lanes[0].waiting;
-      q.insert(q.end(), deals->begin(), deals->end());
+      auto& st = self->state;
+      auto now = st.now_ms();
+      for (auto& d : *deals)
+        st.jobs.lanes[0].waiting.push_back(
+          {d, payload_value(d, st.settings.fees).value_or(0), now});
       send_batches(self);
     },
     // Retries the parked batches after the backoff.
@@ -101,6 +210,8 @@ make_peek_pool(peek_pool_actor::stateful_pointer<peek_pool_state> self,
       self->state.jobs.unpark();
       send_batches(self);
     },
+    // Looks whether the commit pool is short of work, and peeks if so.
+    [=](atom::pace) { pace(self); },
     // Answers the pool's state.
     [=](atom::stats) {
       self->state.stats.queued = self->state.jobs.size();

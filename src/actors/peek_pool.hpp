@@ -2,6 +2,7 @@
 
 #include "actors/actors.hpp"
 #include "actors/batch_queue.hpp"
+#include "model/analytics.hpp"
 #include "model/peek_filter.hpp"
 
 namespace keepa {
@@ -15,22 +16,38 @@ struct peek_links {
   watermark_actor watermark;
 };
 
+/// How PEEK_POOL judges and orders its listings.
+struct peek_settings {
+  size_t batch = 50;
+  /// With `levers.best_first`, peeks wait while the commit pool holds at
+  /// least this many survivors.
+  size_t commit_ahead = 10;
+  peek_rules rules;
+  fee_settings fees;
+  spend_levers levers;
+};
+
 struct peek_pool_state {
   peek_links links;
   wall_clock now_ms;
-  peek_rules rules;
-  batch_queue<deal> jobs;
+  peek_settings settings;
+  batch_queue<listing> jobs;
+  /// What the commit pool held when last asked, plus what was sent since.
+  uint64_t commit_backlog = 0;
+  /// A `pace` look is scheduled.
+  bool pacing = false;
   pool_stats stats;
 
   static inline constexpr const char* name = "peek_pool";
 };
 
-/// Spawns PEEK_POOL with batches of at most `batch` ASINs.
+/// Spawns PEEK_POOL.
 peek_pool_actor::behavior_type
 make_peek_pool(peek_pool_actor::stateful_pointer<peek_pool_state> self,
-               peek_links links, size_t batch, wall_clock now_ms);
+               peek_links links, peek_settings settings, wall_clock now_ms);
 
-/// The /product parameters of a peek: stats only, 1 token per product.
-std::vector<std::pair<std::string, std::string>> peek_params();
+/// The /product parameters of a peek: stats, and with `history` the sales
+/// history of a year too; 1 token per product either way.
+std::vector<std::pair<std::string, std::string>> peek_params(bool history);
 
 } // namespace keepa

@@ -46,9 +46,10 @@ void route(self_ptr self, const std::vector<deal>& deals,
   std::set<deal_key> rejected;
   for (auto& r : known.rejected)
     rejected.insert(deal_key{r.asin, r.keepa_last_update});
+  auto& settings = st.settings;
   auto now = st.now_ms();
   auto now_iso = iso_utc(now);
-  auto refresh_before = iso_utc(now - st.refresh_after_hours * 3600000);
+  auto refresh_before = iso_utc(now - settings.refresh_after_hours * 3600000);
   write_batch refreshes;
   std::vector<deal_key> known_rejected;
   auto fresh = std::make_shared<std::vector<deal>>();
@@ -58,10 +59,10 @@ void route(self_ptr self, const std::vector<deal>& deals,
     if (auto i = stored.find(d.asin); i != stored.end()) {
       ++st.stats.existing_total;
       auto& known_row = *i->second;
-      auto row = payload_refresh(d, known_row.basis(), now_iso, st.fees);
+      auto row = payload_refresh(d, known_row.basis(), now_iso, settings.fees);
       if (known_row.status == "active"
           && is_price_drop(known_row.price_now, known_row.shipping_included,
-                           row, st.drop_percent)) {
+                           row, settings.drop_percent)) {
         auto now_price = std::get<double>(*row.find(column::price_now));
         spdlog::info("price drop: {} from {:.2f} to {:.2f}", d.asin,
                      *known_row.price_now, now_price);
@@ -75,12 +76,19 @@ void route(self_ptr self, const std::vector<deal>& deals,
     } else if (rejected.count(key) > 0) {
       ++st.stats.known_rejected_total;
       known_rejected.push_back(key);
+    } else if (auto v = check_payload(d, settings.rules);
+               settings.levers.payload_rules && !v.survives()) {
+      // Decided by the listing's own figures: rejected for free.
+      ++st.stats.payload_rejected_total;
+      refreshes.rejections.push_back({d.asin, d.last_update, v.rejection});
+      refreshes.settles.push_back(key);
     } else {
       ++st.stats.new_total;
       fresh->push_back(d);
     }
   }
   if (!refreshes.settles.empty())
+    // Payload refreshes and free rejections, durable before they settle.
     self->send(st.links.db, atom::write_v, std::move(refreshes));
   if (!known_rejected.empty())
     self->send(st.links.watermark, atom::settle_v, std::move(known_rejected));
@@ -126,12 +134,9 @@ void look_up(self_ptr self, const deal_list& deals) {
 
 router_actor::behavior_type
 make_router(router_actor::stateful_pointer<router_state> self,
-            router_links links, int64_t refresh_after_hours,
-            double drop_percent, fee_settings fees, wall_clock now_ms) {
+            router_links links, router_settings settings, wall_clock now_ms) {
   self->state.links = std::move(links);
-  self->state.fees = fees;
-  self->state.refresh_after_hours = refresh_after_hours;
-  self->state.drop_percent = drop_percent;
+  self->state.settings = std::move(settings);
   self->state.now_ms = std::move(now_ms);
   return {
     // Tracks the page's new listings, then looks them up.

@@ -2,6 +2,7 @@
 
 #include "actors/actors.hpp"
 #include "actors/backoff.hpp"
+#include "model/peek_filter.hpp"
 
 #include <unordered_map>
 
@@ -15,15 +16,24 @@ struct router_links {
   light_pool_actor light;
 };
 
-struct router_state {
-  router_links links;
-  wall_clock now_ms;
+/// How ROUTER refreshes known deals and judges new ones.
+struct router_settings {
   int64_t refresh_after_hours = 24;
   /// A payload refresh lowering an active deal's price by more than this
   /// percent records a price-drop event.
   double drop_percent = 10;
   /// Prices payload refreshes as the full fetch does.
   fee_settings fees;
+  /// The peek filter, applied to a new listing's payload (with
+  /// `levers.payload_rules`) before any token is spent on it.
+  peek_rules rules;
+  spend_levers levers;
+};
+
+struct router_state {
+  router_links links;
+  wall_clock now_ms;
+  router_settings settings;
   /// The newest lastUpdate routed per ASIN in this process.
   std::unordered_map<std::string, keepa_minutes> routed;
   discovery_stats stats;
@@ -36,7 +46,6 @@ struct router_state {
 /// Spawns ROUTER.
 router_actor::behavior_type
 make_router(router_actor::stateful_pointer<router_state> self,
-            router_links links, int64_t refresh_after_hours,
-            double drop_percent, fee_settings fees, wall_clock now_ms);
+            router_links links, router_settings settings, wall_clock now_ms);
 
 } // namespace keepa

@@ -194,8 +194,11 @@ void on_page(self_ptr self, const keepa_reply& r) {
       st.oldest = st.oldest < 0 ? d.last_update
                                 : std::min(st.oldest, d.last_update);
     }
-  if (r.envelope && r.envelope->timestamp_ms > 0)
-    count_shed(st, to_keepa_minutes(r.envelope->timestamp_ms) - deal_window);
+  if (r.envelope && r.envelope->timestamp_ms > 0) {
+    st.keepa_now = to_keepa_minutes(r.envelope->timestamp_ms);
+    st.keepa_now_at = self->clock().now();
+    count_shed(st, st.keepa_now - deal_window);
+  }
   if (last && !covered && st.watermark_at_start >= 0)
     count_shed(st, st.oldest);
   if (!deals->empty())
@@ -224,6 +227,16 @@ void continue_when_drained(self_ptr self) {
             st.page = std::max(0, st.page - 1);
           st.holding = false;
           fetch_page(self);
+          return;
+        }
+        if (st.behind_horizon(self->clock().now())) {
+          spdlog::debug("scout: the plan cannot keep up; cycle {} stops at "
+                       "listings {} min old, the next one reads the newest",
+                       st.stats.cycles + 1,
+                       st.keepa_clock(self->clock().now()) - st.oldest);
+          count_shed(st, st.oldest);
+          st.holding = false;
+          end_cycle(self);
           return;
         }
         if (!st.holding)
@@ -276,6 +289,19 @@ void start_cycle(self_ptr self) {
 }
 
 } // namespace
+
+keepa_minutes scout_state::keepa_clock(caf::actor_clock::time_point now) const {
+  if (keepa_now < 0)
+    return -1;
+  return keepa_now
+         + std::chrono::duration_cast<std::chrono::minutes>(now - keepa_now_at)
+             .count();
+}
+
+bool scout_state::behind_horizon(caf::actor_clock::time_point now) const {
+  return sort_type == 1 && settings.fresh_horizon > 0 && keepa_now >= 0
+         && oldest >= 0 && keepa_clock(now) - oldest > settings.fresh_horizon;
+}
 
 bool scout_state::same_snapshot(caf::actor_clock::time_point now) const {
   return snapshot_since

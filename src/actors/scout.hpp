@@ -33,6 +33,12 @@ struct scout_settings {
   /// never outruns what the plan can peek.
   uint64_t backlog_limit = 200;
   caf::timespan hold_delay = std::chrono::seconds{1};
+  /// A held newest-first walk that has reached listings more than this
+  /// behind Keepa's clock ends its cycle: the plan cannot keep up, so the
+  /// older listings are left unread (counted as shed) and the next cycle
+  /// reads the freshest ones, whose offers cost 5 tokens instead of 12.
+  /// 0: a held walk always goes on down to the watermark.
+  keepa_minutes fresh_horizon = 60;
 };
 
 struct scout_state {
@@ -57,6 +63,10 @@ struct scout_state {
   /// Listings after the watermark and below this lastUpdate are counted
   /// as shed already (-1: none yet).
   keepa_minutes shed_edge = -1;
+  /// Keepa's clock at the last page's answer (-1 before one), and when
+  /// that answer came.
+  keepa_minutes keepa_now = -1;
+  caf::actor_clock::time_point keepa_now_at;
   uint64_t pages_this_cycle = 0;
   caf::actor_clock::time_point cycle_started;
   uint64_t generation = 0;
@@ -68,6 +78,13 @@ struct scout_state {
   /// True when the pages read so far cover everything new since the
   /// watermark, given the selection's order.
   bool covered(const std::vector<deal>& page_deals) const;
+
+  /// True when a held walk should end its cycle at `now`: newest first,
+  /// and the listings read are older than `settings.fresh_horizon`.
+  bool behind_horizon(caf::actor_clock::time_point now) const;
+
+  /// Keepa's clock at `now`, from the last answer's; -1 before one.
+  keepa_minutes keepa_clock(caf::actor_clock::time_point now) const;
 
   /// True when Keepa still answers from the snapshot the last page came
   /// from (its 120 s cache, less a margin for the request's way there):

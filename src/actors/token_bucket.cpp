@@ -88,6 +88,9 @@ void settle(self_ptr self, waiting_call w, double est, const keepa_reply& r) {
     st.consumed_total += r.envelope->tokens_consumed;
     st.consumed_by_kind[static_cast<size_t>(w.call.kind)]
       += r.envelope->tokens_consumed;
+    if (w.call.kind == call_kind::deal_page || w.call.kind == call_kind::peek
+        || w.call.kind == call_kind::commit)
+      st.buying.emplace_back(now, r.envelope->tokens_consumed);
     auto items = w.call.items();
     if (r.status == call_status::ok && items > 0) {
       auto per_item = static_cast<double>(r.envelope->tokens_consumed)
@@ -321,6 +324,11 @@ make_token_bucket(token_bucket_actor::stateful_pointer<token_bucket_state> self,
       s.cost_per_item.assign(st.cost_per_item.begin(), st.cost_per_item.end());
       s.consumed_by_kind.assign(st.consumed_by_kind.begin(),
                                 st.consumed_by_kind.end());
+      while (!st.buying.empty()
+             && st.buying.front().first < now - std::chrono::hours{1})
+        st.buying.pop_front();
+      for (auto& [at, tokens] : st.buying)
+        s.buying_last_hour += tokens;
       s.since_success_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             now - st.last_success)
                             .count();

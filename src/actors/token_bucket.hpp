@@ -74,6 +74,9 @@ struct token_bucket_state {
   caf::actor_clock::time_point armed_at;
   int64_t consumed_total = 0;
   std::array<int64_t, call_kind_count> consumed_by_kind{};
+  /// What each call of the last hour spent on finding deals (/deal pages,
+  /// peeks, commits), and when.
+  std::deque<std::pair<caf::actor_clock::time_point, int64_t>> buying;
   uint64_t http_429_total = 0;
   uint64_t calls_total = 0;
   uint64_t failures_total = 0;

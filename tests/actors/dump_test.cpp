@@ -80,3 +80,24 @@ TEST_CASE("status and dump say that discovery stopped on a refused query") {
   CHECK(says(render_dump(s, engine_facts{}, "scout").value_or(""),
              "\"query_refused\":\"Keepa refused the query in deal_query.json"));
 }
+
+TEST_CASE("status and dump show tokens per profitable deal of the last "
+          "hour and the backlog's value") {
+  auto s = quiet_pipeline();
+  s.bucket.buying_last_hour = 1200;
+  s.commit.profitable_last_hour = 96;
+  s.commit.profitable_total = 400;
+  s.commit.queued_value = 312.4;
+  auto line = render_status(s, engine_facts{});
+  CHECK(says(line, "last hour: 96 profitable, 12.5 tokens each"));
+  CHECK(says(line, "backlog worth $312"));
+  auto dump = render_dump(s, engine_facts{}, "commit");
+  REQUIRE(dump);
+  CHECK(says(*dump, "\"profitable_last_hour\":96"));
+  CHECK(says(*dump, "\"tokens_per_profitable_last_hour\":12.5"));
+  CHECK(says(*dump, "\"backlog_value\":312.4"));
+  s.commit.profitable_last_hour = 0;
+  CHECK(says(render_status(s, engine_facts{}), "last hour: 0 profitable |"));
+  CHECK(says(*render_dump(s, engine_facts{}, "commit"),
+             "\"tokens_per_profitable_last_hour\":null"));
+}

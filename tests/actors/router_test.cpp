@@ -20,6 +20,7 @@ struct router_fixture : test::deterministic_fixture {
   int lookups = 0;
   std::vector<deal> peeked;
   std::vector<std::vector<deal_key>> tracked;
+  std::vector<write_batch> writes;
   caf::actor db;
   caf::actor watermark;
   caf::actor peek;
@@ -35,7 +36,7 @@ struct router_fixture : test::deterministic_fixture {
             return caf::make_error(caf::sec::request_timeout);
           return lookup_result{};
         },
-        [](atom::write, const write_batch&) {},
+        [this](atom::write, const write_batch& b) { writes.push_back(b); },
       };
     });
     watermark = spawn([this]() -> caf::behavior {
@@ -62,15 +63,21 @@ struct router_fixture : test::deterministic_fixture {
                                 caf::actor_cast<watermark_actor>(watermark),
                                 caf::actor_cast<peek_pool_actor>(peek),
                                 caf::actor_cast<light_pool_actor>(light)},
-                   int64_t{24}, 10.0, fee_settings{}, clock());
+                   router_settings{}, clock());
   }
 
-  void list(const std::vector<std::string>& asins, keepa_minutes at) {
+  void list(const std::vector<std::string>& asins, keepa_minutes at,
+            int64_t drops365 = -1) {
     auto page = std::make_shared<std::vector<deal>>();
     for (auto& a : asins) {
       deal d;
       d.asin = a;
       d.last_update = at;
+      d.current = std::vector<int64_t>(36, -1);
+      d.current[2] = 1000;
+      d.avg.assign(4, std::vector<int64_t>(36, -1));
+      d.avg[3][2] = 3000;
+      d.sales_rank_drops365 = drops365;
       page->push_back(d);
     }
     caf::anon_send(router, atom::deal_v, deal_list{page});
@@ -115,4 +122,22 @@ TEST_CASE_FIXTURE(router_fixture, "a listing with a newer lastUpdate is "
   CHECK(peeked.size() == 2);
   REQUIRE(tracked.size() == 2);
   CHECK(tracked[1][0].last_update == 120);
+}
+
+TEST_CASE_FIXTURE(router_fixture, "a listing its payload rejects is written "
+                                  "as a rejection, never peeked") {
+  failures = 0;
+  list({"DEAD"}, 100, 0);
+  list({"LIVE"}, 100, 12);
+  REQUIRE(peeked.size() == 1);
+  CHECK(peeked[0].asin == "LIVE");
+  REQUIRE(writes.size() == 1);
+  REQUIRE(writes[0].rejections.size() == 1);
+  CHECK(writes[0].rejections[0].asin == "DEAD");
+  CHECK(writes[0].rejections[0].reason
+        == "deal payload: dead inventory: 0 rank drops in 365 days");
+  // Settled by that write, so the watermark passes it once durable.
+  REQUIRE(writes[0].settles.size() == 1);
+  CHECK(writes[0].settles[0].last_update == 100);
+  CHECK(stats().payload_rejected_total == 1);
 }

@@ -7,6 +7,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <deque>
 
 using namespace keepa;
@@ -35,6 +37,8 @@ struct scout_fixture : test::deterministic_fixture {
   /// with a 503.
   int refused_page = -1;
   int failing_page = -1;
+  /// scout_settings::fresh_horizon (0: a held walk goes on to the end).
+  keepa_minutes fresh_horizon = 0;
   std::deque<std::pair<caf::response_promise, keepa_reply>> answers;
   caf::actor bucket;
   caf::actor sink;
@@ -112,6 +116,7 @@ struct scout_fixture : test::deterministic_fixture {
     });
     scout_settings s;
     s.selection = selection;
+    s.fresh_horizon = fresh_horizon;
     scout = spawn(make_scout,
                   scout_links{caf::actor_cast<token_bucket_actor>(bucket),
                               caf::actor_cast<router_actor>(sink),
@@ -304,4 +309,48 @@ TEST_CASE("a short hold resumes on the next page while Keepa's cache holds "
     REQUIRE(f.asked.size() >= 2);
     CHECK(std::vector<int>(f.asked.begin(), f.asked.begin() + 2) == r.expected);
   }
+}
+
+TEST_CASE_FIXTURE(scout_fixture, "a held walk that reached hour-old "
+                                 "listings ends its cycle, and the next one "
+                                 "reads the newest") {
+  // Page 0 holds listings 0 to 149 minutes old: past the 60 min horizon,
+  // so the walk, held by the backlog, ends its cycle instead of reading on
+  // down to the watermark, and counts what it leaves unread.
+  selection = R"({"sortType": 1, "page": 0})";
+  page_delay = 1s;
+  peek_queued = 1000000;
+  keepa_now = 8000000;
+  watermark = keepa_now - 600;
+  fresh_horizon = 60;
+  start();
+  advance(10s, 1s);
+  auto s = stats();
+  CHECK(s.cycles == 1);
+  CHECK(s.pages_total == 1);
+  // 450 minutes below page 0's oldest listing, at 150 listings per 149.
+  CHECK(s.last_shed > 440);
+  CHECK(s.last_shed < 470);
+  // The next cycle starts at page 0 after discovery's pause (one page at
+  // 5 tokens is 4 minutes of its share of 5 tokens/min).
+  advance(5min, 1s);
+  REQUIRE(cycle_starts.size() >= 2);
+  CHECK(asked == std::vector<int>(asked.size(), 0));
+}
+
+TEST_CASE_FIXTURE(scout_fixture, "a held walk within the horizon waits and "
+                                 "reads on") {
+  // Page 0 spans 149 minutes; Keepa's clock is at its newest listing plus
+  // 0, the horizon 200 minutes: the walk holds, then reads page 1.
+  selection = R"({"sortType": 1, "page": 0})";
+  page_delay = 1s;
+  peek_queued = 1000000;
+  keepa_now = 8000000;
+  fresh_horizon = 200;
+  start();
+  advance(10s, 1s);
+  CHECK(stats().cycles == 0);
+  peek_queued = 0;
+  advance(3s, 1s);
+  CHECK(std::count(asked.begin(), asked.end(), 1) >= 1);
 }

@@ -87,3 +87,43 @@ TEST_CASE("peek filter: a zero price is no price (the reference let 0 pass)") {
   p.stats->current = {-1, 0, 0};
   CHECK(check_peek(p).rejection == "no buy price");
 }
+
+TEST_CASE("the payload rules reject for free only what the listing decides") {
+  // A listing: used $10 now, 90-day used average $30, 30 rank drops a year.
+  auto listing = [] {
+    deal d;
+    d.asin = "0123456789";
+    d.current = std::vector<int64_t>(36, -1);
+    d.current[2] = 1000;
+    d.avg.assign(4, std::vector<int64_t>(36, -1));
+    d.avg[3][2] = 3000;
+    d.sales_rank_drops365 = 30;
+    return d;
+  };
+  struct row {
+    const char* name;
+    void (*edit)(deal&);
+    const char* reason; // empty: survives, the peek decides
+  };
+  row rows[] = {
+    {"a good listing", [](deal&) {}, ""},
+    {"dead inventory", [](deal& d) { d.sales_rank_drops365 = 0; },
+     "deal payload: dead inventory: 0 rank drops in 365 days"},
+    {"unknown drops", [](deal& d) { d.sales_rank_drops365 = -1; }, ""},
+    {"negative spread", [](deal& d) { d.current[2] = 3500; },
+     "deal payload: negative spread"},
+    {"ROI below 20 %", [](deal& d) { d.current[2] = 2600; },
+     "deal payload: gross ROI below minimum"},
+    {"sell below $12", [](deal& d) { d.avg[3][2] = 1100; },
+     "deal payload: sell estimate below floor"},
+    {"only the month's average", [](deal& d) { d.avg.resize(3); }, ""},
+    {"no used average", [](deal& d) { d.avg[3][2] = -1; }, ""},
+    {"no price", [](deal& d) { d.current[2] = -1; }, ""},
+  };
+  for (auto& r : rows) {
+    CAPTURE(r.name);
+    auto d = listing();
+    r.edit(d);
+    CHECK(check_payload(d).rejection == r.reason);
+  }
+}

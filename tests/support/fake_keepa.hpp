@@ -5,6 +5,7 @@
 // admission while positive, negative balances, 429 with the envelope.
 
 #include "actors/actors.hpp"
+#include "support/sample_products.hpp"
 
 #include <caf/actor_clock.hpp>
 #include <caf/stateful_actor.hpp>
@@ -98,24 +99,6 @@ struct fake_keepa_state {
     return r;
   }
 };
-
-/// A product that passes the peek filter: used $10 now, $30 average.
-inline product good_product(const std::string& asin) {
-  product p;
-  p.asin = asin;
-  p.title = "Book " + asin;
-  product_stats s;
-  s.current = std::vector<int64_t>(36, -1);
-  s.current[2] = 1000;
-  s.current[3] = 50000;
-  s.avg90 = std::vector<int64_t>(36, -1);
-  s.avg90[2] = 3000;
-  s.avg365 = s.avg90;
-  s.sales_rank_drops30 = 4;
-  s.sales_rank_drops365 = 30;
-  p.stats = s;
-  return p;
-}
 
 inline keepa_client_actor::behavior_type
 make_fake_keepa(keepa_client_actor::stateful_pointer<fake_keepa_state> self) {

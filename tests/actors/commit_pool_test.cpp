@@ -1,0 +1,103 @@
+// COMMIT_POOL: survivors are bought best first (fresh Keepa data first, it
+// is cheaper), with Keepa's default update=1 sent, and the pool counts the
+// profitable rows and the value of what waits.
+
+#include "actors/commit_pool.hpp"
+#include "spend_fixture.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace keepa;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct commit_fixture : test::spend_fixture {
+  commit_pool_actor pool;
+
+  void start(spend_levers levers) {
+    commit_settings settings;
+    settings.batch = 1;
+    settings.levers = levers;
+    pool = spawn(make_commit_pool,
+                 commit_links{caf::actor_cast<token_bucket_actor>(bucket),
+                              caf::actor_cast<db_writer_actor>(db)},
+                 settings, clock());
+    run();
+  }
+
+  void enqueue(std::vector<survivor> s) {
+    caf::anon_send(pool, atom::enqueue_v, std::move(s));
+    run();
+  }
+
+  pool_stats stats() {
+    auto h = (*self)->request(pool, caf::infinite, atom::stats_v);
+    run();
+    pool_stats out;
+    h.receive([&](const pool_stats& s) { out = s; },
+              [](const caf::error&) { FAIL("no stats"); });
+    return out;
+  }
+};
+
+/// A survivor listed by Keepa at `last_update` and queued now.
+survivor job(const std::string& asin, keepa_minutes last_update, double value,
+             int64_t queued_ms) {
+  return {{asin, last_update}, value, queued_ms};
+}
+
+} // namespace
+
+TEST_CASE_FIXTURE(commit_fixture, "survivors are bought by profit per "
+                                  "token, with update=1") {
+  start(spend_levers{});
+  auto now_ms = clock()();
+  auto fresh = to_keepa_minutes(now_ms) - 10;
+  auto stale = to_keepa_minutes(now_ms) - 300;
+  for (auto a : {"S", "F", "L"})
+    catalog[a] = test::good_product(a);
+  // S: $4 on stale data ($0.33 a token); F: $3 on fresh data ($0.60 a
+  // token); L: $1 fresh ($0.20 a token).
+  enqueue({job("L", fresh, 1, now_ms), job("S", stale, 4, now_ms),
+           job("F", fresh, 3, now_ms)});
+  CHECK(asked() == std::vector<std::string>{"F", "S", "L"});
+  CHECK(param(0, "update") == "1");
+  CHECK(param(0, "offers") == "20");
+  auto s = stats();
+  CHECK(s.profitable_total == 3);
+  CHECK(s.profitable_last_hour == 3);
+  advance(61min, 1min);
+  CHECK(stats().profitable_last_hour == 0);
+}
+
+TEST_CASE_FIXTURE(commit_fixture, "a survivor past the wait bound goes "
+                                  "first") {
+  start(spend_levers{});
+  auto now_ms = clock()();
+  enqueue({job("NEW", -1, 9, now_ms), job("MID", -1, 2, now_ms),
+           job("OLD", -1, 0.5, now_ms - 3 * 3600000)});
+  CHECK(asked() == std::vector<std::string>{"OLD", "NEW", "MID"});
+}
+
+TEST_CASE_FIXTURE(commit_fixture, "the backlog's value is the expected "
+                                  "profit of what waits, losses as 0") {
+  start(spend_levers{});
+  hold = true;
+  auto now_ms = clock()();
+  // The two best go out (two slots); 2.5 and -1 wait.
+  enqueue({job("A", -1, 9, now_ms), job("B", -1, 2.5, now_ms),
+           job("C", -1, 7, now_ms), job("D", -1, -1, now_ms)});
+  CHECK(asked() == std::vector<std::string>{"A", "C"});
+  auto s = stats();
+  CHECK(s.queued == 2);
+  CHECK(s.queued_value == doctest::Approx(2.5));
+}
+
+TEST_CASE_FIXTURE(commit_fixture, "arrival order without the levers, and no "
+                                  "update parameter") {
+  start(spend_levers{false, false, false, false, false});
+  enqueue({job("L", -1, 1, 0), job("H", -1, 9, 0)});
+  CHECK(asked() == std::vector<std::string>{"L", "H"});
+  CHECK(param(0, "update").empty());
+}

@@ -1,0 +1,102 @@
+// PEEK_POOL: listings are peeked best first, with the sales history at the
+// same 1 token, and what cannot be profitable even with free shipping is
+// rejected before its offers are bought.
+
+#include "actors/peek_pool.hpp"
+#include "spend_fixture.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace keepa;
+
+namespace {
+
+struct peek_fixture : test::spend_fixture {
+  peek_pool_actor pool;
+
+  void start(spend_levers levers, size_t batch = 50) {
+    peek_settings settings;
+    settings.batch = batch;
+    settings.levers = levers;
+    pool = spawn(make_peek_pool,
+                 peek_links{caf::actor_cast<token_bucket_actor>(bucket),
+                            caf::actor_cast<db_writer_actor>(db),
+                            caf::actor_cast<commit_pool_actor>(next),
+                            caf::actor_cast<watermark_actor>(next)},
+                 settings, clock());
+  }
+
+  /// Lists deals whose payload says used $10 now and `avg90_cents` as the
+  /// 90-day average.
+  void list(const std::vector<std::pair<std::string, int64_t>>& deals) {
+    auto page = std::make_shared<std::vector<deal>>();
+    for (auto& [asin, avg90] : deals) {
+      deal d;
+      d.asin = asin;
+      d.last_update = 100;
+      d.current = std::vector<int64_t>(36, -1);
+      d.current[2] = 1000;
+      d.avg.assign(4, std::vector<int64_t>(36, -1));
+      d.avg[3][2] = avg90;
+      page->push_back(d);
+    }
+    caf::anon_send(pool, atom::enqueue_v, deal_list{page});
+    run();
+  }
+};
+
+} // namespace
+
+TEST_CASE_FIXTURE(peek_fixture, "the peek reads the sales history and "
+                                "rejects what cannot be profitable") {
+  start(spend_levers{});
+  catalog["A"] = test::good_product("A");       // $6.75 at best
+  catalog["B"] = test::good_product("B", 1200); // sales at $12: a loss
+  auto no_sales = test::good_product("C");
+  no_sales.csv.assign(csv_type_count, {});
+  catalog["C"] = no_sales;
+  list({{"A", 3000}, {"B", 3000}, {"C", 3000}});
+  REQUIRE(calls.size() == 1);
+  CHECK(param(0, "history") == "1");
+  CHECK(param(0, "days") == "365");
+  auto r = rejections();
+  REQUIRE(r.size() == 2);
+  CHECK(r[0].rfind("B: cannot be profitable: -", 0) == 0);
+  CHECK(r[1] == "C: cannot be profitable: no List at from its sales history");
+  REQUIRE(survivors.size() == 1);
+  CHECK(survivors[0].asin == "A");
+  // Ranked by what the full fetch shows without a matched offer.
+  CHECK(survivors[0].value == doctest::Approx(2.76));
+}
+
+TEST_CASE_FIXTURE(peek_fixture, "without the profit gate the peek is stats "
+                                "only and a loss survives") {
+  start(spend_levers{false, false, false, false, false});
+  catalog["B"] = test::good_product("B", 1200);
+  list({{"B", 3000}});
+  REQUIRE(calls.size() == 1);
+  CHECK(param(0, "history") == "0");
+  CHECK(rejections().empty());
+  CHECK(survivors.size() == 1);
+}
+
+TEST_CASE_FIXTURE(peek_fixture, "listings are peeked best first by their "
+                                "payload, arrival order without the lever") {
+  for (bool best_first : {true, false}) {
+    CAPTURE(best_first);
+    calls.clear();
+    spend_levers levers;
+    levers.best_first = best_first;
+    start(levers, 1);
+    for (auto a : {"L", "M", "H"})
+      catalog[a] = test::good_product(a);
+    // Two calls go out at once (two slots), the third after an answer.
+    list({{"L", 1500}, {"M", 3000}, {"H", 6000}});
+    auto order = asked();
+    REQUIRE(order.size() == 3);
+    if (best_first)
+      CHECK(order == std::vector<std::string>{"H", "M", "L"});
+    else
+      CHECK(order == std::vector<std::string>{"L", "M", "H"});
+  }
+}
