@@ -252,11 +252,20 @@ int main(int argc, char** argv) {
   block_stop_signals();
   std::optional<mock::server> demo_server;
   if (cli.demo) {
+    // A plan that buys new rows every minute from the mock's 300 new deals
+    // an hour (20 tokens/min would go quiet once the first bucket is spent).
     mock::options opts;
+    opts.refill_rate = 60;
     demo_server.emplace(opts);
     auto port = demo_server->start();
     cfg.keepa.base_url = "http://127.0.0.1:" + std::to_string(port);
     cfg.keepa.api_key = opts.key;
+    std::cout << "keepa-ingest demo: a mock Keepa server at "
+              << cfg.keepa.base_url << ", plan " << opts.refill_rate
+              << " tokens/min, " << opts.deal_rate
+              << " new deals an hour: new rows arrive every minute. Type "
+                 "status, dump or quit."
+              << std::endl;
   }
   // In a terminal the status line owns the screen; logs go to the file.
   init_logging(cfg, !isatty(STDOUT_FILENO), cfg.keepa.api_key);

@@ -79,7 +79,7 @@ void put_commit(writer& w, const pool_stats& p, int64_t buying_last_hour) {
   w.EndObject();
 }
 
-/// Every member of the dump, in CONTRACT.md's order.
+/// Every member of the dump, in the order of docs/contract.md#the-dump.
 std::vector<member> members(const pipeline_snapshot& s, const engine_facts& f) {
   return {
     {"tokens",
@@ -269,7 +269,18 @@ std::string render_status(const pipeline_snapshot& s, const engine_facts& f) {
     if (b.flow_reduction > 0)
       out << " after " << b.flow_reduction << " for trackings";
     out << ", next in " << b.next_refill_ms / 1000 << " s, " << b.waiting
-        << " waiting)";
+        << " waiting";
+    if (b.next_kind >= 0 && b.next_kind < 5 && b.in_flight == 0) {
+      static const char* kinds[] = {"token", "deal page", "peek", "commit",
+                                    "refresh"};
+      out << "; next call: a " << kinds[b.next_kind] << " of about "
+          << static_cast<int64_t>(std::ceil(b.next_cost)) << " tokens, ";
+      if (b.paused || f.paused)
+        out << "held while paused";
+      else
+        out << "at the refill in " << b.next_refill_ms / 1000 << " s";
+    }
+    out << ")";
   }
   else
     out << "tokens unknown (Keepa has not answered yet, " << b.waiting

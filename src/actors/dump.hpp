@@ -1,7 +1,7 @@
 #pragma once
 
 // Renders the pipeline's state for the console: `dump` as one line of JSON
-// (CONTRACT.md) and `status` as one human line. Pure functions.
+// (docs/contract.md#the-dump) and `status` as one human line. Pure functions.
 
 #include "actors/engine.hpp"
 

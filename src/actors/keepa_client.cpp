@@ -13,7 +13,7 @@ namespace {
 
 using self_pointer = keepa_client_actor::stateful_pointer<keepa_client_state>;
 
-/// Keepa refuses more than 100 ASINs per call (KEEPA_API.md §3.1).
+/// Keepa refuses more than 100 ASINs per call (docs/keepa.md#requests).
 constexpr size_t max_asins_per_call = 100;
 
 /// The parameters of a product request besides the key and the ASINs, for

@@ -192,6 +192,10 @@ struct bucket_stats {
   /// Tokens spent finding deals (/deal pages, peeks, commits) in the last
   /// hour.
   int64_t buying_last_hour = 0;
+  /// The call granted next, as a call_kind (-1: none waits), and the
+  /// tokens it is expected to cost.
+  int next_kind = -1;
+  double next_cost = 0;
   int64_t since_success_ms = 0; // time since the last ok reply (or start)
   bool succeeded = false;       // an ok reply arrived since the start
 };

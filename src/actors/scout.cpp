@@ -239,8 +239,10 @@ void continue_when_drained(self_ptr self) {
           end_cycle(self);
           return;
         }
-        if (!st.holding)
+        if (!st.holding) {
           ++st.stats.held_cycles;
+          st.holding_since = self->clock().now();
+        }
         st.holding = true;
         self->delayed_send(self, st.settings.hold_delay, atom::run_v);
       },
@@ -299,7 +301,8 @@ keepa_minutes scout_state::keepa_clock(caf::actor_clock::time_point now) const {
 }
 
 bool scout_state::behind_horizon(caf::actor_clock::time_point now) const {
-  return sort_type == 1 && settings.fresh_horizon > 0 && keepa_now >= 0
+  return sort_type == 1 && settings.fresh_horizon > 0 && holding
+         && now - holding_since >= settings.min_interval && keepa_now >= 0
          && oldest >= 0 && keepa_clock(now) - oldest > settings.fresh_horizon;
 }
 

@@ -33,11 +33,12 @@ struct scout_settings {
   /// never outruns what the plan can peek.
   uint64_t backlog_limit = 200;
   caf::timespan hold_delay = std::chrono::seconds{1};
-  /// A held newest-first walk that has reached listings more than this
-  /// behind Keepa's clock ends its cycle: the plan cannot keep up, so the
-  /// older listings are left unread (counted as shed) and the next cycle
-  /// reads the freshest ones, whose offers cost 5 tokens instead of 12.
-  /// 0: a held walk always goes on down to the watermark.
+  /// A newest-first walk held for `min_interval` or longer (the plan
+  /// cannot keep up) that has reached listings more than this behind
+  /// Keepa's clock ends its cycle: the older listings are left unread
+  /// (counted as shed) and the next cycle reads the freshest ones, whose
+  /// offers cost 5 tokens instead of 12. 0: a held walk always goes on
+  /// down to the watermark.
   keepa_minutes fresh_horizon = 60;
 };
 
@@ -47,8 +48,9 @@ struct scout_state {
   /// The selection's sortType (1 = newest first allows a safe early stop).
   int sort_type = 0;
   bool running = false;
-  /// Waiting for the peek backlog to drain before the next page.
+  /// Waiting for the peek backlog to drain before the next page, since.
   bool holding = false;
+  caf::actor_clock::time_point holding_since;
   int page = 0;
   /// When the current page was asked for, and when the query's cached
   /// result was (at the latest) taken: the request of the last page Keepa

@@ -184,7 +184,7 @@ void pump(self_ptr self) {
     return;
   auto now = self->clock().now();
   // A wait after a long silence (a deficit, a plan change) starts with the
-  // true balance: stories 10, 11, 15 and 24.
+  // true balance from /token (docs/design.md#the-envelope-is-the-truth).
   if (st.synced && st.in_flight == 0 && st.waiting() > 0
       && now - st.last_envelope >= st.settings.resync_after)
     st.synced = false;
@@ -324,6 +324,12 @@ make_token_bucket(token_bucket_actor::stateful_pointer<token_bucket_state> self,
       s.cost_per_item.assign(st.cost_per_item.begin(), st.cost_per_item.end());
       s.consumed_by_kind.assign(st.consumed_by_kind.begin(),
                                 st.consumed_by_kind.end());
+      for (auto& queue : st.queues)
+        if (!queue.empty()) {
+          s.next_kind = static_cast<int>(queue.front().call.kind);
+          s.next_cost = st.estimate(queue.front().call);
+          break;
+        }
       while (!st.buying.empty()
              && st.buying.front().first < now - std::chrono::hours{1})
         st.buying.pop_front();

@@ -63,7 +63,7 @@ struct token_bucket_state {
   double outstanding = 0;
   uint64_t in_flight = 0;
   /// Learned cost per item (ASIN or page), by call_kind; it starts at
-  /// KEEPA_API.md's upper bounds (offers=20 is at most 2 pages of 6).
+  /// Keepa's upper bounds (docs/keepa.md; offers=20 is at most 2 pages of 6).
   std::array<double, call_kind_count> cost_per_item{0, 5, 1, 12, 1};
   std::array<std::deque<waiting_call>, call_priority_count> queues;
   bool paused = false;

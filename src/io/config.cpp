@@ -121,7 +121,7 @@ maybe_error set_api_key(const std::string&, const std::string& value,
   return std::nullopt;
 }
 
-/// Sets [keepa] domain: a Keepa locale, 1-6 or 8-12 (KEEPA_API.md §1.1).
+/// Sets [keepa] domain: a Keepa locale, 1-6 or 8-12 (docs/keepa.md#requests).
 maybe_error set_domain(const std::string& key, const std::string& value,
                        config& c) {
   int domain = 0;

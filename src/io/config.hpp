@@ -1,6 +1,6 @@
 #pragma once
 
-// The command line and config.ini (CONTRACT.md): parsed, validated key by
+// The command line and config.ini (docs/contract.md): parsed, validated key by
 // key, with environment overrides. Every problem is a config_error that
 // names the key (or file) and never contains the API key.
 
@@ -68,7 +68,7 @@ struct config_error {
   }
 };
 
-/// Parses the flags of CONTRACT.md (`--flag value` or `--flag=value`).
+/// Parses the flags of docs/contract.md (`--flag value` or `--flag=value`).
 std::variant<cli_options, config_error>
 parse_command_line(int argc, const char* const* argv);
 

@@ -1,7 +1,7 @@
 #pragma once
 
 // The checks a /deal selection (deal_query.json) gets before any request:
-// every field KEEPA_API.md §6.1 documents, by type and value range.
+// every field Keepa documents, by type and value range (docs/contract.md).
 // Integers may come as strings of digits ("1"), as Keepa accepts them.
 // What only Keepa can judge is left to Keepa: a dateRange above the
 // documented 0-3 is sent as it is (4 is seen in use), and a refusal stops

@@ -65,7 +65,7 @@ std::string describe_api_error(const api_error& err) {
 
 /// True when a 400 refuses a /deal selection rather than the key: the error
 /// names the query or a field of it, or the envelope is a live one (a
-/// refused key's is all zeros, KEEPA_API.md §1.4 and §9).
+/// refused key's is all zeros, docs/keepa.md#how-an-answer-is-classified).
 bool refuses_query(endpoint ep, const keepa_body& body) {
   if (ep != endpoint::deal)
     return false;

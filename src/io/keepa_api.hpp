@@ -1,7 +1,7 @@
 #pragma once
 
 // Building Keepa requests and classifying their responses: pure functions,
-// no I/O. The key goes into the query string only (KEEPA_API.md §1.1) and
+// no I/O. The key goes into the query string only (docs/keepa.md#requests) and
 // never into a reply's detail text.
 
 #include "io/http_client.hpp"

@@ -108,7 +108,7 @@ std::vector<std::vector<int64_t>> csv_series(const value* v) {
   return out;
 }
 
-/// `stats` (KEEPA_API.md §4.3); nullopt when absent or not an object.
+/// `stats` (docs/keepa.md); nullopt when absent or not an object.
 std::optional<product_stats> parse_stats(const value* v) {
   if (!v || !v->IsObject())
     return std::nullopt;
@@ -217,7 +217,7 @@ std::vector<std::string> string_array(const value* v) {
 }
 
 /// The referral fee in %: `referralFeePercentage` (a double), else the
-/// deprecated integer `referralFeePercent` (KEEPA_API.md §4.1), else -1.
+/// deprecated integer `referralFeePercent` (docs/keepa.md), else -1.
 double referral_fee_percent(const value& v) {
   auto pct = double_or(v, "referralFeePercentage", -1.0);
   return pct >= 0 ? pct : double_or(v, "referralFeePercent", -1.0);

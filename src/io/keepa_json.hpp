@@ -1,6 +1,6 @@
 #pragma once
 
-// Keepa JSON to model structs (KEEPA_API.md §1.4, §4, §6). Never throws and
+// Keepa JSON to model structs (docs/keepa.md). Never throws and
 // never trusts a shape: a null, a short array, a missing field or a wrong
 // type becomes the struct's documented default (model/keepa.hpp).
 

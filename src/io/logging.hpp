@@ -1,7 +1,7 @@
 #pragma once
 
 // spdlog set-up: the console and a rotating file, both behind a sink that
-// redacts the API key from every line (DESIGN.md invariant 7).
+// redacts the API key from every line (docs/design.md#invariants).
 
 #include "io/config.hpp"
 #include "io/redact.hpp"

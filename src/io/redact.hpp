@@ -1,7 +1,7 @@
 #pragma once
 
-// Keeps the API key out of every text the program prints (DESIGN.md
-// invariant 7): log lines, error messages, dumps.
+// Keeps the API key out of every text the program prints
+// (docs/design.md#invariants): log lines, error messages, dumps.
 
 #include <string>
 #include <string_view>

@@ -267,7 +267,7 @@ http_answer handler::product(const std::map<std::string, std::string>& params,
   for (auto& a : asins) {
     auto* it = retired_.count(a) > 0 ? nullptr : catalog_.find(a);
     if (!it) {
-      // KEEPA_API.md §3.2: with update=-1 an unknown ASIN costs nothing and
+      // docs/keepa.md: with update=-1 an unknown ASIN costs nothing and
       // is left out; otherwise it costs 1 and comes back INVALID.
       if (update == -1)
         continue;
@@ -313,7 +313,7 @@ int64_t handler::product_cost(const item& it,
 }
 
 http_answer handler::deals(const std::string& selection, int64_t now_ms) {
-  // KEEPA_API.md §9: a selection Keepa refuses is a 400 with the envelope
+  // docs/keepa.md: a selection Keepa refuses is a 400 with the envelope
   // and an error naming the field.
   rapidjson::Document sel;
   sel.Parse(selection.c_str(), selection.size());
@@ -399,7 +399,7 @@ std::string handler::refused_field(const rapidjson::Document& sel) const {
   auto sort = selection_int(sel, "sortType", 1);
   if (!sort || *sort == 0 || *sort == -1 || std::abs(*sort) > 4)
     return "sortType";
-  // 0-3 documented, 4 seen in use; "7" was refused (KEEPA_API.md §9).
+  // 0-3 documented, 4 seen in use; "7" was refused (docs/keepa.md, errors).
   auto date_range = selection_int(sel, "dateRange", 0);
   if (!date_range || *date_range < 0 || *date_range > 4)
     return "dateRange";

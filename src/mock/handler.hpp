@@ -70,7 +70,7 @@ private:
                     const http_call& call, int64_t now_ms);
   http_answer product(const std::map<std::string, std::string>& params,
                       int64_t now_ms);
-  /// The tokens one found product costs (KEEPA_API.md §3.2).
+  /// The tokens one found product costs (docs/keepa.md#what-each-call-costs).
   int64_t product_cost(const item& it,
                        const std::map<std::string, std::string>& params,
                        const product_view& view, int update,

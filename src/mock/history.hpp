@@ -1,6 +1,6 @@
 #pragma once
 
-// An item's Keepa `csv` (KEEPA_API.md §4.2) and the statistics Keepa derives
+// An item's Keepa `csv` (docs/keepa.md) and the statistics Keepa derives
 // from it: time-weighted means, latest values, sales-rank drops.
 
 #include "mock/catalog.hpp"
@@ -37,7 +37,7 @@ int64_t previous(const series& s, int type);
 /// The Keepa minute of the newest point; 0 when empty.
 int64_t latest_time(const series& s, int type);
 
-/// A deal's figures per csv type (KEEPA_API.md §6.2, §9); range index 0 =
+/// A deal's figures per csv type (docs/keepa.md); range index 0 =
 /// day (48 h), 1 = week, 2 = month, 3 = 90 days. delta = avg - current and
 /// deltaPercent = floor(100 (avg - current) / avg + 0.5), positive for a
 /// drop; both 0 when either is missing.

@@ -1,6 +1,6 @@
 #pragma once
 
-// The mock's token account (KEEPA_API.md §2): refill ticks every 60 s
+// The mock's token account (docs/keepa.md): refill ticks every 60 s
 // anchored at start, a cap of 60 × rate, admission while the balance is
 // positive, negative balances allowed.
 

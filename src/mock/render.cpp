@@ -69,7 +69,7 @@ void write_stats(json_writer& w, const item& it, const live_state& s,
     w.Int64(rank_drops(csv[3], now_ms - days * day_ms));
   }
   // totalOfferCount and lastOffersUpdate come without offers= too; the
-  // FBA/FBM counts only with it (KEEPA_API.md §9).
+  // FBA/FBM counts only with it (docs/keepa.md#facts-from-recorded-responses).
   auto n = view.offers > 0 ? offers_returned(it, view.offers) : 0;
   auto fba = n / 3 + (n % 3 > 0 ? 1 : 0);
   w.Key("totalOfferCount");
@@ -131,7 +131,7 @@ void write_offer(json_writer& w, const offer_fields& o) {
 
 /// The used offers that sold at the item's last drops (up to four, in the
 /// year before `now_ms`): each at that drop's price, gone hours later.
-/// Keepa keeps them in `offers` (KEEPA_API.md §9); their price is often
+/// Keepa keeps them in `offers` (docs/keepa.md); their price is often
 /// today's, their shipping not (FBA, or 4.99 seller-shipped).
 std::vector<offer_fields> sold_offers(const catalog& cat, const item& it,
                                       int64_t now_ms) {

@@ -1,7 +1,7 @@
 #pragma once
 
 // JSON of the mock's products and deals, shaped like Keepa's
-// (KEEPA_API.md §4, §6.2).
+// (docs/keepa.md: the product and deal fields the engine reads).
 
 #include "mock/catalog.hpp"
 #include "mock/history.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 
-// Deal analytics (REFERENCE_SYSTEM.md §5-§7) as pure functions over a parsed
+// Deal analytics (docs/design.md#the-model) as pure functions over a parsed
 // product, with the reference's bugs fixed: the sale window is the history
 // actually fetched; -1/-2, nulls and short arrays are never prices; the
 // trend reads the sales rank; shipping-included detection works; money is
@@ -97,7 +97,7 @@ struct price_basis {
   std::optional<double> referral_percent;
 };
 
-/// Profit and friends (REFERENCE_SYSTEM.md §6.7), dollars.
+/// Profit and friends, dollars (the formulas: docs/contract.md#deals).
 struct business {
   double all_in = 0;
   double amazon_fees = 0;

@@ -1,8 +1,8 @@
 #pragma once
 
-// The one canonical list of `deals` columns (CONTRACT.md). The schema, the
-// migration and every upsert statement are generated from it, so each column
-// has exactly one name.
+// The one canonical list of `deals` columns (docs/contract.md#deals). The
+// schema, the migration and every upsert statement are generated from it, so
+// each column has exactly one name.
 
 #include <cstdint>
 #include <optional>

@@ -1,6 +1,6 @@
 #pragma once
 
-// Plain structs for what the Keepa API returns (KEEPA_API.md §1.4, §4, §6).
+// Plain structs for what the Keepa API returns (docs/keepa.md).
 // Every field has a documented default for when Keepa omits it or sends
 // null: -1 for "no data" in numbers (Keepa's own sentinel), empty for
 // strings and arrays.
@@ -59,7 +59,7 @@ inline constexpr int csv_type_count = 36;
 /// True for the csv types stored as [t, price, shipping] triples.
 bool csv_with_shipping(csv_type t);
 
-/// The token envelope every Keepa response carries (KEEPA_API.md §1.4).
+/// The token envelope every Keepa response carries (docs/keepa.md).
 struct token_envelope {
   int64_t timestamp_ms = 0;
   int64_t tokens_left = 0;
@@ -83,7 +83,7 @@ using csv_values = std::vector<int64_t>;
 /// Reads `v[i]`, or -1 when the series is too short.
 int64_t at_or_missing(const csv_values& v, csv_type i);
 
-/// `stats` of a product (KEEPA_API.md §4.3), the subset deal tools use.
+/// `stats` of a product (docs/keepa.md), the subset deal tools use.
 struct product_stats {
   csv_values current;
   csv_values avg;
@@ -106,7 +106,7 @@ struct product_stats {
   keepa_minutes last_offers_update = -1;
 };
 
-/// One offer of a product (KEEPA_API.md §4.4).
+/// One offer of a product (docs/keepa.md#product-fields-the-engine-reads).
 struct offer {
   int64_t offer_id = -1;
   keepa_minutes last_seen = -1;
@@ -120,7 +120,7 @@ struct offer {
   std::vector<int64_t> offer_csv;
 };
 
-/// A product of `/product` (KEEPA_API.md §4.1), the subset deal tools use.
+/// A product of `/product`, the subset deal tools use (docs/keepa.md).
 struct product {
   std::string asin;
   std::string title;
@@ -138,7 +138,7 @@ struct product {
   /// Indexed by csv_type; an empty series where Keepa sent null.
   std::vector<std::vector<int64_t>> csv;
   std::optional<product_stats> stats;
-  /// Every offer Keepa keeps, historical ones included (KEEPA_API.md §9).
+  /// Every offer Keepa keeps, historical ones included (docs/keepa.md).
   std::vector<offer> offers;
   /// Indices into `offers` of the live ones, cheapest first; absent in
   /// older bodies (then an offer is live when seen lately, see
@@ -148,7 +148,7 @@ struct product {
   double referral_fee_percent = -1.0;
 };
 
-/// One deal of a `/deal` page (KEEPA_API.md §6.2).
+/// One deal of a `/deal` page (docs/keepa.md#deal-fields-the-engine-reads).
 struct deal {
   std::string asin;
   std::string parent_asin;
@@ -167,7 +167,7 @@ struct deal {
   std::vector<csv_values> delta_percent;
   int warehouse_condition = 0;
   /// Sales-rank drops in the last 30, 90, 180, 365 days as of lastUpdate;
-  /// -1 unknown (KEEPA_API.md §9).
+  /// -1 unknown (docs/keepa.md#facts-from-recorded-responses).
   int64_t sales_rank_drops30 = -1;
   int64_t sales_rank_drops90 = -1;
   int64_t sales_rank_drops180 = -1;

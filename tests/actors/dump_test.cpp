@@ -101,3 +101,21 @@ TEST_CASE("status and dump show tokens per profitable deal of the last "
   CHECK(says(*render_dump(s, engine_facts{}, "commit"),
              "\"tokens_per_profitable_last_hour\":null"));
 }
+
+TEST_CASE("status says what the next Keepa call is and when it is due") {
+  auto s = quiet_pipeline();
+  s.bucket.balance = 3;
+  s.bucket.waiting = 2;
+  s.bucket.next_refill_ms = 37000;
+  s.bucket.next_kind = static_cast<int>(call_kind::commit);
+  s.bucket.next_cost = 59.5;
+  auto line = render_status(s, engine_facts{});
+  CHECK(says(line, "2 waiting; next call: a commit of about 60 tokens, at "
+                   "the refill in 37 s)"));
+  s.bucket.paused = true;
+  CHECK(says(render_status(s, engine_facts{}),
+             "next call: a commit of about 60 tokens, held while paused)"));
+  s.bucket.next_kind = -1;
+  s.bucket.waiting = 0;
+  CHECK(says(render_status(s, engine_facts{}), "0 waiting)"));
+}

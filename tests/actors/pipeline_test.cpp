@@ -216,7 +216,7 @@ TEST_CASE_FIXTURE(pipeline_fixture, "a second --once refreshes from the "
         == newest_listing + 5);
 }
 
-TEST_CASE_FIXTURE(pipeline_fixture, "story 13: a pending survivor resumes "
+TEST_CASE_FIXTURE(pipeline_fixture, "a pending survivor resumes "
                                     "with its commit, never peeked again") {
   {
     database db{db_path};
@@ -282,7 +282,7 @@ TEST_CASE_FIXTURE(pipeline_fixture, "failed calls are retried and nothing "
 }
 
 TEST_CASE_FIXTURE(pipeline_fixture, "every console command answers as "
-                                    "CONTRACT.md says") {
+                                    "documented") {
   auto engine = start_engine();
   advance(10s);
   auto dump = command(engine, "dump");

@@ -1,5 +1,5 @@
-// TOKEN_BUCKET on virtual time against FAKE_KEEPA. Tests named "story N"
-// replay REFERENCE_SYSTEM.md §2.5's stall of that number.
+// TOKEN_BUCKET on virtual time against FAKE_KEEPA. Many tests replay one of
+// the old pipeline's stalls (docs/design.md#failures-the-tests-replay).
 
 #include "actors/token_bucket.hpp"
 #include "support/deterministic_fixture.hpp"
@@ -103,7 +103,7 @@ TEST_CASE_FIXTURE(bucket_fixture, "a wait is one timer that wakes at the tick") 
   CHECK(fake().http_429 == 0);
 }
 
-TEST_CASE_FIXTURE(bucket_fixture, "story 3: priorities are explicit, never "
+TEST_CASE_FIXTURE(bucket_fixture, "priorities are explicit, never "
                                   "emergent from thresholds") {
   start(0, 100);
   call(product_call(call_kind::light, call_priority::refresh, 1));
@@ -127,7 +127,7 @@ TEST_CASE_FIXTURE(bucket_fixture, "story 3: priorities are explicit, never "
   CHECK(got->at(2).envelope->tokens_consumed == 6);
 }
 
-TEST_CASE_FIXTURE(bucket_fixture, "stories 4 and 12: a call larger than the bucket is "
+TEST_CASE_FIXTURE(bucket_fixture, "a call larger than the bucket is "
                                   "refused at once") {
   start(300, 5);
   call(product_call(call_kind::commit, call_priority::commit, 100));
@@ -137,7 +137,7 @@ TEST_CASE_FIXTURE(bucket_fixture, "stories 4 and 12: a call larger than the buck
   CHECK(calls_of("product") == 0);
 }
 
-TEST_CASE_FIXTURE(bucket_fixture, "story 14: grants never drive the balance "
+TEST_CASE_FIXTURE(bucket_fixture, "grants never drive the balance "
                                   "below the deficit floor") {
   start(10, 5, -50);
   // 10 ASINs with offers=20: at most 120 tokens; 10 - 120 < -50: must wait.
@@ -152,7 +152,7 @@ TEST_CASE_FIXTURE(bucket_fixture, "story 14: grants never drive the balance "
   CHECK(fake().http_429 == 0);
 }
 
-TEST_CASE_FIXTURE(bucket_fixture, "stories 1, 5 and 15: after an upgrade, "
+TEST_CASE_FIXTURE(bucket_fixture, "after an upgrade, "
                                   "grants resume as soon as the balance is "
                                   "positive, never waiting for a full bucket") {
   start(-120, 5);
@@ -169,7 +169,7 @@ TEST_CASE_FIXTURE(bucket_fixture, "stories 1, 5 and 15: after an upgrade, "
   CHECK(bucket().cap() == doctest::Approx(1500));
 }
 
-TEST_CASE_FIXTURE(bucket_fixture, "stories 8 and 24: a refill-rate change takes effect within "
+TEST_CASE_FIXTURE(bucket_fixture, "a refill-rate change takes effect within "
                                   "one tick and only speeds things up") {
   start(0, 5);
   for (int i = 0; i < 60; ++i)
@@ -184,7 +184,7 @@ TEST_CASE_FIXTURE(bucket_fixture, "stories 8 and 24: a refill-rate change takes 
   CHECK(bucket().rate == 25);
 }
 
-TEST_CASE_FIXTURE(bucket_fixture, "stories 17 and 23: a 429 re-syncs from its envelope and "
+TEST_CASE_FIXTURE(bucket_fixture, "a 429 re-syncs from its envelope and "
                                   "re-queues the call") {
   start(50, 20);
   // Someone else drained the account: Keepa has -10, we believe 50.
@@ -199,7 +199,7 @@ TEST_CASE_FIXTURE(bucket_fixture, "stories 17 and 23: a 429 re-syncs from its en
   CHECK(bucket().http_429_total == 1);
 }
 
-TEST_CASE_FIXTURE(bucket_fixture, "story 25: a failure without an envelope "
+TEST_CASE_FIXTURE(bucket_fixture, "a failure without an envelope "
                                   "keeps the estimate conservative") {
   start(100, 5);
   fake().fail = true;
@@ -213,21 +213,21 @@ TEST_CASE_FIXTURE(bucket_fixture, "story 25: a failure without an envelope "
   CHECK(got->back().status == call_status::ok);
 }
 
-TEST_CASE_FIXTURE(bucket_fixture, "stories 9, 10, 11 and 19: a stale balance forces "
+TEST_CASE_FIXTURE(bucket_fixture, "a stale balance forces "
                                   "a re-sync before the next grant") {
   start(100, 5);
   CHECK(calls_of("token") == 1);
   advance(11min);
-  CHECK(calls_of("token") == 1); // idle: no polling of /token (story 9)
+  CHECK(calls_of("token") == 1); // idle: /token is never polled
   call(product_call(call_kind::peek, call_priority::peek, 1));
   CHECK(calls_of("token") == 2);
   CHECK(got->size() == 1);
 }
 
-TEST_CASE_FIXTURE(bucket_fixture, "stories 16 and 18: the cost estimate is learned "
+TEST_CASE_FIXTURE(bucket_fixture, "the cost estimate is learned "
                                   "from tokensConsumed") {
   start(1000, 20);
-  // Before any measurement: KEEPA_API.md's upper bound for offers=20.
+  // Before any measurement: the upper bound for offers=20 (2 pages of 6).
   CHECK(bucket().cost_per_item[static_cast<size_t>(call_kind::commit)] == 12);
   fake().per_product = 7.7;
   for (int i = 0; i < 10; ++i)
@@ -236,7 +236,7 @@ TEST_CASE_FIXTURE(bucket_fixture, "stories 16 and 18: the cost estimate is learn
         == doctest::Approx(7.7).epsilon(0.05));
 }
 
-TEST_CASE_FIXTURE(bucket_fixture, "story 2: a large call is not starved by a "
+TEST_CASE_FIXTURE(bucket_fixture, "a large call is not starved by a "
                                   "stream of small ones") {
   start(0, 20, -50);
   // 10 × 12 = 120 tokens: needs a balance of 70 with a floor of -50.
@@ -258,7 +258,7 @@ TEST_CASE_FIXTURE(bucket_fixture, "pause holds every grant and resume releases t
   CHECK(got->size() == 1);
 }
 
-TEST_CASE_FIXTURE(bucket_fixture, "stories 6 and 26: steady state: full utilization, no 429, "
+TEST_CASE_FIXTURE(bucket_fixture, "steady state: full utilization, no 429, "
                                   "floor kept over 30 ticks") {
   start(0, 20);
   for (int i = 0; i < 200; ++i)

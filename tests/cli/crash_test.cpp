@@ -1,5 +1,5 @@
 // kill -9 at seeded random moments, restart on the same database each time
-// (DESIGN.md invariant 3): the database stays sound and nothing committed
+// (docs/design.md#invariants): the database stays sound and nothing committed
 // before a kill is missing after it.
 
 #include "support/process.hpp"

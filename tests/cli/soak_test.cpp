@@ -1,7 +1,8 @@
 // A soak: the engine against mock-keepa with every fault on, for three
 // minutes of real time (KEEPA_SOAK_SECONDS, at least 30), then the
 // invariants on the mock's own counters, the database and the logs
-// (DESIGN.md invariants 3, 5, 7).
+// (docs/design.md, Invariants and Admission: a sound database, no 429, no
+// balance below the deficit floor, and the API key in no output).
 
 #include "support/process.hpp"
 

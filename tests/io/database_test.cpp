@@ -54,7 +54,7 @@ deal_update full(const std::string& asin) {
 
 } // namespace
 
-TEST_CASE("stall story 30: a light update leaves every other column "
+TEST_CASE("a light update leaves every other column "
           "byte for byte") {
   auto path = fresh_dir("db-light") + "/deals.db";
   {

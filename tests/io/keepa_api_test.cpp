@@ -75,7 +75,7 @@ TEST_CASE("deal request: a selection that is not a JSON object is refused") {
   }
 }
 
-TEST_CASE("story 29: classification of every outcome, 429 included") {
+TEST_CASE("classification of every outcome, 429 included") {
   struct row {
     const char* name;
     endpoint ep;

@@ -28,13 +28,13 @@ std::string sample(const char* name) {
   return out.str();
 }
 
-/// The literal body of a real 429 at 0 tokens (KEEPA_API.md §1.4).
+/// The literal body of a real 429 at 0 tokens (docs/keepa.md).
 constexpr const char* body_429 =
   R"({ "timestamp": 1594177158252, "tokensLeft": 0, "refillIn": 38205, )"
   R"("refillRate": 20, "tokenFlowReduction": 0.0, "tokensConsumed": 0, )"
   R"("processingTimeInMs": 0 })";
 
-/// A 200 carrying an error object and a real envelope (KEEPA_API.md §1.4).
+/// A 200 carrying an error object and a real envelope (docs/keepa.md).
 constexpr const char* body_error =
   R"({"error":{"type":"invalidParameter","message":"You used an invalid )"
   R"(parameter for this API call.","details":"asin: XXXXXXXXXX"},)"
@@ -122,7 +122,7 @@ std::string nested(size_t n, const std::string& inner) {
 
 } // namespace
 
-TEST_CASE("story 28: nasty input that is not a JSON object is rejected") {
+TEST_CASE("nasty input that is not a JSON object is rejected") {
   std::string nul_then_junk{"{\"tokensLeft\":1}\0junk", 21};
   run({
     rejects("empty", "", "offset 0"),
@@ -155,7 +155,7 @@ TEST_CASE("story 28: nasty input that is not a JSON object is rejected") {
   });
 }
 
-TEST_CASE("story 28: nasty envelopes and error objects yield defaults") {
+TEST_CASE("nasty envelopes and error objects yield defaults") {
   run({
     accepts("tokensLeft as string", R"({"tokensLeft":"5"})",
             [](auto& b) { CHECK_FALSE(b.envelope); }),
@@ -229,7 +229,7 @@ TEST_CASE("story 28: nasty envelopes and error objects yield defaults") {
   });
 }
 
-TEST_CASE("story 28: nasty products and csv yield defaults or warnings") {
+TEST_CASE("nasty products and csv yield defaults or warnings") {
   run({
     accepts("products null", R"({"products":null})",
             [](auto& b) { CHECK_FALSE(b.has_products); }),
@@ -390,7 +390,7 @@ TEST_CASE("story 28: nasty products and csv yield defaults or warnings") {
   });
 }
 
-TEST_CASE("story 28: nasty stats and offers yield defaults") {
+TEST_CASE("nasty stats and offers yield defaults") {
   run({
     accepts("stats null", one_product(R"("stats":null)"),
             [](auto& b) { CHECK_FALSE(only_product(b).stats); }),
@@ -463,7 +463,7 @@ TEST_CASE("story 28: nasty stats and offers yield defaults") {
   });
 }
 
-TEST_CASE("story 28: nasty deal pages yield defaults or warnings") {
+TEST_CASE("nasty deal pages yield defaults or warnings") {
   run({
     accepts("deals null", R"({"deals":null})",
             [](auto& b) { CHECK_FALSE(b.deals); }),

@@ -1,4 +1,4 @@
-// Bodies shaped like those recorded from the live API (KEEPA_API.md §9),
+// Bodies shaped like those recorded from the live API (docs/keepa.md),
 // written by hand: historical offers with liveOffersOrder, deal objects with
 // their own rank drops, error objects whose details vary, 34- and 36-entry
 // arrays, and keys in either order.

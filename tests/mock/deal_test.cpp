@@ -1,5 +1,5 @@
-// /deal (KEEPA_API.md §6): cost, paging, order, the 12 h window, the 120 s
-// snapshot, filters and the category histogram.
+// /deal (docs/keepa.md#the-deal-endpoint): cost, paging, order, the 12 h
+// window, the 120 s snapshot, filters and the category histogram.
 
 #include "mock/mock_support.hpp"
 

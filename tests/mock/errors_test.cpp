@@ -1,4 +1,4 @@
-// Error shapes (KEEPA_API.md §1.3, §1.4) and the /_mock endpoints.
+// Error shapes (docs/keepa.md#errors-and-status-codes) and /_mock endpoints.
 
 #include "mock/mock_support.hpp"
 

@@ -1,4 +1,4 @@
-// The token ledger (KEEPA_API.md §2), through the handler on a fake clock.
+// The token ledger (docs/keepa.md), through the handler on a fake clock.
 
 #include "mock/ledger.hpp"
 #include "mock/mock_support.hpp"

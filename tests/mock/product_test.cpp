@@ -1,4 +1,4 @@
-// /product: costs (KEEPA_API.md §3.2), shapes (§4) and determinism.
+// /product: costs (docs/keepa.md#what-each-call-costs), shapes and determinism.
 
 #include "mock/mock_support.hpp"
 #include "mock/render.hpp"

@@ -1,7 +1,8 @@
 #pragma once
 
-// A CAF 0.17 test_coordinator fixture for doctest (CAF_0.17.md A10): virtual
-// time, explicit scheduling, and exits for everything a test spawned.
+// A CAF 0.17 test_coordinator fixture for doctest (CAF's own test DSL needs
+// CAF's test runner): virtual time, explicit scheduling, and exits for
+// everything a test spawned.
 
 #include "actors/type_ids.hpp"
 

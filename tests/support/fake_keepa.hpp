@@ -1,7 +1,7 @@
 #pragma once
 
 // FAKE_KEEPA: a keepa_client_actor that answers at once, on virtual time,
-// with Keepa's token rules (KEEPA_API.md §2): 60 s ticks, cap 60 × rate,
+// with Keepa's token rules (docs/keepa.md): 60 s ticks, cap 60 × rate,
 // admission while positive, negative balances, 429 with the envelope.
 
 #include "actors/actors.hpp"
