@@ -11,36 +11,16 @@
 //        bench_token_economy value ... (profitable deals per token against an
 //                                       oracle: bench/token_value.cpp)
 
-#include "actors/engine.hpp"
-#include "actors/type_ids.hpp"
-#include "io/keepa_api.hpp"
-#include "mock/handler.hpp"
-#include "support/in_process_keepa.hpp"
+#include "virtual_engine.hpp"
 
-#include <caf/all.hpp>
-#include <rapidjson/document.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
 #include <filesystem>
-#include <memory>
 #include <string>
 
-namespace {
-
 using namespace keepa;
-
-constexpr int64_t t0 = 1793491200000; // 2026-11-01T00:00:00Z
-
-/// A number from the dump JSON, by path.
-double number(const rapidjson::Document& d, const char* a, const char* b,
-              const char* c = nullptr) {
-  auto& x = d[a][b];
-  auto& v = c ? x[c] : x;
-  return v.IsNumber() ? v.GetDouble() : -1;
-}
-
-} // namespace
+using keepa::bench::number;
 
 int run_value_bench(int argc, char** argv);
 
@@ -57,55 +37,22 @@ int main(int argc, char** argv) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
 
-  caf::actor_system_config cfg;
-  cfg.set("scheduler.policy", caf::atom("testing"));
-  cfg.add_message_types<caf::id_block::keepa>();
-  caf::actor_system sys{cfg};
-  auto& sched = dynamic_cast<caf::scheduler::test_coordinator&>(
-    sys.scheduler());
-  auto origin = sched.clock().now();
-  auto now_ms = [&sched, origin] {
-    return t0
-           + std::chrono::duration_cast<std::chrono::milliseconds>(
-               sched.clock().now() - origin)
-               .count();
-  };
-
   mock::options mopts;
   mopts.refill_rate = rate;
   mopts.initial_tokens = 100;
   mopts.products = 20000;
   mopts.deal_rate = deal_rate; // 3000/h: far beyond what the plan can buy
-  auto keepa = std::make_shared<mock::handler>(mopts, t0);
-  auto client = sys.spawn(test::make_in_process_keepa, keepa, now_ms);
-
   engine_options o;
-  o.client = client;
   o.selection = R"({"domainId": 1, "priceTypes": [2], "sortType": 1,
                     "dateRange": 3, "page": 0})";
   o.db_path = (dir / "deals.db").string();
-  o.detached_db = false;
   o.refresh_after_hours = refresh_after;
   o.retention_hours = retention;
-  o.now_ms = now_ms;
-  auto engine = sys.spawn(make_engine, o);
-  for (int s = 0; s < minutes * 60; ++s) {
-    sched.run();
-    sched.advance_time(std::chrono::seconds{1});
-  }
-  sched.run();
-
-  caf::scoped_actor self{sys};
-  std::string dump;
-  auto h = self->request(engine, caf::infinite, atom::command_v,
-                         std::string{"dump"});
-  sched.run();
-  h.receive([&](const std::string& s) { dump = s; },
-            [&](const caf::error&) {});
-  rapidjson::Document d;
-  d.Parse(dump.c_str());
-  if (std::getenv("BENCH_DUMP"))
-    std::printf("%s\n", dump.c_str());
+  bench::virtual_engine run{mopts, o};
+  run.run_seconds(minutes * 60);
+  auto d = run.dump();
+  auto& keepa = run.keepa;
+  auto now_ms = run.clock();
   auto stats = keepa->stats(now_ms());
   auto kind = [&](const char* k) { return number(d, "tokens",
                                                  "consumed_by_kind", k); };
@@ -151,8 +98,5 @@ int main(int argc, char** argv) {
                 plan * 60.0 * 72 / light_cost,
                 plan == 5 ? "~1,080 before its hybrid fix, \"10,000+\" after"
                           : "-");
-  caf::anon_send_exit(engine, caf::exit_reason::kill);
-  caf::anon_send_exit(client, caf::exit_reason::kill);
-  sched.run();
   return 0;
 }

@@ -14,14 +14,11 @@
 //
 // usage: bench_token_economy value [hours] [deal_rate_per_hour] [plans...]
 
-#include "actors/engine.hpp"
-#include "actors/type_ids.hpp"
-#include "io/keepa_api.hpp"
-#include "mock/handler.hpp"
-#include "model/deal_rows.hpp"
-#include "support/in_process_keepa.hpp"
+#include "virtual_engine.hpp"
 
-#include <caf/all.hpp>
+#include "io/keepa_api.hpp"
+#include "model/deal_rows.hpp"
+
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
@@ -38,8 +35,9 @@
 namespace {
 
 using namespace keepa;
+using bench::number;
+using bench::t0;
 
-constexpr int64_t t0 = 1793491200000; // 2026-11-01T00:00:00Z
 constexpr int64_t minute_ms = 60000;
 constexpr const char* selection = R"({"domainId": 1, "priceTypes": [2],
   "sortType": 1, "dateRange": 3, "page": 0})";
@@ -75,6 +73,21 @@ std::optional<double> profit_of(const deal_update& row) {
   return std::nullopt;
 }
 
+/// The same mock with unlimited tokens, answering at `now`.
+struct unlimited_keepa {
+  int64_t now = t0;
+  test::in_process_keepa_state keepa;
+
+  explicit unlimited_keepa(int deal_rate) {
+    auto opts = mock_options(1000000000, deal_rate);
+    opts.initial_tokens = int64_t{1} << 40;
+    keepa.keepa = std::make_shared<mock::handler>(opts, t0);
+    keepa.now_ms = [this] { return now; };
+  }
+  unlimited_keepa(const unlimited_keepa&) = delete;
+  unlimited_keepa& operator=(const unlimited_keepa&) = delete;
+};
+
 /// Full fetches of `asins` at `now` through the production request and
 /// parser, as the commit pool asks for them.
 std::vector<product> full_fetch(test::in_process_keepa_state& keepa,
@@ -98,16 +111,12 @@ std::vector<product> full_fetch(test::in_process_keepa_state& keepa,
 /// Sweeps /deal every two minutes over `hours` with unlimited tokens and
 /// fetches each new listing in full at once.
 oracle run_oracle(int hours, int deal_rate, const fee_settings& fees) {
-  auto opts = mock_options(1000000000, deal_rate);
-  opts.initial_tokens = int64_t{1} << 40;
-  auto mock = std::make_shared<mock::handler>(opts, t0);
-  int64_t now = t0;
-  test::in_process_keepa_state keepa;
-  keepa.keepa = mock;
-  keepa.now_ms = [&now] { return now; };
+  unlimited_keepa unlimited{deal_rate};
+  auto& now = unlimited.now;
+  auto& keepa = unlimited.keepa;
   oracle out;
   keepa_minutes newest = -1;
-  for (now = t0; now <= t0 + hours * 60 * minute_ms; now += 2 * minute_ms) {
+  for (; now <= t0 + hours * 60 * minute_ms; now += 2 * minute_ms) {
     std::vector<std::string> fresh;
     keepa_minutes sweep_newest = newest;
     for (int page = 0;; ++page) {
@@ -185,13 +194,9 @@ std::string text(sqlite3_stmt* s, int i) {
 /// price a later listing has refreshed since are counted, not compared.
 void check_truth(run_result& out, const std::string& db_path, int deal_rate,
                  const fee_settings& fees) {
-  auto opts = mock_options(1000000000, deal_rate);
-  opts.initial_tokens = int64_t{1} << 40;
-  auto mock = std::make_shared<mock::handler>(opts, t0);
-  int64_t now = t0;
-  test::in_process_keepa_state keepa;
-  keepa.keepa = mock;
-  keepa.now_ms = [&now] { return now; };
+  unlimited_keepa unlimited{deal_rate};
+  auto& now = unlimited.now;
+  auto& keepa = unlimited.keepa;
   each_row(db_path,
            "SELECT asin, price_now, list_at, profit, margin, "
            "last_full_fetch_utc, last_seen_utc FROM deals WHERE status = "
@@ -222,18 +227,6 @@ void check_truth(run_result& out, const std::string& db_path, int deal_rate,
            });
 }
 
-/// A member of the final dump, by path; -1 when absent.
-double number(const rapidjson::Document& d, const char* a, const char* b,
-              const char* c = nullptr) {
-  if (!d.IsObject() || !d.HasMember(a) || !d[a].HasMember(b))
-    return -1;
-  auto& x = d[a][b];
-  if (c && !x.HasMember(c))
-    return -1;
-  auto& v = c ? x[c] : x;
-  return v.IsNumber() ? v.GetDouble() : -1;
-}
-
 run_result run_engine(const std::string& name, int64_t rate, int hours,
                       int deal_rate, spend_levers levers,
                       const oracle& truth) {
@@ -244,72 +237,39 @@ run_result run_engine(const std::string& name, int64_t rate, int hours,
   std::filesystem::create_directories(dir);
   auto db_path = (dir / "deals.db").string();
 
-  caf::actor_system_config cfg;
-  cfg.set("scheduler.policy", caf::atom("testing"));
-  cfg.add_message_types<caf::id_block::keepa>();
-  caf::actor_system sys{cfg};
-  auto& sched = dynamic_cast<caf::scheduler::test_coordinator&>(
-    sys.scheduler());
-  auto origin = sched.clock().now();
-  auto now_ms = [&sched, origin] {
-    return t0
-           + std::chrono::duration_cast<std::chrono::milliseconds>(
-               sched.clock().now() - origin)
-               .count();
-  };
-  auto keepa = std::make_shared<mock::handler>(mock_options(rate, deal_rate),
-                                               t0);
-  auto client = sys.spawn(test::make_in_process_keepa, keepa, now_ms);
   engine_options o;
-  o.client = client;
   o.selection = selection;
   o.db_path = db_path;
-  o.detached_db = false;
-  o.now_ms = now_ms;
   o.levers = levers;
-  auto engine = sys.spawn(make_engine, o);
-  for (int minute = 1; minute <= hours * 60; ++minute) {
-    for (int s = 0; s < 60; ++s) {
-      sched.run();
-      sched.advance_time(std::chrono::seconds{1});
+  {
+    bench::virtual_engine run{mock_options(rate, deal_rate), o};
+    for (int minute = 1; minute <= hours * 60; ++minute) {
+      run.run_seconds(60);
+      if (out.first50_min >= 0 && minute > 60)
+        continue;
+      std::vector<double> profits;
+      each_row(db_path,
+               "SELECT profit FROM deals WHERE status = 'active' AND "
+               "profit > 0",
+               [&](sqlite3_stmt* s) {
+                 profits.push_back(sqlite3_column_double(s, 0));
+               });
+      if (profits.size() >= 10 && out.first10_min < 0)
+        out.first10_min = minute;
+      if (profits.size() >= 50 && out.first50_min < 0)
+        out.first50_min = minute;
+      if (minute == 60)
+        out.first_hour = profits;
     }
-    sched.run();
-    if (out.first50_min >= 0 && minute > 60)
-      continue;
-    size_t shown = 0;
-    std::vector<double> profits;
-    each_row(db_path,
-             "SELECT profit FROM deals WHERE status = 'active' AND profit > 0",
-             [&](sqlite3_stmt* s) {
-               ++shown;
-               profits.push_back(sqlite3_column_double(s, 0));
-             });
-    if (shown >= 10 && out.first10_min < 0)
-      out.first10_min = minute;
-    if (shown >= 50 && out.first50_min < 0)
-      out.first50_min = minute;
-    if (minute == 60)
-      out.first_hour = profits;
+    auto d = run.dump();
+    out.peeked = static_cast<size_t>(number(d, "peek", "done_total")
+                                     + number(d, "peek", "rejected_total"));
+    out.committed = static_cast<size_t>(number(d, "commit", "done_total"));
+    out.page_tokens = number(d, "tokens", "consumed_by_kind", "deal_page");
+    out.peek_tokens = number(d, "tokens", "consumed_by_kind", "peek");
+    out.commit_tokens = number(d, "tokens", "consumed_by_kind", "commit");
+    out.tokens = run.keepa->stats(run.clock()()).tokens_consumed;
   }
-  caf::scoped_actor self{sys};
-  std::string dump;
-  auto h = self->request(engine, caf::infinite, atom::command_v,
-                         std::string{"dump"});
-  sched.run();
-  h.receive([&](const std::string& s) { dump = s; },
-            [&](const caf::error&) {});
-  rapidjson::Document d;
-  d.Parse(dump.c_str());
-  out.peeked = static_cast<size_t>(number(d, "peek", "done_total")
-                                   + number(d, "peek", "rejected_total"));
-  out.committed = static_cast<size_t>(number(d, "commit", "done_total"));
-  out.page_tokens = number(d, "tokens", "consumed_by_kind", "deal_page");
-  out.peek_tokens = number(d, "tokens", "consumed_by_kind", "peek");
-  out.commit_tokens = number(d, "tokens", "consumed_by_kind", "commit");
-  out.tokens = keepa->stats(now_ms()).tokens_consumed;
-  caf::anon_send_exit(engine, caf::exit_reason::kill);
-  caf::anon_send_exit(client, caf::exit_reason::kill);
-  sched.run();
 
   each_row(db_path,
            "SELECT asin, profit FROM deals WHERE status = 'active' AND "

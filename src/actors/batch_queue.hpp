@@ -10,6 +10,7 @@
 #include "actors/actors.hpp"
 #include "actors/backoff.hpp"
 #include "actors/type_ids.hpp"
+#include "model/keepa_time.hpp"
 
 #include <caf/stateful_actor.hpp>
 #include <spdlog/spdlog.h>
@@ -120,6 +121,21 @@ inline double profit_per_token(double value, keepa_minutes last_update,
                                keepa_minutes now, bool update_param) {
   bool cheap = update_param && last_update >= 0 && now - last_update < 50;
   return value / (cheap ? 5.0 : 12.0);
+}
+
+/// Makes `self`'s pool (its state with `jobs`, `settings.levers` and
+/// `now_ms`) serve its jobs best first: by expected profit per token,
+/// within best_first_max_wait_ms.
+template <class Job, class Self>
+void order_best_first(Self self) {
+  self->state.jobs.order = [self](std::deque<Job>& jobs) {
+    auto now = self->state.now_ms();
+    auto minutes = to_keepa_minutes(now);
+    bool update = self->state.settings.levers.update_param;
+    serve_best_first(jobs, now, best_first_max_wait_ms, [=](const Job& j) {
+      return profit_per_token(j.value, j.last_update, minutes, update);
+    });
+  };
 }
 
 /// Parks a failed batch of lane `lane` of `self`'s pool and arms the

@@ -147,16 +147,7 @@ make_commit_pool(commit_pool_actor::stateful_pointer<commit_pool_state> self,
   self->state.settings = std::move(settings);
   self->state.now_ms = std::move(now_ms);
   if (self->state.settings.levers.best_first)
-    self->state.jobs.order = [self](std::deque<survivor>& jobs) {
-      auto now = self->state.now_ms();
-      auto minutes = to_keepa_minutes(now);
-      bool update = self->state.settings.levers.update_param;
-      serve_best_first(jobs, now, best_first_max_wait_ms,
-                       [=](const survivor& j) {
-                         return profit_per_token(j.value, j.last_update,
-                                                 minutes, update);
-                       });
-    };
+    order_best_first<survivor>(self);
   resume_pending(self);
   return {
     // Queues peek survivors and sends what fits.

@@ -46,9 +46,8 @@ void put_bool(writer& w, const char* key, bool b) {
   w.Bool(b);
 }
 
-/// Writes a pool's counters.
-void put_pool(writer& w, const pool_stats& p, bool with_rejected) {
-  w.StartObject();
+/// Writes the counters every pool has, in the contract's order.
+void put_pool_counts(writer& w, const pool_stats& p, bool with_rejected) {
   put(w, "queued", p.queued);
   put(w, "in_flight", p.in_flight);
   put(w, "done_total", p.done_total);
@@ -57,16 +56,19 @@ void put_pool(writer& w, const pool_stats& p, bool with_rejected) {
     put(w, "outranked_total", p.outranked_total);
   }
   put(w, "failed_total", p.failed_total);
+}
+
+/// Writes a pool's counters.
+void put_pool(writer& w, const pool_stats& p, bool with_rejected) {
+  w.StartObject();
+  put_pool_counts(w, p, with_rejected);
   w.EndObject();
 }
 
 /// Writes the commit pool's counters with what it found and what waits.
 void put_commit(writer& w, const pool_stats& p, int64_t buying_last_hour) {
   w.StartObject();
-  put(w, "queued", p.queued);
-  put(w, "in_flight", p.in_flight);
-  put(w, "done_total", p.done_total);
-  put(w, "failed_total", p.failed_total);
+  put_pool_counts(w, p, false);
   put(w, "profitable_total", p.profitable_total);
   put(w, "profitable_last_hour", p.profitable_last_hour);
   w.Key("tokens_per_profitable_last_hour");
@@ -102,17 +104,20 @@ std::vector<member> members(const pipeline_snapshot& s, const engine_facts& f) {
        put_bool(w, "synced", b.synced);
        put_bool(w, "paused", b.paused || f.paused);
        put(w, "halted", b.halted);
-       static const char* kinds[] = {"token", "deal_page", "peek", "commit",
-                                     "light"};
+       auto kind = [](size_t i) {
+         return to_string(static_cast<call_kind>(i));
+       };
        w.Key("cost_per_item");
        w.StartObject();
-       for (size_t i = 0; i < b.cost_per_item.size() && i < 5; ++i)
-         put(w, kinds[i], b.cost_per_item[i]);
+       for (size_t i = 0; i < b.cost_per_item.size() && i < call_kind_count;
+            ++i)
+         put(w, kind(i), b.cost_per_item[i]);
        w.EndObject();
        w.Key("consumed_by_kind");
        w.StartObject();
-       for (size_t i = 0; i < b.consumed_by_kind.size() && i < 5; ++i)
-         put(w, kinds[i], b.consumed_by_kind[i]);
+       for (size_t i = 0;
+            i < b.consumed_by_kind.size() && i < call_kind_count; ++i)
+         put(w, kind(i), b.consumed_by_kind[i]);
        w.EndObject();
        w.EndObject();
      }},
@@ -270,11 +275,11 @@ std::string render_status(const pipeline_snapshot& s, const engine_facts& f) {
       out << " after " << b.flow_reduction << " for trackings";
     out << ", next in " << b.next_refill_ms / 1000 << " s, " << b.waiting
         << " waiting";
-    if (b.next_kind >= 0 && b.next_kind < 5 && b.in_flight == 0) {
-      static const char* kinds[] = {"token", "deal page", "peek", "commit",
-                                    "refresh"};
-      out << "; next call: a " << kinds[b.next_kind] << " of about "
-          << static_cast<int64_t>(std::ceil(b.next_cost)) << " tokens, ";
+    if (b.next_kind >= 0 && b.next_kind < static_cast<int>(call_kind_count)
+        && b.in_flight == 0) {
+      out << "; next call: " << to_string(static_cast<call_kind>(b.next_kind))
+          << ", about " << static_cast<int64_t>(std::ceil(b.next_cost))
+          << " tokens, ";
       if (b.paused || f.paused)
         out << "held while paused";
       else

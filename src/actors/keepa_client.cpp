@@ -52,7 +52,6 @@ caf::typed_response_promise<keepa_reply> refuse(self_pointer self,
   keepa_reply reply;
   reply.status = call_status::item_error;
   reply.detail = std::move(why);
-  ++self->state.replies_by_status[to_string(reply.status)];
   rp.deliver(std::move(reply));
   return rp;
 }
@@ -93,7 +92,6 @@ make_keepa_client(self_pointer self, api_settings api,
       auto i = self->state.in_flight.find(id);
       if (i == self->state.in_flight.end())
         return;
-      ++self->state.replies_by_status[to_string(reply.status)];
       i->second.deliver(reply);
       self->state.in_flight.erase(i);
     },

@@ -3,7 +3,6 @@
 #include "actors/actors.hpp"
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -21,8 +20,6 @@ struct keepa_client_state {
   /// Requests whose HTTP exchange is under way, by exchange id.
   std::unordered_map<uint64_t, caf::typed_response_promise<keepa_reply>>
     in_flight;
-  /// Replies given so far, by call_status name.
-  std::map<std::string, uint64_t> replies_by_status;
 
   static inline constexpr const char* name = "keepa_client";
 };

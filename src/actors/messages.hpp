@@ -29,6 +29,9 @@ using wall_clock = std::function<int64_t()>;
 enum class call_kind : uint8_t { token, deal_page, peek, commit, light };
 inline constexpr size_t call_kind_count = 5;
 
+/// The name of a kind, as `dump` and `status` show it ("deal_page").
+const char* to_string(call_kind k);
+
 /// The order in which waiting calls are granted: a row about to cross the
 /// retention deadline first (one token keeps a row that cost a heavy
 /// fetch), then discovery, the refresher's share of rows past

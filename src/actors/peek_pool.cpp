@@ -170,16 +170,7 @@ make_peek_pool(peek_pool_actor::stateful_pointer<peek_pool_state> self,
       }
       return false;
     };
-    self->state.jobs.order = [self](std::deque<listing>& jobs) {
-      auto now = self->state.now_ms();
-      auto minutes = to_keepa_minutes(now);
-      bool update = self->state.settings.levers.update_param;
-      serve_best_first(jobs, now, best_first_max_wait_ms,
-                       [=](const listing& j) {
-                         return profit_per_token(j.value, j.last_update,
-                                                 minutes, update);
-                       });
-    };
+    order_best_first<listing>(self);
   }
   // A batch Keepa refuses for good would hold the watermark forever: its
   // listings are given up, counted and logged, and a later listing of the

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cmath>
 #include <set>
+#include <sstream>
 
 namespace keepa {
 
@@ -242,7 +243,10 @@ list_at_estimate estimate_list_at(const sales_inference& s, const product& p,
                     && peak_median >= 1.5 * trough_median;
     if (!seasonal) {
       out.list_at.reset();
-      out.source = "rejected: over 3x the used price without a seasonal peak";
+      std::ostringstream why;
+      why << "rejected: over " << fees.max_list_to_price
+          << "x the used price without a seasonal peak";
+      out.source = why.str();
       return out;
     }
     out.source = "inferred sales (seasonal peak)";

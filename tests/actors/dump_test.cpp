@@ -110,11 +110,11 @@ TEST_CASE("status says what the next Keepa call is and when it is due") {
   s.bucket.next_kind = static_cast<int>(call_kind::commit);
   s.bucket.next_cost = 59.5;
   auto line = render_status(s, engine_facts{});
-  CHECK(says(line, "2 waiting; next call: a commit of about 60 tokens, at "
-                   "the refill in 37 s)"));
+  CHECK(says(line, "2 waiting; next call: commit, about 60 tokens, at the "
+                   "refill in 37 s)"));
   s.bucket.paused = true;
   CHECK(says(render_status(s, engine_facts{}),
-             "next call: a commit of about 60 tokens, held while paused)"));
+             "next call: commit, about 60 tokens, held while paused)"));
   s.bucket.next_kind = -1;
   s.bucket.waiting = 0;
   CHECK(says(render_status(s, engine_facts{}), "0 waiting)"));

@@ -286,3 +286,16 @@ TEST_CASE("seasonality from whole words") {
   p.manufacturer = "Cengage Learning";
   CHECK(seasonality(p) == "textbook (Aug-Sep, Jan)");
 }
+
+TEST_CASE("the List at rejection names the configured ratio") {
+  fee_settings fees;
+  fees.max_list_to_price = 2.5;
+  // Sales at $60 against used $20: over 2.5x, no seasonal peak.
+  auto p = with_sales({{"2026-06-01", 6000}, {"2026-06-03", 6000},
+                       {"2026-06-05", 6100}},
+                      2000);
+  auto estimate = estimate_list_at(infer_sales(p, now), p, fees);
+  CHECK_FALSE(estimate.list_at);
+  CHECK(estimate.source
+        == "rejected: over 2.5x the used price without a seasonal peak");
+}
