@@ -5,8 +5,6 @@
 
 #include <cmath>
 #include <functional>
-#include <iomanip>
-#include <sstream>
 #include <vector>
 
 namespace keepa {
@@ -104,20 +102,15 @@ std::vector<member> members(const pipeline_snapshot& s, const engine_facts& f) {
        put_bool(w, "synced", b.synced);
        put_bool(w, "paused", b.paused || f.paused);
        put(w, "halted", b.halted);
-       auto kind = [](size_t i) {
-         return to_string(static_cast<call_kind>(i));
-       };
        w.Key("cost_per_item");
        w.StartObject();
-       for (size_t i = 0; i < b.cost_per_item.size() && i < call_kind_count;
-            ++i)
-         put(w, kind(i), b.cost_per_item[i]);
+       for (auto k : all_call_kinds)
+         put(w, to_string(k), b.cost_per_item[k]);
        w.EndObject();
        w.Key("consumed_by_kind");
        w.StartObject();
-       for (size_t i = 0;
-            i < b.consumed_by_kind.size() && i < call_kind_count; ++i)
-         put(w, kind(i), b.consumed_by_kind[i]);
+       for (auto k : all_call_kinds)
+         put(w, to_string(k), b.consumed_by_kind[k]);
        w.EndObject();
        w.EndObject();
      }},
@@ -255,91 +248,6 @@ std::optional<std::string> render_dump(const pipeline_snapshot& s,
   if (!found)
     return std::nullopt;
   return std::string{buf.GetString(), buf.GetSize()};
-}
-
-bool watermark_stuck(const pipeline_snapshot& s) {
-  auto& wm = s.watermark;
-  return wm.cycle_period_ms > 0 && wm.longest_held_ms > wm.cycle_period_ms
-         && s.peek.queued + s.peek.in_flight == 0
-         && s.router.lookups_in_flight == 0;
-}
-
-std::string render_status(const pipeline_snapshot& s, const engine_facts& f) {
-  auto& b = s.bucket;
-  std::ostringstream out;
-  if (b.synced)
-  {
-    out << "tokens " << static_cast<int64_t>(std::floor(b.balance)) << " (+"
-        << b.refill_per_min << "/min";
-    if (b.flow_reduction > 0)
-      out << " after " << b.flow_reduction << " for trackings";
-    out << ", next in " << b.next_refill_ms / 1000 << " s, " << b.waiting
-        << " waiting";
-    if (b.next_kind >= 0 && b.next_kind < static_cast<int>(call_kind_count)
-        && b.in_flight == 0) {
-      out << "; next call: " << to_string(static_cast<call_kind>(b.next_kind))
-          << ", about " << static_cast<int64_t>(std::ceil(b.next_cost))
-          << " tokens, ";
-      if (b.paused || f.paused)
-        out << "held while paused";
-      else
-        out << "at the refill in " << b.next_refill_ms / 1000 << " s";
-    }
-    out << ")";
-  }
-  else
-    out << "tokens unknown (Keepa has not answered yet, " << b.waiting
-        << " waiting)";
-  if (f.paused || b.paused)
-    out << " PAUSED";
-  if (!b.halted.empty())
-    out << " HALTED: " << b.halted;
-  out << " | peek " << s.peek.queued << "+" << s.peek.in_flight << " commit "
-      << s.commit.queued << "+" << s.commit.in_flight << " light "
-      << s.light.queued << "+" << s.light.in_flight << " | deals "
-      << s.db.rows.active << " active, " << s.db.rows.pending << " pending, "
-      << s.db.rows.rejections << " rejected | watermark "
-      << (s.watermark.watermark < 0 ? std::string{"none"}
-                                    : keepa_minutes_iso(s.watermark.watermark))
-      << " | 429s " << b.http_429_total;
-  if (s.refresher.capacity > 0)
-    out << " | plan keeps at most " << s.refresher.capacity
-        << " deals alive, refreshes " << s.refresher.fresh_capacity
-        << " on time";
-  out << " | " << static_cast<int64_t>(f.peeks_per_min) << " peeks, "
-      << static_cast<int64_t>(f.commits_per_min) << " commits/min";
-  out << " | last hour: " << s.commit.profitable_last_hour << " profitable";
-  if (s.commit.profitable_last_hour > 0)
-    out << ", " << std::fixed << std::setprecision(1)
-        << static_cast<double>(b.buying_last_hour)
-             / static_cast<double>(s.commit.profitable_last_hour)
-        << " tokens each";
-  out << " | backlog worth $" << std::fixed << std::setprecision(0)
-      << s.commit.queued_value;
-  if (b.refill_per_min > 0 && b.cost_per_item.size() > 3) {
-    auto tokens = static_cast<double>(s.peek.queued) * b.cost_per_item[2]
-                  + static_cast<double>(s.commit.queued) * b.cost_per_item[3];
-    out << " | backlog ETA "
-        << static_cast<int64_t>(tokens / static_cast<double>(b.refill_per_min))
-        << " min";
-  }
-  if (b.since_success_ms >= 60000)
-    out << " | NO KEEPA ANSWER for " << b.since_success_ms / 60000 << " min";
-  if (s.db.pending_writes > 0 && !s.db.last_error.empty())
-    out << " | DATABASE CANNOT WRITE, " << s.db.pending_writes
-        << " rows held, requests paused: " << s.db.last_error;
-  if (!s.janitor.note.empty())
-    out << " | janitor: " << s.janitor.note;
-  if (!s.scout.query_refused.empty())
-    out << " | DISCOVERY STOPPED: " << s.scout.query_refused;
-  if (s.scout.last_shed > 0)
-    out << " | SHEDDING: about " << s.scout.last_shed
-        << " listings left /deal unread in this cycle";
-  if (watermark_stuck(s))
-    out << " | WATERMARK HELD " << s.watermark.longest_held_ms / 60000
-        << " min by " << s.watermark.longest_held_asin
-        << " with no peek queued or running";
-  return out.str();
 }
 
 } // namespace keepa

@@ -3,6 +3,7 @@
 
 #include "actors/commit_pool.hpp"
 #include "actors/dump.hpp"
+#include "actors/status_line.hpp"
 #include "actors/db_writer.hpp"
 #include "actors/janitor.hpp"
 #include "actors/light_pool.hpp"
@@ -12,6 +13,7 @@
 #include "actors/scout.hpp"
 #include "actors/token_bucket.hpp"
 #include "actors/watermark.hpp"
+#include "io/console_command.hpp"
 
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
@@ -21,7 +23,6 @@
 
 #include <functional>
 #include <optional>
-#include <sstream>
 
 namespace keepa {
 
@@ -342,11 +343,6 @@ void on_child_down(self_ptr self, const caf::down_msg& msg) {
     self->quit(st.exit_reason);
 }
 
-/// The console's commands, for the answer to anything else.
-constexpr const char* command_list
-  = "status, dump [NAME], pause, resume, rewind HOURS, refresh ASIN, "
-    "janitor, quit";
-
 /// Queues a light refresh of one stored deal now.
 void refresh_one(self_ptr self, const std::string& asin,
                  std::function<void(std::string)> done) {
@@ -367,19 +363,8 @@ void refresh_one(self_ptr self, const std::string& asin,
 }
 
 /// Moves the watermark back and starts a cycle that reads from there.
-void rewind(self_ptr self, const std::string& arg,
+void rewind(self_ptr self, int64_t hours,
             std::function<void(std::string)> done) {
-  int64_t hours = 0;
-  try {
-    size_t used = 0;
-    hours = std::stoll(arg, &used);
-    if (used != arg.size() || hours <= 0)
-      throw std::invalid_argument{arg};
-  } catch (const std::exception&) {
-    done("error: rewind needs a positive whole number of hours, got '" + arg
-         + "'");
-    return;
-  }
   auto& a = self->state.actors;
   self->request(a.watermark, ask_timeout, atom::rewind_v, hours)
     .then(
@@ -396,84 +381,67 @@ void rewind(self_ptr self, const std::string& arg,
       [=](const caf::error& err) { done("error: " + error_text(err)); });
 }
 
-/// Runs one console line and calls `done` with the answer.
-void run_command(self_ptr self, const std::string& line,
-                 std::function<void(std::string)> done) {
-  std::istringstream in{line};
-  std::string cmd;
-  std::string arg;
-  std::string extra;
-  in >> cmd >> arg >> extra;
+/// Answers `status` or `dump` from a fresh snapshot.
+void report(self_ptr self, const console_command& cmd,
+            std::function<void(std::string)> done) {
+  collect(self, [=](std::optional<pipeline_snapshot> snap) {
+    if (!snap) {
+      done("error: the pipeline did not answer in time");
+      return;
+    }
+    auto& st = self->state;
+    engine_facts f{st.options.now_ms(), st.paused, {}};
+    if (cmd.verb == console_verb::dump) {
+      auto json = render_dump(*snap, f, cmd.name);
+      done(json ? *json : "error: no member '" + cmd.name + "' in the dump");
+      return;
+    }
+    auto mark = status_mark_of(*snap, f.now_ms);
+    f.rates = rates_since(st.last_status, mark);
+    st.last_status = mark;
+    done(render_status(*snap, f));
+  });
+}
+
+/// Executes one console command and calls `done` with the answer.
+void execute(self_ptr self, const console_command& cmd,
+             std::function<void(std::string)> done) {
   auto& st = self->state;
-  if (!extra.empty()) {
-    done("error: too many arguments; commands: " + std::string{command_list});
-  } else if (cmd == "status" || cmd == "dump") {
-    collect(self, [=](std::optional<pipeline_snapshot> snap) {
-      if (!snap) {
-        done("error: the pipeline did not answer in time");
-        return;
-      }
-      auto& st = self->state;
-      engine_facts f{st.options.now_ms(), st.paused};
-      if (cmd == "status") {
-        auto peeks = snap->peek.done_total + snap->peek.rejected_total;
-        auto commits = snap->commit.done_total;
-        auto minutes = static_cast<double>(f.now_ms - st.last_status_ms)
-                       / 60000.0;
-        if (st.last_status_ms > 0 && minutes > 0) {
-          f.peeks_per_min = static_cast<double>(peeks - st.last_peeks) / minutes;
-          f.commits_per_min = static_cast<double>(commits - st.last_commits)
-                              / minutes;
-        }
-        st.last_status_ms = f.now_ms;
-        st.last_peeks = peeks;
-        st.last_commits = commits;
-        done(render_status(*snap, f));
-        return;
-      }
-      auto json = render_dump(*snap, f, arg);
-      done(json ? *json : "error: no member '" + arg + "' in the dump");
-    });
-  } else if ((cmd == "pause" || cmd == "resume") && arg.empty()) {
-    st.paused = cmd == "pause";
-    apply_pause(self);
-    done(st.paused       ? "ok: paused; no Keepa request will be sent"
-         : st.write_hold ? "ok: resumed, but requests stay held until the "
-                           "database can write"
-                         : "ok: resumed");
-  } else if (cmd == "rewind" && !arg.empty()) {
-    rewind(self, arg, std::move(done));
-  } else if (cmd == "refresh" && !arg.empty()) {
-    refresh_one(self, arg, std::move(done));
-  } else if (cmd == "janitor" && arg.empty()) {
-    self->request(st.actors.janitor, ask_timeout, atom::purge_v)
-      .then([=](const std::string& line) { done(line); },
-            [=](const caf::error& err) {
-              done("error: the janitor did not answer: " + error_text(err));
-            });
-  } else if (cmd == "quit" && arg.empty()) {
-    begin_stop(self, caf::error{});
-    done("ok: stopping");
-  } else {
-    done("error: unknown command '" + line
-         + "'; commands: " + std::string{command_list});
+  switch (cmd.verb) {
+    case console_verb::status:
+    case console_verb::dump:
+      report(self, cmd, std::move(done));
+      break;
+    case console_verb::pause:
+    case console_verb::resume:
+      st.paused = cmd.verb == console_verb::pause;
+      apply_pause(self);
+      done(st.paused       ? "ok: paused; no Keepa request will be sent"
+           : st.write_hold ? "ok: resumed, but requests stay held until the "
+                             "database can write"
+                           : "ok: resumed");
+      break;
+    case console_verb::rewind:
+      rewind(self, cmd.hours, std::move(done));
+      break;
+    case console_verb::refresh:
+      refresh_one(self, cmd.name, std::move(done));
+      break;
+    case console_verb::janitor:
+      self->request(st.actors.janitor, ask_timeout, atom::purge_v)
+        .then([=](const std::string& line) { done(line); },
+              [=](const caf::error& err) {
+                done("error: the janitor did not answer: " + error_text(err));
+              });
+      break;
+    case console_verb::quit:
+      begin_stop(self, caf::error{});
+      done("ok: stopping");
+      break;
   }
 }
 
 } // namespace
-
-bool pipeline_snapshot::drained() const {
-  return (scout.cycles >= 1 || !scout.query_refused.empty())
-         && !scout.cycle_running
-         && router.lookups_in_flight == 0 && peek.queued == 0
-         && peek.in_flight == 0 && commit.queued == 0 && commit.in_flight == 0
-         && light.queued == 0 && light.in_flight == 0 && bucket.in_flight == 0
-         && bucket.waiting == 0;
-}
-
-bool pipeline_snapshot::quiet() const {
-  return router.lookups_in_flight == 0 && bucket.in_flight == 0;
-}
 
 engine_actor::behavior_type
 make_engine(engine_actor::stateful_pointer<engine_state> self,
@@ -496,10 +464,14 @@ make_engine(engine_actor::stateful_pointer<engine_state> self,
   return {
     // Runs one console command; answers the line(s) to print.
     [=](atom::command, const std::string& line) -> caf::result<std::string> {
+      auto parsed = parse_console_command(line);
+      if (auto* err = std::get_if<console_error>(&parsed))
+        return err->answer;
       auto rp = self->make_response_promise<std::string>();
-      run_command(self, line, [rp](std::string answer) mutable {
-        rp.deliver(std::move(answer));
-      });
+      execute(self, std::get<console_command>(parsed),
+              [rp](std::string answer) mutable {
+                rp.deliver(std::move(answer));
+              });
       return rp;
     },
     // Holds or releases grants as the database stops or starts writing.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/actors.hpp"
+#include "actors/status_line.hpp"
 #include "model/analytics.hpp"
 #include "model/peek_filter.hpp"
 
@@ -66,27 +67,6 @@ struct pipeline {
   janitor_actor janitor;
 };
 
-/// Every actor's state at one moment, collected in the pipeline's order.
-struct pipeline_snapshot {
-  discovery_stats scout;
-  discovery_stats router;
-  pool_stats peek;
-  pool_stats commit;
-  pool_stats light;
-  bucket_stats bucket;
-  watermark_stats watermark;
-  db_stats db;
-  refresher_stats refresher;
-  janitor_stats janitor;
-
-  /// True when a cycle ran and nothing is queued or in flight.
-  bool drained() const;
-
-  /// True when no Keepa call or lookup is in flight (calls still queued in
-  /// the paused bucket are not).
-  bool quiet() const;
-};
-
 enum class engine_phase : uint8_t { running, draining, closing, restarting };
 
 struct engine_state {
@@ -108,10 +88,8 @@ struct engine_state {
   bool paused = false;
   /// Paused because the database cannot write (a full disk, say).
   bool write_hold = false;
-  /// The counters of the previous `status`, for rates per minute.
-  int64_t last_status_ms = 0;
-  uint64_t last_peeks = 0;
-  uint64_t last_commits = 0;
+  /// The counters of the previous `status`, for its rates per minute.
+  status_mark last_status;
 
   static inline constexpr const char* name = "engine";
 };

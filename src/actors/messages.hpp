@@ -8,6 +8,7 @@
 
 #include <caf/fwd.hpp>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -29,8 +30,30 @@ using wall_clock = std::function<int64_t()>;
 enum class call_kind : uint8_t { token, deal_page, peek, commit, light };
 inline constexpr size_t call_kind_count = 5;
 
+/// Every kind, in the order `dump` lists them.
+inline constexpr std::array<call_kind, call_kind_count> all_call_kinds{
+  call_kind::token, call_kind::deal_page, call_kind::peek, call_kind::commit,
+  call_kind::light};
+
 /// The name of a kind, as `dump` and `status` show it ("deal_page").
 const char* to_string(call_kind k);
+
+/// One value per call kind, indexed by kind (never by position).
+template <class T>
+struct by_kind {
+  std::array<T, call_kind_count> values{};
+
+  T& operator[](call_kind k) {
+    return values[static_cast<size_t>(k)];
+  }
+  const T& operator[](call_kind k) const {
+    return values[static_cast<size_t>(k)];
+  }
+};
+
+/// Keepa's upper bound of the tokens one item of each kind costs (an ASIN,
+/// or a /deal page; docs/keepa.md): what the bucket assumes until it learns.
+by_kind<double> upper_costs_per_item();
 
 /// The order in which waiting calls are granted: a row about to cross the
 /// retention deadline first (one token keeps a row that cost a heavy
@@ -190,8 +213,9 @@ struct bucket_stats {
   double lowest_balance = 0;
   bool paused = false;
   std::string halted; // why requests stopped (key refused), or empty
-  std::vector<double> cost_per_item;      // by call_kind
-  std::vector<int64_t> consumed_by_kind;  // by call_kind
+  /// The learned tokens per item, and the tokens spent, of each kind.
+  by_kind<double> cost_per_item = upper_costs_per_item();
+  by_kind<int64_t> consumed_by_kind;
   /// Tokens spent finding deals (/deal pages, peeks, commits) in the last
   /// hour.
   int64_t buying_last_hour = 0;

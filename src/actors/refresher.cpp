@@ -20,8 +20,7 @@ constexpr uint64_t deadline_limit = 20000;
 
 /// The learned cost of one light refresh.
 double light_cost(const bucket_stats& b) {
-  auto i = static_cast<size_t>(call_kind::light);
-  return b.cost_per_item.size() > i ? std::max(0.01, b.cost_per_item[i]) : 1.0;
+  return std::max(0.01, b.cost_per_item[call_kind::light]);
 }
 
 /// Queues `jobs[from, to)` in the light pool's lane `cls`.

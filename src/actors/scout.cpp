@@ -55,7 +55,7 @@ void schedule_next(self_ptr self) {
         auto& s = self->state.settings;
         auto per_min = std::max(1.0, s.refill_share
                                        * static_cast<double>(b.refill_per_min));
-        auto minutes = static_cast<double>(pages) * b.cost_per_item[1]
+        auto minutes = static_cast<double>(pages) * b.cost_per_item[call_kind::deal_page]
                        / per_min;
         auto budget = std::chrono::duration_cast<caf::timespan>(
           std::chrono::duration<double, std::ratio<60>>{minutes});

@@ -85,9 +85,8 @@ void settle(self_ptr self, waiting_call w, double est, const keepa_reply& r) {
   --st.in_flight;
   if (r.envelope) {
     st.sync(*r.envelope, now);
-    st.consumed_total += r.envelope->tokens_consumed;
-    st.consumed_by_kind[static_cast<size_t>(w.call.kind)]
-      += r.envelope->tokens_consumed;
+    st.stats.consumed_total += r.envelope->tokens_consumed;
+    st.stats.consumed_by_kind[w.call.kind] += r.envelope->tokens_consumed;
     if (w.call.kind == call_kind::deal_page || w.call.kind == call_kind::peek
         || w.call.kind == call_kind::commit)
       st.buying.emplace_back(now, r.envelope->tokens_consumed);
@@ -96,13 +95,13 @@ void settle(self_ptr self, waiting_call w, double est, const keepa_reply& r) {
       auto per_item = static_cast<double>(r.envelope->tokens_consumed)
                       / static_cast<double>(items);
       // Up at once, down slowly: an underestimate is what risks a 429.
-      auto& learned = st.cost_per_item[static_cast<size_t>(w.call.kind)];
+      auto& learned = st.stats.cost_per_item[w.call.kind];
       learned = per_item > learned ? per_item : 0.9 * learned + 0.1 * per_item;
     }
   } else {
     // No envelope: assume the call was charged as estimated.
     st.balance -= est;
-    st.lowest_balance = std::min(st.lowest_balance, st.balance);
+    st.stats.lowest_balance = std::min(st.stats.lowest_balance, st.balance);
   }
   switch (r.status) {
     case call_status::ok:
@@ -111,7 +110,7 @@ void settle(self_ptr self, waiting_call w, double est, const keepa_reply& r) {
       w.promise.deliver(r);
       break;
     case call_status::not_enough_tokens:
-      ++st.http_429_total;
+      ++st.stats.http_429_total;
       spdlog::warn("token_bucket: 429 with {} tokens left; call re-queued",
                    r.envelope ? r.envelope->tokens_left : 0);
       st.queues[static_cast<size_t>(w.call.priority)].push_front(std::move(w));
@@ -121,11 +120,11 @@ void settle(self_ptr self, waiting_call w, double est, const keepa_reply& r) {
       st.halted = to_string(r.status) + std::string{": "} + r.detail;
       spdlog::error("token_bucket: Keepa refused the key, requests stop: {}",
                     r.detail);
-      ++st.failures_total;
+      ++st.stats.failures_total;
       w.promise.deliver(r);
       break;
     default:
-      ++st.failures_total;
+      ++st.stats.failures_total;
       w.promise.deliver(r);
   }
   pump(self);
@@ -137,7 +136,7 @@ void dispatch(self_ptr self, waiting_call w) {
   auto est = st.estimate(w.call);
   st.outstanding += est;
   ++st.in_flight;
-  ++st.calls_total;
+  ++st.stats.calls_total;
   auto timeout = st.settings.call_timeout;
   auto on_error = [=](const caf::error& err) {
     keepa_reply r;
@@ -216,7 +215,7 @@ void pump(self_ptr self) {
 double token_bucket_state::estimate(const keepa_call& c) const {
   if (c.kind == call_kind::token)
     return 0;
-  return cost_per_item[static_cast<size_t>(c.kind)]
+  return stats.cost_per_item[c.kind]
          * static_cast<double>(std::max<size_t>(1, c.items()));
 }
 
@@ -246,7 +245,8 @@ void token_bucket_state::sync(const token_envelope& env,
   next_tick = now + std::chrono::milliseconds{refill_in};
   last_envelope = now;
   synced = true;
-  lowest_balance = ever_synced ? std::min(lowest_balance, balance) : balance;
+  stats.lowest_balance = ever_synced ? std::min(stats.lowest_balance, balance)
+                                     : balance;
   ever_synced = true;
 }
 
@@ -303,7 +303,7 @@ make_token_bucket(token_bucket_actor::stateful_pointer<token_bucket_state> self,
       auto& st = self->state;
       auto now = self->clock().now();
       st.project(now);
-      bucket_stats s;
+      auto& s = st.stats;
       s.balance = st.balance;
       s.synced = st.synced;
       s.refill_per_min = static_cast<int64_t>(std::floor(st.net_rate()));
@@ -314,16 +314,10 @@ make_token_bucket(token_bucket_actor::stateful_pointer<token_bucket_state> self,
              .count());
       s.waiting = st.waiting();
       s.in_flight = st.in_flight;
-      s.consumed_total = st.consumed_total;
-      s.http_429_total = st.http_429_total;
-      s.calls_total = st.calls_total;
-      s.failures_total = st.failures_total;
-      s.lowest_balance = st.lowest_balance;
       s.paused = st.paused;
       s.halted = st.halted;
-      s.cost_per_item.assign(st.cost_per_item.begin(), st.cost_per_item.end());
-      s.consumed_by_kind.assign(st.consumed_by_kind.begin(),
-                                st.consumed_by_kind.end());
+      s.next_kind = -1;
+      s.next_cost = 0;
       for (auto& queue : st.queues)
         if (!queue.empty()) {
           s.next_kind = static_cast<int>(queue.front().call.kind);
@@ -333,6 +327,7 @@ make_token_bucket(token_bucket_actor::stateful_pointer<token_bucket_state> self,
       while (!st.buying.empty()
              && st.buying.front().first < now - std::chrono::hours{1})
         st.buying.pop_front();
+      s.buying_last_hour = 0;
       for (auto& [at, tokens] : st.buying)
         s.buying_last_hour += tokens;
       s.since_success_ms = std::chrono::duration_cast<std::chrono::milliseconds>(

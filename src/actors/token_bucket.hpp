@@ -62,9 +62,6 @@ struct token_bucket_state {
   /// Estimates of the calls granted but not yet settled.
   double outstanding = 0;
   uint64_t in_flight = 0;
-  /// Learned cost per item (ASIN or page), by call_kind; it starts at
-  /// Keepa's upper bounds (docs/keepa.md; offers=20 is at most 2 pages of 6).
-  std::array<double, call_kind_count> cost_per_item{0, 5, 1, 12, 1};
   std::array<std::deque<waiting_call>, call_priority_count> queues;
   bool paused = false;
   std::string halted;
@@ -72,15 +69,12 @@ struct token_bucket_state {
   /// Whether a wake-up is scheduled, and for when (one at a time).
   bool timer_armed = false;
   caf::actor_clock::time_point armed_at;
-  int64_t consumed_total = 0;
-  std::array<int64_t, call_kind_count> consumed_by_kind{};
   /// What each call of the last hour spent on finding deals (/deal pages,
   /// peeks, commits), and when.
   std::deque<std::pair<caf::actor_clock::time_point, int64_t>> buying;
-  uint64_t http_429_total = 0;
-  uint64_t calls_total = 0;
-  uint64_t failures_total = 0;
-  double lowest_balance = 0;
+  /// The counters, the learned cost per item (from Keepa's upper bounds)
+  /// and, refreshed on each `stats`, the figures derived from the above.
+  bucket_stats stats;
 
   static inline constexpr const char* name = "token_bucket";
 

@@ -97,7 +97,6 @@ struct scout_fixture : test::deterministic_fixture {
         [](atom::stats) {
           bucket_stats s;
           s.refill_per_min = 5;
-          s.cost_per_item = {0, 5, 1, 12, 1};
           return s;
         },
       };

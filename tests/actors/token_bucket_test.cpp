@@ -85,7 +85,7 @@ TEST_CASE_FIXTURE(bucket_fixture, "a call is granted at once with a balance") {
   REQUIRE(got->size() == 1);
   CHECK(got->at(0).status == call_status::ok);
   CHECK(bucket().balance == doctest::Approx(90));
-  CHECK(bucket().consumed_total == 10);
+  CHECK(bucket().stats.consumed_total == 10);
 }
 
 TEST_CASE_FIXTURE(bucket_fixture, "a wait is one timer that wakes at the tick") {
@@ -196,7 +196,7 @@ TEST_CASE_FIXTURE(bucket_fixture, "a 429 re-syncs from its envelope and "
   advance(61s);
   REQUIRE(got->size() == 1);
   CHECK(got->at(0).status == call_status::ok);
-  CHECK(bucket().http_429_total == 1);
+  CHECK(bucket().stats.http_429_total == 1);
 }
 
 TEST_CASE_FIXTURE(bucket_fixture, "a failure without an envelope "
@@ -207,7 +207,7 @@ TEST_CASE_FIXTURE(bucket_fixture, "a failure without an envelope "
   REQUIRE(got->size() == 1);
   CHECK(got->at(0).status == call_status::retryable);
   CHECK(bucket().balance == doctest::Approx(80));
-  CHECK(bucket().failures_total == 1);
+  CHECK(bucket().stats.failures_total == 1);
   fake().fail = false;
   call(product_call(call_kind::peek, call_priority::peek, 1));
   CHECK(got->back().status == call_status::ok);
@@ -228,11 +228,11 @@ TEST_CASE_FIXTURE(bucket_fixture, "the cost estimate is learned "
                                   "from tokensConsumed") {
   start(1000, 20);
   // Before any measurement: the upper bound for offers=20 (2 pages of 6).
-  CHECK(bucket().cost_per_item[static_cast<size_t>(call_kind::commit)] == 12);
+  CHECK(bucket().stats.cost_per_item[call_kind::commit] == 12);
   fake().per_product = 7.7;
   for (int i = 0; i < 10; ++i)
     call(product_call(call_kind::peek, call_priority::peek, 10));
-  CHECK(bucket().cost_per_item[static_cast<size_t>(call_kind::peek)]
+  CHECK(bucket().stats.cost_per_item[call_kind::peek]
         == doctest::Approx(7.7).epsilon(0.05));
 }
 
