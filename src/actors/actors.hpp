@@ -5,6 +5,7 @@
 
 #include "actors/atoms.hpp"
 #include "actors/messages.hpp"
+#include "actors/stats.hpp"
 
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
@@ -102,7 +103,7 @@ using peek_pool_actor = caf::typed_actor<
   // Internal: looks again whether the commit pool is short of work.
   caf::reacts_to<atom::pace>,
   // Answers the pool's state.
-  caf::replies_to<atom::stats>::with<pool_stats>>;
+  caf::replies_to<atom::stats>::with<peek_stats>>;
 
 /// COMMIT_POOL: the heavy fetch and analytics for peek survivors.
 using commit_pool_actor = caf::typed_actor<
@@ -113,7 +114,7 @@ using commit_pool_actor = caf::typed_actor<
   // Internal: reads the pending rows to resume (again after a failure).
   caf::reacts_to<atom::pending>,
   // Answers the pool's state.
-  caf::replies_to<atom::stats>::with<pool_stats>>;
+  caf::replies_to<atom::stats>::with<commit_stats>>;
 
 /// LIGHT_POOL: light refreshes of stored deals.
 using light_pool_actor = caf::typed_actor<
@@ -136,7 +137,7 @@ using router_actor = caf::typed_actor<
   // Forgets which listings it routed (after a rewind).
   caf::reacts_to<atom::rewind>,
   // Answers the router's state.
-  caf::replies_to<atom::stats>::with<discovery_stats>>;
+  caf::replies_to<atom::stats>::with<router_stats>>;
 
 /// SCOUT: walks the /deal query every cycle.
 using scout_actor = caf::typed_actor<
@@ -148,7 +149,7 @@ using scout_actor = caf::typed_actor<
   // Internal: the cycle timer of one generation.
   caf::reacts_to<atom::wake, uint64_t>,
   // Answers the scout's state.
-  caf::replies_to<atom::stats>::with<discovery_stats>>;
+  caf::replies_to<atom::stats>::with<scout_stats>>;
 
 /// REFRESHER: light-refreshes every active row whose newest fetch is older
 /// than `refresh_after_hours`, and first those near the retention deadline.

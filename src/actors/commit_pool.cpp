@@ -49,7 +49,6 @@ void commit(self_ptr self, const std::vector<survivor>& batch,
     }
     if (!has_live_data(*i->second)) {
       // Gone since its peek: judged, so it is neither active nor resumed.
-      ++st.stats.rejected_total;
       out.rejections.push_back({k.asin, k.last_update,
                                 "no stats in the heavy fetch"});
       continue;
@@ -121,7 +120,7 @@ std::vector<std::pair<std::string, std::string>> commit_params(bool update) {
 
 /// The pool's state, with the profitable rows of the last hour and the
 /// expected profit of what waits.
-pool_stats stats_of(commit_pool_state& st) {
+commit_stats stats_of(commit_pool_state& st) {
   auto hour_ago = st.now_ms() - 3600000;
   while (!st.profitable_times.empty() && st.profitable_times.front() < hour_ago)
     st.profitable_times.pop_front();

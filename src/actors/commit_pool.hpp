@@ -31,7 +31,7 @@ struct commit_pool_state {
   std::deque<int64_t> profitable_times;
   /// ASINs queued or in flight, so a survivor is never bought twice.
   std::set<std::string> known;
-  pool_stats stats;
+  commit_stats stats;
 
   static inline constexpr const char* name = "commit_pool";
 };

@@ -32,7 +32,7 @@ void report_health(self_ptr self, bool failing) {
   st.failing = failing;
   if (st.engine)
     self->send(st.engine, atom::health_v, failing,
-               failing ? st.last_error : std::string{});
+               failing ? st.stats.last_error : std::string{});
 }
 
 /// Commits now and tells the watermark which listings became durable.
@@ -41,7 +41,7 @@ void flush_now(self_ptr self) {
   std::vector<deal_key> settled;
   if (!st.flush(settled)) {
     spdlog::error("db_writer: commit failed, {} rows kept for a retry: {}",
-                  st.queued_rows, st.last_error);
+                  st.stats.pending_writes, st.stats.last_error);
     report_health(self, true);
     st.timer_armed = true;
     self->delayed_send(self, st.settings.retry_delay, atom::wake_v,
@@ -56,9 +56,9 @@ void flush_now(self_ptr self) {
 /// Queues a batch and commits by size or after a short delay.
 void queue(self_ptr self, write_batch b) {
   auto& st = self->state;
-  st.queued_rows += rows_of(b);
+  st.stats.pending_writes += rows_of(b);
   st.queued.push_back(std::move(b));
-  if (st.queued_rows >= st.settings.batch_rows) {
+  if (st.stats.pending_writes >= st.settings.batch_rows) {
     flush_now(self);
   } else if (!st.timer_armed) {
     st.timer_armed = true;
@@ -73,7 +73,7 @@ auto guarded(self_ptr self, F f) -> caf::result<decltype(f(*self->state.db))> {
   try {
     return f(*self->state.db);
   } catch (const database_error& e) {
-    self->state.last_error = e.what();
+    self->state.stats.last_error = e.what();
     spdlog::error("db_writer: {}", e.what());
     return caf::make_error(caf::sec::runtime_error, e.what());
   }
@@ -95,7 +95,7 @@ bool db_writer_state::flush(std::vector<deal_key>& settled) {
     for (auto& b : queued) {
       for (auto& u : b.upserts) {
         if (u.find(column::last_seen_utc))
-          u.set(column::seen_alive_ms, alive_ms);
+          u.set(column::seen_alive_ms, stats.alive_ms);
         if (!db->upsert(u))
           ++dropped;
       }
@@ -108,7 +108,7 @@ bool db_writer_state::flush(std::vector<deal_key>& settled) {
     }
     db->commit();
   } catch (const database_error& e) {
-    last_error = e.what();
+    stats.last_error = e.what();
     try {
       db->rollback();
     } catch (const database_error&) {
@@ -118,12 +118,12 @@ bool db_writer_state::flush(std::vector<deal_key>& settled) {
   }
   for (auto& b : queued)
     settled.insert(settled.end(), b.settles.begin(), b.settles.end());
-  written_total += queued_rows - dropped;
-  dropped_refreshes_total += dropped;
-  ++transactions_total;
+  stats.written_total += stats.pending_writes - dropped;
+  stats.dropped_refreshes_total += dropped;
+  ++stats.transactions_total;
   queued.clear();
-  queued_rows = 0;
-  last_error.clear();
+  stats.pending_writes = 0;
+  stats.last_error.clear();
   return true;
 }
 
@@ -137,12 +137,12 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
     auto stored = self->state.db->state(alive_key).value_or("0");
     auto [end, ec] = std::from_chars(stored.data(),
                                      stored.data() + stored.size(),
-                                     self->state.alive_ms);
+                                     self->state.stats.alive_ms);
     if (ec != std::errc{} || end != stored.data() + stored.size()) {
       spdlog::warn("db_writer: system_state {} is not a number ('{}'); the "
                    "engine-alive clock starts at 0",
                    alive_key, stored);
-      self->state.alive_ms = 0;
+      self->state.stats.alive_ms = 0;
     }
   } catch (const database_error& e) {
     spdlog::error("db_writer: {}", e.what());
@@ -155,7 +155,7 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
     std::vector<deal_key> ignored;
     if (!self->state.flush(ignored))
       spdlog::error("db_writer: final commit failed: {}",
-                    self->state.last_error);
+                    self->state.stats.last_error);
     self->quit(msg.reason);
   });
   return {
@@ -176,9 +176,9 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
     // Adds engine-alive time; stored with the next commit.
     [=](atom::alive, int64_t credit_ms) {
       auto& st = self->state;
-      st.alive_ms += std::max<int64_t>(0, credit_ms);
+      st.stats.alive_ms += std::max<int64_t>(0, credit_ms);
       write_batch b;
-      b.state.emplace_back(alive_key, std::to_string(st.alive_ms));
+      b.state.emplace_back(alive_key, std::to_string(st.stats.alive_ms));
       queue(self, std::move(b));
     },
     // Commits everything queued now.
@@ -186,8 +186,8 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
       flush_now(self);
       if (!self->state.queued.empty())
         return caf::make_error(caf::sec::runtime_error,
-                               self->state.last_error);
-      return self->state.written_total;
+                               self->state.stats.last_error);
+      return self->state.stats.written_total;
     },
     // Commits at the end of the delay (stale generations are ignored).
     [=](atom::wake, uint64_t generation) {
@@ -208,7 +208,7 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
     },
     // Answers the rows near their deadline and the other due rows.
     [=](atom::stale, const refresh_query& q) {
-      auto alive = self->state.alive_ms;
+      auto alive = self->state.stats.alive_ms;
       return guarded(self, [&](database& db) {
         auto deadline = db.near_deadline(alive, q.deadline_age_ms,
                                          q.deadline_limit);
@@ -226,7 +226,7 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
       auto& st = self->state;
       return guarded(self, [&](database& db) {
         auto now = st.now_ms();
-        auto deleted = db.delete_expired(st.alive_ms, retention_ms, now);
+        auto deleted = db.delete_expired(st.stats.alive_ms, retention_ms, now);
         auto ms = [](std::chrono::hours h) {
           return std::chrono::duration_cast<std::chrono::milliseconds>(h)
             .count();
@@ -234,8 +234,8 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
         auto [rejections, events] = db.prune_history(
           iso_utc(now - ms(st.settings.rejection_retention)),
           iso_utc(now - ms(st.settings.event_retention)));
-        st.pruned_rejections_total += static_cast<uint64_t>(rejections);
-        st.pruned_events_total += static_cast<uint64_t>(events);
+        st.stats.pruned_rejections_total += static_cast<uint64_t>(rejections);
+        st.stats.pruned_events_total += static_cast<uint64_t>(events);
         if (!db.checkpoint())
           spdlog::warn("db_writer: a reader kept the write-ahead log from "
                        "being truncated; trying again next pass");
@@ -252,32 +252,22 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
     [=](atom::stats) {
       auto& st = self->state;
       // The counts scan the tables: only after something was written.
-      if (st.counted_at != st.transactions_total + st.purges) {
+      if (st.counted_at != st.stats.transactions_total + st.purges) {
         try {
-          st.rows = st.db->counts();
-          st.counted_at = st.transactions_total + st.purges;
+          st.stats.rows = st.db->counts();
+          st.counted_at = st.stats.transactions_total + st.purges;
         } catch (const database_error& e) {
-          st.last_error = e.what();
+          st.stats.last_error = e.what();
         }
       }
-      db_stats s;
-      s.rows = st.rows;
-      s.pending_writes = st.queued_rows;
-      s.written_total = st.written_total;
-      s.transactions_total = st.transactions_total;
-      s.dropped_refreshes_total = st.dropped_refreshes_total;
-      s.alive_ms = st.alive_ms;
-      s.pruned_rejections_total = st.pruned_rejections_total;
-      s.pruned_events_total = st.pruned_events_total;
       std::error_code ec;
       auto file = std::filesystem::file_size(st.settings.path, ec);
-      s.file_bytes = ec ? 0 : file;
+      st.stats.file_bytes = ec ? 0 : file;
       auto wal = std::filesystem::file_size(st.settings.path + "-wal", ec);
-      s.wal_bytes = ec ? 0 : wal;
-      st.wal_peak_bytes = std::max(st.wal_peak_bytes, s.wal_bytes);
-      s.wal_peak_bytes = st.wal_peak_bytes;
-      s.last_error = st.last_error;
-      return s;
+      st.stats.wal_bytes = ec ? 0 : wal;
+      st.stats.wal_peak_bytes
+        = std::max(st.stats.wal_peak_bytes, st.stats.wal_bytes);
+      return st.stats;
     },
   };
 }

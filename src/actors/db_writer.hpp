@@ -35,26 +35,13 @@ struct db_writer_state {
   /// Whether the engine was last told that writes fail.
   bool failing = false;
   std::vector<write_batch> queued;
-  uint64_t queued_rows = 0;
-  uint64_t written_total = 0;
-  uint64_t transactions_total = 0;
-  /// Refreshes of rows that no longer exist (the janitor deleted them
-  /// while the refresh was in flight): not written.
-  uint64_t dropped_refreshes_total = 0;
+  /// The counters `stats` answers; `rows` as of `counted_at`
+  /// (transactions + purges), `alive_ms` read from system_state at start.
+  db_stats stats;
   uint64_t purges = 0;
-  uint64_t pruned_rejections_total = 0;
-  uint64_t pruned_events_total = 0;
-  /// The largest `-wal` file seen by `stats`, in bytes.
-  uint64_t wal_peak_bytes = 0;
-  /// The engine-alive clock (ms), read from system_state at start.
-  int64_t alive_ms = 0;
-  /// Row counts as of `counted_at` (transactions + purges); the first
-  /// `stats` counts.
-  row_counts rows;
   uint64_t counted_at = ~uint64_t{0};
   uint64_t generation = 0;
   bool timer_armed = false;
-  std::string last_error;
 
   static inline constexpr const char* name = "db_writer";
 

@@ -117,61 +117,58 @@ void spawn_pipeline(self_ptr self) {
   apply_pause(self);
 }
 
-/// Asks each actor for its state, in the order data flows, so that a
-/// hand-over between two of them is never missed.
-void collect(self_ptr self, std::shared_ptr<pipeline_snapshot> snap, int step,
+using snapshot_ptr = std::shared_ptr<pipeline_snapshot>;
+
+/// One step of `collect`: asks one actor for its stats, stores them in the
+/// snapshot and calls `next`, or `fail` without an answer.
+using collect_step = std::function<void(self_ptr self, snapshot_ptr snap,
+                                        std::function<void()> next,
+                                        std::function<void()> fail)>;
+
+/// The step that asks `actor` and stores its answer in `member`.
+template <class Handle, class Stats>
+collect_step ask(Handle pipeline::*actor, Stats pipeline_snapshot::*member) {
+  return [=](self_ptr self, snapshot_ptr snap, std::function<void()> next,
+             std::function<void()> fail) {
+    self->request(self->state.actors.*actor, ask_timeout, atom::stats_v)
+      .then(
+        [=](const Stats& s) {
+          (*snap).*member = s;
+          next();
+        },
+        [=](const caf::error&) { fail(); });
+  };
+}
+
+/// Every actor in the order data flows, so that a hand-over between two of
+/// them is never missed.
+const std::vector<collect_step>& collect_steps() {
+  static const std::vector<collect_step> steps{
+    ask(&pipeline::scout, &pipeline_snapshot::scout),
+    ask(&pipeline::router, &pipeline_snapshot::router),
+    ask(&pipeline::peek, &pipeline_snapshot::peek),
+    ask(&pipeline::commit, &pipeline_snapshot::commit),
+    ask(&pipeline::light, &pipeline_snapshot::light),
+    ask(&pipeline::bucket, &pipeline_snapshot::bucket),
+    ask(&pipeline::watermark, &pipeline_snapshot::watermark),
+    ask(&pipeline::db, &pipeline_snapshot::db),
+    ask(&pipeline::refresher, &pipeline_snapshot::refresher),
+    ask(&pipeline::janitor, &pipeline_snapshot::janitor),
+  };
+  return steps;
+}
+
+/// Runs the collect steps from `step` on, one after the other.
+void collect(self_ptr self, snapshot_ptr snap, size_t step,
              snapshot_handler done) {
-  auto& a = self->state.actors;
-  auto next = [=] { collect(self, snap, step + 1, done); };
-  auto fail = [=](const caf::error&) { done(std::nullopt); };
-  switch (step) {
-    case 0:
-      self->request(a.scout, ask_timeout, atom::stats_v)
-        .then([=](const discovery_stats& s) { snap->scout = s, next(); }, fail);
-      break;
-    case 1:
-      self->request(a.router, ask_timeout, atom::stats_v)
-        .then([=](const discovery_stats& s) { snap->router = s, next(); },
-              fail);
-      break;
-    case 2:
-      self->request(a.peek, ask_timeout, atom::stats_v)
-        .then([=](const pool_stats& s) { snap->peek = s, next(); }, fail);
-      break;
-    case 3:
-      self->request(a.commit, ask_timeout, atom::stats_v)
-        .then([=](const pool_stats& s) { snap->commit = s, next(); }, fail);
-      break;
-    case 4:
-      self->request(a.light, ask_timeout, atom::stats_v)
-        .then([=](const pool_stats& s) { snap->light = s, next(); }, fail);
-      break;
-    case 5:
-      self->request(a.bucket, ask_timeout, atom::stats_v)
-        .then([=](const bucket_stats& s) { snap->bucket = s, next(); }, fail);
-      break;
-    case 6:
-      self->request(a.watermark, ask_timeout, atom::stats_v)
-        .then([=](const watermark_stats& s) { snap->watermark = s, next(); },
-              fail);
-      break;
-    case 7:
-      self->request(a.db, ask_timeout, atom::stats_v)
-        .then([=](const db_stats& s) { snap->db = s, next(); }, fail);
-      break;
-    case 8:
-      self->request(a.refresher, ask_timeout, atom::stats_v)
-        .then([=](const refresher_stats& s) { snap->refresher = s, next(); },
-              fail);
-      break;
-    case 9:
-      self->request(a.janitor, ask_timeout, atom::stats_v)
-        .then([=](const janitor_stats& s) { snap->janitor = s, next(); },
-              fail);
-      break;
-    default:
-      done(*snap);
+  auto& steps = collect_steps();
+  if (step == steps.size()) {
+    done(*snap);
+    return;
   }
+  steps[step](
+    self, snap, [=] { collect(self, snap, step + 1, done); },
+    [=] { done(std::nullopt); });
 }
 
 /// Collects a snapshot of every actor.

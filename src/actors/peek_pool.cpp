@@ -132,7 +132,7 @@ void pace(self_ptr self) {
   self->request(self->state.links.commit, std::chrono::seconds{60},
                 atom::stats_v)
     .then(
-      [=](const pool_stats& commit) {
+      [=](const commit_stats& commit) {
         self->state.commit_backlog = commit.queued;
         send_batches(self);
         again();

@@ -36,7 +36,7 @@ struct peek_pool_state {
   uint64_t commit_backlog = 0;
   /// A `pace` look is scheduled.
   bool pacing = false;
-  pool_stats stats;
+  peek_stats stats;
 
   static inline constexpr const char* name = "peek_pool";
 };

@@ -159,7 +159,6 @@ make_router(router_actor::stateful_pointer<router_state> self,
     // for 12 h after its lastUpdate), so the map holds about a day.
     [=](atom::cycle, keepa_minutes newest) {
       auto& st = self->state;
-      ++st.stats.cycles;
       for (auto i = st.routed.begin(); i != st.routed.end();)
         i = i->second < newest - forget_after_minutes ? st.routed.erase(i)
                                                       : std::next(i);

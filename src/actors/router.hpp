@@ -36,7 +36,7 @@ struct router_state {
   router_settings settings;
   /// The newest lastUpdate routed per ASIN in this process.
   std::unordered_map<std::string, keepa_minutes> routed;
-  discovery_stats stats;
+  router_stats stats;
   /// The delay before a failed lookup is tried again.
   backoff retry;
 

@@ -218,7 +218,7 @@ void on_page(self_ptr self, const keepa_reply& r) {
 void continue_when_drained(self_ptr self) {
   self->request(self->state.links.peek, ask_timeout, atom::stats_v)
     .then(
-      [=](const pool_stats& peek) {
+      [=](const peek_stats& peek) {
         auto& st = self->state;
         if (peek.queued < st.settings.backlog_limit) {
           // After a pause the pages may have shifted: read the last one

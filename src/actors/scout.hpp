@@ -73,7 +73,7 @@ struct scout_state {
   caf::actor_clock::time_point cycle_started;
   uint64_t generation = 0;
   backoff retry;
-  discovery_stats stats;
+  scout_stats stats;
 
   static inline constexpr const char* name = "scout";
 

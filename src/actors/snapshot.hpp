@@ -3,16 +3,16 @@
 // Every actor's state at one moment, as the engine collects it for
 // `status`, `dump` and its own progress checks.
 
-#include "actors/messages.hpp"
+#include "actors/stats.hpp"
 
 namespace keepa {
 
 /// Every actor's state at one moment, collected in the pipeline's order.
 struct pipeline_snapshot {
-  discovery_stats scout;
-  discovery_stats router;
-  pool_stats peek;
-  pool_stats commit;
+  scout_stats scout;
+  router_stats router;
+  peek_stats peek;
+  commit_stats commit;
   pool_stats light;
   bucket_stats bucket;
   watermark_stats watermark;

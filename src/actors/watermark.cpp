@@ -129,7 +129,7 @@ make_watermark(watermark_actor::stateful_pointer<watermark_state> self,
     [=](atom::release, const std::vector<deal_key>& keys) {
       auto& st = self->state;
       for (auto& k : keys)
-        st.released_total += st.end(k);
+        st.stats.released_total += st.end(k);
       advance(self);
     },
     // Takes a completed cycle's newest listing as the next candidate.
@@ -137,7 +137,7 @@ make_watermark(watermark_actor::stateful_pointer<watermark_state> self,
       auto& st = self->state;
       auto now = st.now_ms();
       if (st.last_cycle_ms >= 0)
-        st.cycle_period_ms = now - st.last_cycle_ms;
+        st.stats.cycle_period_ms = now - st.last_cycle_ms;
       st.last_cycle_ms = now;
       st.candidate = std::max(st.candidate, newest);
       advance(self);
@@ -166,19 +166,19 @@ make_watermark(watermark_actor::stateful_pointer<watermark_state> self,
     // Answers the watermark's state.
     [=](atom::stats) {
       auto& st = self->state;
-      watermark_stats s;
+      auto& s = st.stats;
       s.watermark = st.watermark;
       s.candidate = st.candidate;
       s.unsettled = st.unsettled_count;
       s.oldest_unsettled = st.unsettled_by_time.empty()
                              ? -1
                              : st.unsettled_by_time.begin()->first;
+      s.longest_held_asin.clear();
+      s.longest_held_ms = -1;
       if (auto o = st.oldest(st.now_ms())) {
         s.longest_held_asin = o->first.asin;
         s.longest_held_ms = o->second;
       }
-      s.released_total = st.released_total;
-      s.cycle_period_ms = st.cycle_period_ms;
       return s;
     },
   };

@@ -23,12 +23,10 @@ struct watermark_state {
   uint64_t unsettled_count = 0;
   /// How many unsettled listings carry each lastUpdate.
   std::map<keepa_minutes, uint64_t> unsettled_by_time;
-  /// Listings given up unread (a peek Keepa refused for good).
-  uint64_t released_total = 0;
-  /// Wall time of the last completed cycle, and the time between the
-  /// last two (-1 until known).
+  /// The counters `stats` answers (released listings, the cycle period).
+  watermark_stats stats;
+  /// Wall time of the last completed cycle (-1 until known).
   int64_t last_cycle_ms = -1;
-  int64_t cycle_period_ms = -1;
   bool loaded = false;
   std::vector<caf::typed_response_promise<keepa_minutes>> waiting_gets;
 

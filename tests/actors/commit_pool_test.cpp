@@ -31,11 +31,11 @@ struct commit_fixture : test::spend_fixture {
     run();
   }
 
-  pool_stats stats() {
+  commit_stats stats() {
     auto h = (*self)->request(pool, caf::infinite, atom::stats_v);
     run();
-    pool_stats out;
-    h.receive([&](const pool_stats& s) { out = s; },
+    commit_stats out;
+    h.receive([&](const commit_stats& s) { out = s; },
               [](const caf::error&) { FAIL("no stats"); });
     return out;
   }

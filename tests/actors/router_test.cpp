@@ -84,11 +84,11 @@ struct router_fixture : test::deterministic_fixture {
     run();
   }
 
-  discovery_stats stats() {
+  router_stats stats() {
     auto h = (*self)->request(router, caf::infinite, atom::stats_v);
     run();
-    discovery_stats out;
-    h.receive([&](const discovery_stats& s) { out = s; },
+    router_stats out;
+    h.receive([&](const router_stats& s) { out = s; },
               [](const caf::error&) { FAIL("no stats"); });
     return out;
   }

@@ -107,7 +107,7 @@ struct scout_fixture : test::deterministic_fixture {
         [](atom::cycle, keepa_minutes) {},
         [this](atom::get) { return watermark; },
         [this](atom::stats) {
-          pool_stats p;
+          peek_stats p;
           p.queued = peek_queued;
           return p;
         },
@@ -125,11 +125,11 @@ struct scout_fixture : test::deterministic_fixture {
     run();
   }
 
-  discovery_stats stats() {
+  scout_stats stats() {
     auto h = (*self)->request(scout, caf::infinite, atom::stats_v);
     run();
-    discovery_stats out;
-    h.receive([&](const discovery_stats& s) { out = s; },
+    scout_stats out;
+    h.receive([&](const scout_stats& s) { out = s; },
               [](const caf::error&) { FAIL("no stats"); });
     return out;
   }

@@ -1,0 +1,212 @@
+#pragma once
+
+// What each actor counts, as it keeps it in its state and answers `stats`
+// with, and how each struct is written into the dump. A new counter is a
+// member here and a line in its `to_json` (stats.cpp).
+
+#include "actors/messages.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cstdint>
+#include <string>
+
+namespace keepa {
+
+using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+/// TOKEN_BUCKET's counters and its view of the plan.
+struct bucket_stats {
+  double balance = 0;
+  bool synced = false;
+  /// Tokens per refill net of the tracking reduction.
+  int64_t refill_per_min = 0;
+  /// Keepa's `tokenFlowReduction`: what product trackings take per refill.
+  double flow_reduction = 0;
+  int64_t next_refill_ms = 0;
+  uint64_t waiting = 0;
+  uint64_t in_flight = 0;
+  int64_t consumed_total = 0;
+  uint64_t http_429_total = 0;
+  uint64_t calls_total = 0;
+  uint64_t failures_total = 0;
+  double lowest_balance = 0;
+  bool paused = false;
+  std::string halted; // why requests stopped (key refused), or empty
+  /// The learned tokens per item, and the tokens spent, of each kind.
+  by_kind<double> cost_per_item = upper_costs_per_item();
+  by_kind<int64_t> consumed_by_kind;
+  /// Tokens spent finding deals (/deal pages, peeks, commits) in the last
+  /// hour.
+  int64_t buying_last_hour = 0;
+  /// The call granted next, as a call_kind (-1: none waits), and the
+  /// tokens it is expected to cost.
+  int next_kind = -1;
+  double next_cost = 0;
+  int64_t since_success_ms = 0; // time since the last ok reply (or start)
+  bool succeeded = false;       // an ok reply arrived since the start
+};
+
+/// Writes the dump's `tokens` member; `engine_paused` is the console's
+/// pause, which the bucket does not know apart from its own.
+void to_json(json_writer& w, const bucket_stats& s, bool engine_paused);
+
+/// What every pool counts.
+struct pool_stats {
+  uint64_t queued = 0;
+  uint64_t in_flight = 0;
+  uint64_t done_total = 0;
+  uint64_t failed_total = 0;
+};
+
+/// Writes the dump's `light` member.
+void to_json(json_writer& w, const pool_stats& s);
+
+/// PEEK_POOL's counters.
+struct peek_stats : pool_stats {
+  /// Listings the peek filter or the profit gate rejected.
+  uint64_t rejected_total = 0;
+  /// Listings given up unpeeked after waiting best_first_max_wait_ms
+  /// behind better ones.
+  uint64_t outranked_total = 0;
+};
+
+/// Writes the dump's `peek` member.
+void to_json(json_writer& w, const peek_stats& s);
+
+/// COMMIT_POOL's counters, with what it found and what waits.
+struct commit_stats : pool_stats {
+  /// Committed rows with a profit above 0: in all, and in the last hour.
+  uint64_t profitable_total = 0;
+  uint64_t profitable_last_hour = 0;
+  /// The expected profit of the jobs waiting (dollars, losses as 0): the
+  /// backlog's value.
+  double queued_value = 0;
+};
+
+/// Writes the dump's `commit` member; `buying_last_hour` (the bucket's)
+/// gives the tokens per profitable deal.
+void to_json(json_writer& w, const commit_stats& s, int64_t buying_last_hour);
+
+/// DB_WRITER's counters.
+struct db_stats {
+  row_counts rows;
+  uint64_t pending_writes = 0;
+  uint64_t written_total = 0;
+  uint64_t transactions_total = 0;
+  /// Refreshes dropped because their row was deleted meanwhile.
+  uint64_t dropped_refreshes_total = 0;
+  /// The engine-alive clock: how long the engine has run and reached Keepa
+  /// on this database, over all its runs.
+  int64_t alive_ms = 0;
+  /// Rejections and events deleted past their retention.
+  uint64_t pruned_rejections_total = 0;
+  uint64_t pruned_events_total = 0;
+  /// The database file and its write-ahead log, in bytes, and the largest
+  /// log seen.
+  uint64_t file_bytes = 0;
+  uint64_t wal_bytes = 0;
+  uint64_t wal_peak_bytes = 0;
+  std::string last_error;
+};
+
+/// Writes the dump's `db` member.
+void to_json(json_writer& w, const db_stats& s);
+
+/// REFRESHER's counters.
+struct refresher_stats {
+  uint64_t passes = 0;
+  uint64_t queued_total = 0;
+  /// Rows the last pass found near their retention deadline, and due.
+  uint64_t deadline_last = 0;
+  uint64_t due_last = 0;
+  /// Deals the current plan keeps alive within the retention period, from
+  /// the measured cost of a light refresh.
+  int64_t capacity = 0;
+  /// Deals the refresher's share of the refill refreshes every
+  /// refresh_after_hours (what the settings deliver).
+  int64_t fresh_capacity = 0;
+  std::string last_run_iso;
+};
+
+/// Writes the dump's `refresher` member.
+void to_json(json_writer& w, const refresher_stats& s);
+
+/// JANITOR's counters.
+struct janitor_stats {
+  uint64_t passes = 0;
+  int64_t deleted_total = 0;
+  std::string last_run_iso; // empty before the first pass
+  std::string note;         // why the last pass deleted nothing, or empty
+  /// Engine-alive time credited by this run of the engine.
+  int64_t credited_ms = 0;
+};
+
+/// Writes the dump's `janitor` member; `alive_ms` is the db_writer's
+/// engine-alive clock.
+void to_json(json_writer& w, const janitor_stats& s, int64_t alive_ms);
+
+/// WATERMARK's counters.
+struct watermark_stats {
+  keepa_minutes watermark = -1;
+  keepa_minutes candidate = -1;
+  uint64_t unsettled = 0;
+  /// The lowest lastUpdate not durable yet (what holds the watermark).
+  keepa_minutes oldest_unsettled = -1;
+  /// The listing tracked longest without settling, and for how long.
+  std::string longest_held_asin;
+  int64_t longest_held_ms = -1;
+  /// Listings given up unread.
+  uint64_t released_total = 0;
+  /// Wall time between the last two completed cycles; -1 until known.
+  int64_t cycle_period_ms = -1;
+};
+
+/// Writes the dump's `watermark` member.
+void to_json(json_writer& w, const watermark_stats& s);
+
+/// SCOUT's counters.
+struct scout_stats {
+  uint64_t cycles = 0;
+  /// Times a cycle held for the peek backlog to drain.
+  uint64_t held_cycles = 0;
+  bool cycle_running = false;
+  uint64_t pages_total = 0;
+  uint64_t listed_total = 0;
+  /// Listings whose lastUpdate lay more than a day past Keepa's clock.
+  uint64_t future_total = 0;
+  /// Listings estimated to have left /deal unread (a held walk fell behind
+  /// the 12 h window, or ran out above the watermark): in the current or
+  /// last cycle, and in all.
+  uint64_t last_shed = 0;
+  uint64_t shed_total = 0;
+  /// Why discovery stopped for good: Keepa refused the deal query (the
+  /// file named, Keepa's message and detail); empty while it runs.
+  std::string query_refused;
+};
+
+/// Writes the dump's `scout` member.
+void to_json(json_writer& w, const scout_stats& s);
+
+/// ROUTER's counters.
+struct router_stats {
+  uint64_t listed_total = 0;
+  uint64_t new_total = 0;
+  uint64_t existing_total = 0;
+  uint64_t known_rejected_total = 0;
+  /// New listings the payload's own figures rejected, at no token cost.
+  uint64_t payload_rejected_total = 0;
+  uint64_t duplicates_total = 0;
+  uint64_t lookups_in_flight = 0;
+  /// Database lookups that failed (each is retried).
+  uint64_t failed_lookups_total = 0;
+  /// ASINs the router remembers having routed (bounded to a day of
+  /// listings).
+  uint64_t routed_size = 0;
+};
+
+/// Writes the dump's `router` member.
+void to_json(json_writer& w, const router_stats& s);
+
+} // namespace keepa
