@@ -4,6 +4,7 @@
 
 #include "actors/engine.hpp"
 #include "actors/keepa_client.hpp"
+#include "actors/pipeline_settings.hpp"
 #include "actors/type_ids.hpp"
 #include "io/config.hpp"
 #include "io/console_input.hpp"
@@ -37,29 +38,6 @@ int64_t system_now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
            std::chrono::system_clock::now().time_since_epoch())
     .count();
-}
-
-/// The engine's options from the validated configuration.
-engine_options make_options(const config& cfg, const cli_options& cli,
-                            keepa_client_actor client) {
-  engine_options o;
-  o.client = std::move(client);
-  o.selection = cfg.keepa.deal_query_json;
-  o.query_file = cfg.keepa.deal_query_path;
-  o.db_path = cfg.db_path;
-  o.peek_batch = static_cast<size_t>(cfg.engine.peek_batch);
-  o.commit_batch = static_cast<size_t>(cfg.engine.commit_batch);
-  o.light_batch = static_cast<size_t>(cfg.engine.light_batch);
-  o.retention_hours = cfg.engine.retention_hours;
-  o.refresh_after_hours = cfg.engine.refresh_after_hours;
-  o.deficit_floor = cfg.engine.deficit_floor;
-  o.request_timeout = std::chrono::seconds{cfg.keepa.request_timeout_s};
-  o.event_drop_percent = cfg.engine.event_drop_percent;
-  o.fees = cfg.fees;
-  o.stall_window = std::chrono::minutes{cfg.engine.stall_minutes};
-  o.once = cli.once;
-  o.now_ms = system_now_ms;
-  return o;
 }
 
 /// Runs one console line on the engine and prints its answer on stdout.
@@ -177,7 +155,8 @@ int run_engine(const config& cfg, const cli_options& cli,
   caf::actor_system sys{sys_cfg};
   auto http = std::make_shared<http_client>();
   auto client = sys.spawn(make_keepa_client, api, http);
-  auto engine = sys.spawn(make_engine, make_options(cfg, cli, client));
+  auto engine = sys.spawn(
+    make_engine, engine_options_from(cfg, cli.once, client, system_now_ms));
   std::optional<stop_signals> signals{std::in_place, engine};
   // The console reader is stopped and joined before the actor system ends:
   // a thread left in a read of stdin kept the process alive after `quit`.

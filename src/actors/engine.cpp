@@ -1,17 +1,9 @@
 #include "actors/engine.hpp"
 #include "actors/type_ids.hpp"
 
-#include "actors/commit_pool.hpp"
 #include "actors/dump.hpp"
+#include "actors/pipeline_settings.hpp"
 #include "actors/status_line.hpp"
-#include "actors/db_writer.hpp"
-#include "actors/janitor.hpp"
-#include "actors/light_pool.hpp"
-#include "actors/peek_pool.hpp"
-#include "actors/refresher.hpp"
-#include "actors/router.hpp"
-#include "actors/scout.hpp"
-#include "actors/token_bucket.hpp"
 #include "actors/watermark.hpp"
 #include "io/console_command.hpp"
 
@@ -47,56 +39,32 @@ void spawn_pipeline(self_ptr self) {
   auto& st = self->state;
   auto& o = st.options;
   auto& a = st.actors;
-  bucket_settings bucket;
-  bucket.deficit_floor = o.deficit_floor;
-  bucket.call_timeout = call_timeout_for(o.request_timeout);
-  a.bucket = self->spawn(make_token_bucket, o.client, bucket);
-  db_writer_settings db_settings;
-  db_settings.path = o.db_path;
+  auto s = pipeline_settings_from(o);
+  a.bucket = self->spawn(make_token_bucket, o.client, s.bucket);
   a.db = o.detached_db
-           ? self->spawn<caf::detached>(make_db_writer, db_settings, o.now_ms)
-           : self->spawn(make_db_writer, db_settings, o.now_ms);
+           ? self->spawn<caf::detached>(make_db_writer, s.db, o.now_ms)
+           : self->spawn(make_db_writer, s.db, o.now_ms);
   a.watermark = self->spawn(make_watermark, a.db, o.now_ms);
   self->send(a.db, atom::settle_v, a.watermark);
   self->send(a.db, atom::health_v, caf::actor_cast<engine_actor>(self));
-  commit_settings commit{o.commit_batch, o.fees, o.levers};
   a.commit = self->spawn(make_commit_pool, commit_links{a.bucket, a.db},
-                         commit, o.now_ms);
-  a.light = self->spawn(make_light_pool, light_links{a.bucket, a.db},
-                        o.light_batch, o.event_drop_percent, o.fees,
+                         s.commit, o.now_ms);
+  a.light = self->spawn(make_light_pool, light_links{a.bucket, a.db}, s.light,
                         o.now_ms);
-  peek_settings peek{o.peek_batch, 2 * o.commit_batch, o.rules, o.fees,
-                     o.levers};
   a.peek = self->spawn(make_peek_pool,
-                       peek_links{a.bucket, a.db, a.commit, a.watermark}, peek,
-                       o.now_ms);
-  router_settings route{o.refresh_after_hours, o.event_drop_percent, o.fees,
-                        o.rules, o.levers};
+                       peek_links{a.bucket, a.db, a.commit, a.watermark},
+                       s.peek, o.now_ms);
   a.router = self->spawn(make_router,
                          router_links{a.db, a.watermark, a.peek, a.light},
-                         route, o.now_ms);
-  scout_settings scout;
-  scout.selection = o.selection;
-  scout.query_file = o.query_file;
-  scout.once = o.once;
-  scout.backlog_limit = 4 * o.peek_batch;
-  if (!o.levers.fresh_first)
-    scout.fresh_horizon = 0;
+                         s.router, o.now_ms);
   a.scout = self->spawn(make_scout, scout_links{a.bucket, a.router,
                                                 a.watermark, a.peek},
-                        scout);
-  refresher_settings refresh;
-  refresh.retention_hours = o.retention_hours;
-  refresh.refresh_after_hours = o.refresh_after_hours;
-  janitor_settings janitor;
-  janitor.retention_hours = o.retention_hours;
-  janitor.stall_window = o.stall_window;
-  janitor.interval = o.janitor_interval;
+                        s.scout);
   a.janitor = self->spawn(make_janitor, janitor_links{a.bucket, a.db},
-                          janitor, o.now_ms);
+                          s.janitor, o.now_ms);
   a.refresher = self->spawn(make_refresher,
-                            refresher_links{a.bucket, a.db, a.light}, refresh,
-                            o.now_ms);
+                            refresher_links{a.bucket, a.db, a.light},
+                            s.refresher, o.now_ms);
   st.alive->clear();
   auto watch = [&](const auto& h) {
     self->monitor(h);

@@ -32,10 +32,10 @@ void refresh(self_ptr self, const std::vector<stored_deal>& batch,
       ++st.stats.failed_total;
       continue;
     }
-    auto row = light_row(*i->second, job.basis(), now, st.fees);
+    auto row = light_row(*i->second, job.basis(), now, st.settings.fees);
     if (job.status == "active"
         && is_price_drop(job.price_now, job.shipping_included, row,
-                         st.drop_percent)) {
+                         st.settings.drop_percent)) {
       auto now_price = std::get<double>(*row.find(column::price_now));
       spdlog::info("price drop: {} from {:.2f} to {:.2f}", job.asin,
                    *job.price_now, now_price);
@@ -88,12 +88,10 @@ std::vector<std::pair<std::string, std::string>> light_params() {
 
 light_pool_actor::behavior_type
 make_light_pool(light_pool_actor::stateful_pointer<light_pool_state> self,
-                light_links links, size_t batch, double drop_percent,
-                fee_settings fees, wall_clock now_ms) {
+                light_links links, light_settings settings, wall_clock now_ms) {
   self->state.links = std::move(links);
-  self->state.fees = fees;
-  self->state.drop_percent = drop_percent;
-  self->state.jobs.batch = std::max<size_t>(1, batch);
+  self->state.jobs.batch = std::max<size_t>(1, settings.batch);
+  self->state.settings = std::move(settings);
   self->state.jobs.moved = [self](const stored_deal& job, size_t lane) {
     auto i = self->state.known.find(job.asin);
     return i == self->state.known.end()

@@ -14,13 +14,20 @@ struct light_links {
   db_writer_actor db;
 };
 
-struct light_pool_state {
-  light_links links;
-  wall_clock now_ms;
+/// Tunables of LIGHT_POOL.
+struct light_settings {
+  /// The most ASINs in one call.
+  size_t batch = 50;
   /// A refresh lowering an active deal's price by more than this percent
   /// records a price-drop event.
   double drop_percent = 10;
   fee_settings fees;
+};
+
+struct light_pool_state {
+  light_links links;
+  light_settings settings;
+  wall_clock now_ms;
   /// One lane per refresh_class, in grant order.
   batch_queue<stored_deal, refresh_class_count> jobs;
   /// ASINs queued or in flight, with their lane, so a deal is refreshed
@@ -31,11 +38,10 @@ struct light_pool_state {
   static inline constexpr const char* name = "light_pool";
 };
 
-/// Spawns LIGHT_POOL with batches of at most `batch` ASINs.
+/// Spawns LIGHT_POOL.
 light_pool_actor::behavior_type
 make_light_pool(light_pool_actor::stateful_pointer<light_pool_state> self,
-                light_links links, size_t batch, double drop_percent,
-                fee_settings fees, wall_clock now_ms);
+                light_links links, light_settings settings, wall_clock now_ms);
 
 /// The /product parameters of a light refresh: stats only, 1 token each.
 std::vector<std::pair<std::string, std::string>> light_params();

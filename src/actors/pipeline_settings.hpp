@@ -1,0 +1,50 @@
+#pragma once
+
+// The one place where configuration becomes settings: the validated config
+// becomes the engine's options, and the options become every actor's
+// settings.
+
+#include "actors/commit_pool.hpp"
+#include "actors/db_writer.hpp"
+#include "actors/engine.hpp"
+#include "actors/janitor.hpp"
+#include "actors/light_pool.hpp"
+#include "actors/peek_pool.hpp"
+#include "actors/refresher.hpp"
+#include "actors/router.hpp"
+#include "actors/scout.hpp"
+#include "actors/token_bucket.hpp"
+#include "io/config.hpp"
+
+namespace keepa {
+
+/// Discovery reads no further page while the peek backlog holds this many
+/// peek batches: it never outruns what the plan can peek.
+inline constexpr size_t backlog_peek_batches = 4;
+
+/// Served best first, peeks wait while the commit pool holds this many
+/// commit batches: survivors are committed before more are peeked.
+inline constexpr size_t commit_ahead_batches = 2;
+
+/// The engine's options from the validated configuration and `--once`.
+engine_options engine_options_from(const config& cfg, bool once,
+                                   keepa_client_actor client,
+                                   wall_clock now_ms);
+
+/// Every actor's settings, derived from the engine's options.
+struct pipeline_settings {
+  bucket_settings bucket;
+  db_writer_settings db;
+  commit_settings commit;
+  light_settings light;
+  peek_settings peek;
+  router_settings router;
+  scout_settings scout;
+  refresher_settings refresher;
+  janitor_settings janitor;
+};
+
+/// Builds every actor's settings from the engine's options.
+pipeline_settings pipeline_settings_from(const engine_options& o);
+
+} // namespace keepa
