@@ -20,7 +20,7 @@ deal_update row(int i) {
   deal_update u;
   u.asin = "B0" + std::to_string(10000000 + i);
   u.set(column::title, std::string{"A Book"})
-    .set(column::status, std::string{"active"})
+    .set(column::status, std::string{to_string(deal_status::active)})
     .set(column::price_now, 12.5 + i % 100)
     .set(column::list_at, 45.0)
     .set(column::one_yr_avg, 40.0)

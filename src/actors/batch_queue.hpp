@@ -8,6 +8,7 @@
 // the token bucket.
 
 #include "actors/actors.hpp"
+#include "actors/defaults.hpp"
 #include "actors/backoff.hpp"
 #include "actors/type_ids.hpp"
 #include "model/keepa_time.hpp"
@@ -167,7 +168,6 @@ void park_batch(Self self, const char* pool, size_t lane,
 template <class Self, class MakeCall, class OnAnswer>
 void send_in_batches(Self self, const char* pool, MakeCall make_call,
                      OnAnswer on_answer) {
-  constexpr caf::timespan call_timeout = std::chrono::hours{24};
   auto& st = self->state;
   auto& q = st.jobs;
   for (size_t i = 0; i < q.lanes.size(); ++i) {
@@ -184,7 +184,7 @@ void send_in_batches(Self self, const char* pool, MakeCall make_call,
         send_in_batches(self, pool, make_call, on_answer);
       };
       self
-        ->request(st.links.bucket, call_timeout, atom::call_v, std::move(call))
+        ->request(st.links.bucket, granted_call_timeout, atom::call_v, std::move(call))
         .then(
           [=](const keepa_reply& r) {
             auto& jobs = self->state.jobs;

@@ -1,4 +1,5 @@
 #include "actors/commit_pool.hpp"
+#include "actors/defaults.hpp"
 #include "actors/batch_queue.hpp"
 
 #include "model/deal_rows.hpp"
@@ -15,7 +16,6 @@ namespace {
 
 using self_ptr = commit_pool_actor::stateful_pointer<commit_pool_state>;
 
-constexpr auto db_timeout = std::chrono::seconds{60};
 constexpr uint64_t resume_limit = 100000;
 
 void send_batches(self_ptr self);

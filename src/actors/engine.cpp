@@ -1,4 +1,5 @@
 #include "actors/engine.hpp"
+#include "actors/defaults.hpp"
 #include "actors/type_ids.hpp"
 
 #include "actors/dump.hpp"
@@ -23,7 +24,6 @@ namespace {
 using self_ptr = engine_actor::stateful_pointer<engine_state>;
 using snapshot_handler = std::function<void(std::optional<pipeline_snapshot>)>;
 
-constexpr auto ask_timeout = std::chrono::seconds{10};
 constexpr size_t restart_budget = 5;
 constexpr auto restart_window = std::chrono::minutes{10};
 
@@ -98,7 +98,7 @@ template <class Handle, class Stats>
 collect_step ask(Handle pipeline::*actor, Stats pipeline_snapshot::*member) {
   return [=](self_ptr self, snapshot_ptr snap, std::function<void()> next,
              std::function<void()> fail) {
-    self->request(self->state.actors.*actor, ask_timeout, atom::stats_v)
+    self->request(self->state.actors.*actor, engine_ask_timeout, atom::stats_v)
       .then(
         [=](const Stats& s) {
           (*snap).*member = s;
@@ -165,7 +165,7 @@ void close_pipeline(self_ptr self) {
   self->send_exit(a.light, reason);
   self->send_exit(a.bucket, reason);
   self->send_exit(a.watermark, reason);
-  self->request(a.db, std::chrono::seconds{60}, atom::flush_v)
+  self->request(a.db, db_timeout, atom::flush_v)
     .then(
       [=](uint64_t written) {
         spdlog::info("engine: {} rows written in total", written);
@@ -263,7 +263,7 @@ void check(self_ptr self) {
                        ? caf::error{}
                        : caf::make_error(caf::sec::runtime_error,
                                          snap->scout.query_refused);
-      self->request(st.actors.janitor, ask_timeout, atom::purge_v)
+      self->request(st.actors.janitor, engine_ask_timeout, atom::purge_v)
         .then([=](const std::string&) { begin_stop(self, outcome); },
               [=](const caf::error&) { begin_stop(self, outcome); });
     } else {
@@ -312,7 +312,7 @@ void on_child_down(self_ptr self, const caf::down_msg& msg) {
 void refresh_one(self_ptr self, const std::string& asin,
                  std::function<void(std::string)> done) {
   auto& a = self->state.actors;
-  self->request(a.db, ask_timeout, atom::lookup_v,
+  self->request(a.db, engine_ask_timeout, atom::lookup_v,
                 std::vector<std::string>{asin})
     .then(
       [=](const lookup_result& found) {
@@ -331,7 +331,7 @@ void refresh_one(self_ptr self, const std::string& asin,
 void rewind(self_ptr self, int64_t hours,
             std::function<void(std::string)> done) {
   auto& a = self->state.actors;
-  self->request(a.watermark, ask_timeout, atom::rewind_v, hours)
+  self->request(a.watermark, engine_ask_timeout, atom::rewind_v, hours)
     .then(
       [=](keepa_minutes wm) {
         auto& a = self->state.actors;
@@ -393,7 +393,7 @@ void execute(self_ptr self, const console_command& cmd,
       refresh_one(self, cmd.name, std::move(done));
       break;
     case console_verb::janitor:
-      self->request(st.actors.janitor, ask_timeout, atom::purge_v)
+      self->request(st.actors.janitor, engine_ask_timeout, atom::purge_v)
         .then([=](const std::string& line) { done(line); },
               [=](const caf::error& err) {
                 done("error: the janitor did not answer: " + error_text(err));

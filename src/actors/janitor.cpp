@@ -1,4 +1,5 @@
 #include "actors/janitor.hpp"
+#include "actors/defaults.hpp"
 #include "actors/type_ids.hpp"
 
 #include <caf/stateful_actor.hpp>
@@ -14,7 +15,6 @@ namespace {
 
 using self_ptr = janitor_actor::stateful_pointer<janitor_state>;
 
-constexpr auto ask_timeout = std::chrono::seconds{60};
 
 /// Milliseconds of a duration.
 int64_t ms_of(caf::timespan d) {

@@ -33,7 +33,7 @@ void refresh(self_ptr self, const std::vector<stored_deal>& batch,
       continue;
     }
     auto row = light_row(*i->second, job.basis(), now, st.settings.fees);
-    if (job.status == "active"
+    if (job.status == deal_status::active
         && is_price_drop(job.price_now, job.shipping_included, row,
                          st.settings.drop_percent)) {
       auto now_price = std::get<double>(*row.find(column::price_now));

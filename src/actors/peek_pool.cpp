@@ -1,4 +1,5 @@
 #include "actors/peek_pool.hpp"
+#include "actors/defaults.hpp"
 #include "actors/batch_queue.hpp"
 
 #include "model/deal_rows.hpp"
@@ -129,7 +130,7 @@ void pace(self_ptr self) {
     if (blocked)
       self->delayed_send(self, look_again, atom::pace_v);
   };
-  self->request(self->state.links.commit, std::chrono::seconds{60},
+  self->request(self->state.links.commit, ask_timeout,
                 atom::stats_v)
     .then(
       [=](const commit_stats& commit) {

@@ -1,4 +1,5 @@
 #include "actors/refresher.hpp"
+#include "actors/defaults.hpp"
 #include "actors/type_ids.hpp"
 
 #include <caf/stateful_actor.hpp>
@@ -14,7 +15,6 @@ namespace {
 
 using self_ptr = refresher_actor::stateful_pointer<refresher_state>;
 
-constexpr auto ask_timeout = std::chrono::seconds{60};
 /// At most this many rows near their deadline per pass.
 constexpr uint64_t deadline_limit = 20000;
 

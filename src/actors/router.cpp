@@ -1,4 +1,5 @@
 #include "actors/router.hpp"
+#include "actors/defaults.hpp"
 #include "actors/type_ids.hpp"
 
 #include "model/deal_rows.hpp"
@@ -16,7 +17,6 @@ namespace {
 
 using self_ptr = router_actor::stateful_pointer<router_state>;
 
-constexpr auto db_timeout = std::chrono::seconds{60};
 constexpr keepa_minutes forget_after_minutes = 24 * 60;
 
 /// The listings of a page not routed before (newer lastUpdate per ASIN).
@@ -60,7 +60,7 @@ void route(self_ptr self, const std::vector<deal>& deals,
       ++st.stats.existing_total;
       auto& known_row = *i->second;
       auto row = payload_refresh(d, known_row.basis(), now_iso, settings.fees);
-      if (known_row.status == "active"
+      if (known_row.status == deal_status::active
           && is_price_drop(known_row.price_now, known_row.shipping_included,
                            row, settings.drop_percent)) {
         auto now_price = std::get<double>(*row.find(column::price_now));
@@ -70,7 +70,7 @@ void route(self_ptr self, const std::vector<deal>& deals,
       }
       refreshes.upserts.push_back(std::move(row));
       refreshes.settles.push_back(key);
-      if (i->second->status == "active"
+      if (i->second->status == deal_status::active
           && i->second->last_fetch_utc < refresh_before)
         light.push_back(*i->second);
     } else if (rejected.count(key) > 0) {

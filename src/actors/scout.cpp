@@ -1,4 +1,5 @@
 #include "actors/scout.hpp"
+#include "actors/defaults.hpp"
 #include "actors/type_ids.hpp"
 #include "model/keepa_time.hpp"
 
@@ -17,8 +18,6 @@ namespace {
 
 using self_ptr = scout_actor::stateful_pointer<scout_state>;
 
-constexpr caf::timespan call_timeout = std::chrono::hours{24};
-constexpr auto ask_timeout = std::chrono::seconds{60};
 constexpr keepa_minutes future_tolerance_minutes = 24 * 60;
 /// /deal lists a product for 12 h after its lastUpdate.
 constexpr keepa_minutes deal_window = 12 * 60;
@@ -257,7 +256,7 @@ void fetch_page(self_ptr self) {
   call.priority = call_priority::discovery;
   call.deal = deal_request{st.settings.selection, st.page};
   st.page_asked_at = self->clock().now();
-  self->request(st.links.bucket, call_timeout, atom::call_v, std::move(call))
+  self->request(st.links.bucket, granted_call_timeout, atom::call_v, std::move(call))
     .then([=](const keepa_reply& r) { on_page(self, r); },
           [=](const caf::error& err) { retry_page(self, to_string(err)); });
 }

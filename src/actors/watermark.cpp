@@ -1,4 +1,5 @@
 #include "actors/watermark.hpp"
+#include "actors/defaults.hpp"
 #include "actors/type_ids.hpp"
 
 #include <caf/stateful_actor.hpp>
@@ -13,7 +14,6 @@ namespace {
 
 using self_ptr = watermark_actor::stateful_pointer<watermark_state>;
 
-constexpr auto db_timeout = std::chrono::seconds{60};
 
 /// Persists the watermark through DB_WRITER.
 void persist(self_ptr self) {

@@ -9,6 +9,11 @@ namespace keepa {
 
 namespace {
 
+/// The SQL condition `status = '<text>'`.
+std::string status_is(deal_status s) {
+  return std::string{"status = '"} + to_string(s) + "'";
+}
+
 /// Resets a cached statement when the scope that used it ends.
 struct statement_use {
   sqlite3_stmt* stmt;
@@ -70,7 +75,7 @@ const std::string stored_columns =
 stored_deal read_stored(sqlite3_stmt* stmt) {
   stored_deal d;
   d.asin = text_at(stmt, 0);
-  d.status = text_at(stmt, 1);
+  d.status = deal_status_of(text_at(stmt, 1));
   if (sqlite3_column_type(stmt, 2) != SQLITE_NULL)
     d.keepa_last_update = sqlite3_column_int64(stmt, 2);
   d.list_at = real_at(stmt, 3);
@@ -246,7 +251,8 @@ void database::reject(const rejection& r, const std::string& now_iso) {
                  "WHERE asin = ?1 AND keepa_last_update = ?2"));
   }
   // A pending row of the ASIN is judged too: it would be resumed forever.
-  auto* drop = cached("DELETE FROM deals WHERE asin = ? AND status = 'pending'");
+  auto* drop = cached("DELETE FROM deals WHERE asin = ? AND "
+                      + status_is(deal_status::pending));
   statement_use drop_use{drop};
   bind_text(drop, 1, r.asin);
   if (sqlite3_step(drop) != SQLITE_DONE)
@@ -323,8 +329,9 @@ database::find_rejections(const std::vector<std::string>& asins) {
 }
 
 std::vector<std::string> database::pending(size_t limit) {
-  auto* stmt = cached("SELECT asin FROM deals WHERE status = 'pending' "
-                      "ORDER BY first_seen_utc LIMIT ?");
+  auto* stmt = cached("SELECT asin FROM deals WHERE "
+                      + status_is(deal_status::pending)
+                      + " ORDER BY first_seen_utc LIMIT ?");
   statement_use use{stmt};
   sqlite3_bind_int64(stmt, 1, static_cast<int64_t>(limit));
   std::vector<std::string> out;
@@ -337,8 +344,8 @@ std::vector<stored_deal> database::near_deadline(int64_t alive_ms,
                                                  int64_t age_ms,
                                                  size_t limit) {
   auto* stmt = cached(std::string{"SELECT "} + stored_columns
-                      + " FROM deals WHERE status = 'active' AND "
-                        "seen_alive_ms < ? ORDER BY seen_alive_ms LIMIT ?");
+                      + " FROM deals WHERE " + status_is(deal_status::active)
+                      + " AND seen_alive_ms < ? ORDER BY seen_alive_ms LIMIT ?");
   statement_use use{stmt};
   sqlite3_bind_int64(stmt, 1, alive_ms - age_ms);
   sqlite3_bind_int64(stmt, 2, static_cast<int64_t>(limit));
@@ -350,7 +357,8 @@ std::vector<stored_deal> database::due(const std::string& before_iso,
                                        size_t limit) {
   auto* stmt = cached(
     std::string{"SELECT "} + stored_columns
-    + " FROM deals WHERE status = 'active' AND " + newest_fetch
+    + " FROM deals WHERE " + status_is(deal_status::active) + " AND "
+    + newest_fetch
     + " < ? AND COALESCE(seen_alive_ms >= ?, 1) ORDER BY " + newest_fetch
     + " LIMIT ?");
   statement_use use{stmt};
@@ -417,8 +425,9 @@ row_counts database::counts() {
     rejections_ = sqlite3_column_int64(all, 0);
   }
   auto* stmt = cached(
-    "SELECT COUNT(*), COALESCE(SUM(status = 'active'), 0), "
-    "COALESCE(SUM(status = 'pending'), 0) FROM deals");
+    "SELECT COUNT(*), COALESCE(SUM(" + status_is(deal_status::active)
+    + "), 0), COALESCE(SUM(" + status_is(deal_status::pending)
+    + "), 0) FROM deals");
   statement_use use{stmt};
   row_counts out;
   if (sqlite3_step(stmt) != SQLITE_ROW)

@@ -29,7 +29,7 @@ struct database_error : std::runtime_error {
 /// What the router and the light pool need to know of a stored deal.
 struct stored_deal {
   std::string asin;
-  std::string status;
+  deal_status status = deal_status::pending;
   keepa_minutes keepa_last_update = -1;
   std::optional<double> list_at;
   std::optional<double> one_yr_avg;

@@ -121,4 +121,12 @@ std::string update_sql(uint32_t mask) {
   return "UPDATE deals SET " + sets + " WHERE asin = ?1";
 }
 
+const char* to_string(deal_status s) {
+  return s == deal_status::active ? "active" : "pending";
+}
+
+deal_status deal_status_of(std::string_view text) {
+  return text == "active" ? deal_status::active : deal_status::pending;
+}
+
 } // namespace keepa

@@ -52,6 +52,17 @@ enum class column : uint8_t {
 
 inline constexpr size_t column_count = static_cast<size_t>(column::count_);
 
+/// What `deals.status` says of a row: peeked and waiting for its heavy
+/// fetch, or fetched in full with its analytics.
+enum class deal_status : uint8_t { pending, active };
+
+/// The text `deals.status` stores ("pending", "active").
+const char* to_string(deal_status s);
+
+/// The status a stored text stands for. Only "active" is active: any other
+/// row waits for (or retries) its heavy fetch.
+deal_status deal_status_of(std::string_view text);
+
 /// A column's SQL name and type.
 struct column_spec {
   column id;

@@ -98,7 +98,7 @@ deal_update pending_row(const deal& d, const peek_verdict& v,
   deal_update u;
   u.asin = d.asin;
   u.set(column::title, d.title);
-  u.set(column::status, std::string{"pending"});
+  u.set(column::status, std::string{to_string(deal_status::pending)});
   u.set(column::price_now, dollars_or_null(item_price(d.current)));
   u.set(column::shipping_included, int64_t{0});
   u.set(column::peek_sell_estimate, dollars_or_null(v.sell_cents));
@@ -115,7 +115,7 @@ deal_update full_row(const product& p, keepa_minutes last_update,
   deal_update u;
   u.asin = p.asin;
   u.set(column::title, p.title);
-  u.set(column::status, std::string{"active"});
+  u.set(column::status, std::string{to_string(deal_status::active)});
   auto sales = infer_sales(p, now);
   auto estimate = estimate_list_at(sales, p, fees);
   auto avg = one_year_average(sales, now);

@@ -222,7 +222,7 @@ TEST_CASE_FIXTURE(pipeline_fixture, "a pending survivor resumes "
     database db{db_path};
     deal_update u;
     u.asin = "B000000002";
-    u.set(column::status, std::string{"pending"})
+    u.set(column::status, std::string{to_string(deal_status::pending)})
       .set(column::keepa_last_update, newest_listing - 2)
       .set(column::first_seen_utc, std::string{"2026-10-31T00:00:00Z"});
     db.upsert(u);
@@ -465,7 +465,7 @@ TEST_CASE_FIXTURE(pipeline_fixture, "refreshes of rows near the retention "
     u.asin = prefix + std::string(9 - std::to_string(i).size(), '0')
              + std::to_string(i);
     u.set(column::title, std::string{"Old " + u.asin});
-    u.set(column::status, std::string{"active"});
+    u.set(column::status, std::string{to_string(deal_status::active)});
     u.set(column::list_at, 30.0);
     u.set(column::price_now, 10.0);
     u.set(column::first_seen_utc, std::string{"2026-10-20T00:00:00Z"});

@@ -38,7 +38,7 @@ deal_update full(const std::string& asin) {
   deal_update u;
   u.asin = asin;
   u.set(column::title, std::string{"Calculus"})
-    .set(column::status, std::string{"active"})
+    .set(column::status, std::string{to_string(deal_status::active)})
     .set(column::price_now, 20.0)
     .set(column::list_at, 80.0)
     .set(column::one_yr_avg, 60.0)
@@ -129,7 +129,7 @@ TEST_CASE("rejections, pending rows, staleness, retention, state") {
   db.reject({"R", 7, "dead inventory"}, "2026-01-01T00:00:00Z");
   db.reject({"R", 7, "dead inventory"}, "2026-01-01T00:00:00Z");
   auto pending = full("P");
-  pending.set(column::status, std::string{"pending"});
+  pending.set(column::status, std::string{to_string(deal_status::pending)});
   db.upsert(pending);
   auto old = full("OLD");
   old.set(column::last_seen_utc, std::string{"2025-12-01T00:00:00Z"});
@@ -166,7 +166,7 @@ TEST_CASE("a rejection drops the ASIN's pending row, never an active one") {
   database db{path};
   db.begin();
   auto pending = full("P");
-  pending.set(column::status, std::string{"pending"});
+  pending.set(column::status, std::string{to_string(deal_status::pending)});
   db.upsert(pending);
   db.upsert(full("A"));
   db.reject({"P", 7, "no stats in the heavy fetch"}, "2026-01-01T00:00:00Z");
