@@ -176,8 +176,9 @@ void send_in_batches(Self self, const char* pool, MakeCall make_call,
       if (batch.empty())
         break;
       keepa_call call = make_call(i);
+      auto& asins = std::get<product_request>(call.request).asins;
       for (auto& job : batch)
-        call.product.asins.push_back(job.asin);
+        asins.push_back(job.asin);
       ++q.lanes[i].in_flight;
       auto next = [=] {
         --self->state.jobs.lanes[i].in_flight;

@@ -99,8 +99,8 @@ void send_batches(self_ptr self) {
       keepa_call call;
       call.kind = call_kind::commit;
       call.priority = call_priority::commit;
-      call.product.params =
-        commit_params(self->state.settings.levers.update_param);
+      call.request = product_request{
+        {}, commit_params(self->state.settings.levers.update_param)};
       return call;
     },
     [self](const std::vector<survivor>& batch, const keepa_body& body) {

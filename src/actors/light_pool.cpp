@@ -58,7 +58,7 @@ void send_batches(self_ptr self) {
       keepa_call call;
       call.kind = call_kind::light;
       call.priority = by_class[lane];
-      call.product.params = light_params();
+      call.request = product_request{{}, light_params()};
       return call;
     },
     [self](const std::vector<stored_deal>& batch, const keepa_body& body) {

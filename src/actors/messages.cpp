@@ -39,14 +39,9 @@ by_kind<double> upper_costs_per_item() {
 }
 
 size_t keepa_call::items() const {
-  switch (kind) {
-    case call_kind::token:
-      return 0;
-    case call_kind::deal_page:
-      return 1;
-    default:
-      return product.asins.size();
-  }
+  if (auto* p = std::get_if<product_request>(&request))
+    return p->asins.size();
+  return std::holds_alternative<deal_request>(request) ? 1 : 0;
 }
 
 } // namespace keepa

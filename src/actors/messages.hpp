@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace keepa {
@@ -83,12 +84,15 @@ enum class refresh_class : uint8_t {
 };
 inline constexpr size_t refresh_class_count = 3;
 
+/// What a call sends Keepa: nothing (/token), a /deal page, or /product.
+using keepa_request
+  = std::variant<std::monostate, deal_request, product_request>;
+
 /// One Keepa call as a pool hands it to the token bucket.
 struct keepa_call {
   call_kind kind = call_kind::peek;
   call_priority priority = call_priority::peek;
-  product_request product;
-  deal_request deal;
+  keepa_request request;
 
   /// How many units the cost estimate scales with (ASINs, or one page).
   size_t items() const;

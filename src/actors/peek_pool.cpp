@@ -109,8 +109,8 @@ void send_batches(self_ptr self) {
       keepa_call call;
       call.kind = call_kind::peek;
       call.priority = call_priority::peek;
-      call.product.params =
-        peek_params(self->state.settings.levers.profit_gate);
+      call.request = product_request{
+        {}, peek_params(self->state.settings.levers.profit_gate)};
       return call;
     },
     [self](const std::vector<listing>& batch, const keepa_body& body) {

@@ -254,7 +254,7 @@ void fetch_page(self_ptr self) {
   keepa_call call;
   call.kind = call_kind::deal_page;
   call.priority = call_priority::discovery;
-  call.deal = deal_request{st.settings.selection, st.page};
+  call.request = deal_request{st.settings.selection, st.page};
   st.page_asked_at = self->clock().now();
   self->request(st.links.bucket, granted_call_timeout, atom::call_v, std::move(call))
     .then([=](const keepa_reply& r) { on_page(self, r); },

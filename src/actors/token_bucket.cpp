@@ -145,19 +145,14 @@ void dispatch(self_ptr self, waiting_call w) {
     settle(self, w, est, r);
   };
   auto on_reply = [=](const keepa_reply& r) { settle(self, w, est, r); };
-  switch (w.call.kind) {
-    case call_kind::token:
-      self->request(st.client, timeout, atom::token_v)
-        .then(on_reply, on_error);
-      break;
-    case call_kind::deal_page:
-      self->request(st.client, timeout, atom::deal_v, w.call.deal)
-        .then(on_reply, on_error);
-      break;
-    default:
-      self->request(st.client, timeout, atom::product_v, w.call.product)
-        .then(on_reply, on_error);
-  }
+  if (auto* deal = std::get_if<deal_request>(&w.call.request))
+    self->request(st.client, timeout, atom::deal_v, *deal)
+      .then(on_reply, on_error);
+  else if (auto* product = std::get_if<product_request>(&w.call.request))
+    self->request(st.client, timeout, atom::product_v, *product)
+      .then(on_reply, on_error);
+  else
+    self->request(st.client, timeout, atom::token_v).then(on_reply, on_error);
 }
 
 /// Answers at once a call that can never fit the bucket.

@@ -1,4 +1,5 @@
 #include "mock/catalog.hpp"
+#include "model/keepa_time.hpp"
 
 #include <algorithm>
 
@@ -38,20 +39,9 @@ std::string code_of(int index, uint64_t seed, const char* prefix, int width,
   return prefix + tail;
 }
 
-/// The month (1-12) of a Unix day (Hinnant's civil_from_days).
-int month_of(int64_t unix_day) {
-  auto z = unix_day + 719468;
-  auto era = (z >= 0 ? z : z - 146096) / 146097;
-  auto doe = z - era * 146097;
-  auto yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  auto doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  auto mp = (5 * doy + 2) / 153;
-  return static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-}
-
 /// True in a textbook's selling season: August, September and January.
 bool in_season(int64_t unix_day) {
-  auto m = month_of(unix_day);
+  auto m = month_of_unix_day(unix_day);
   return m == 8 || m == 9 || m == 1;
 }
 

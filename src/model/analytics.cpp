@@ -104,16 +104,9 @@ double median(std::vector<double> xs) {
   return n % 2 ? xs[n / 2] : (xs[n / 2 - 1] + xs[n / 2]) / 2.0;
 }
 
-/// The calendar month (1-12, UTC) of a Keepa minute, by H. Hinnant's
-/// civil-from-days (no libc time zone work).
+/// The calendar month (1-12, UTC) of a Keepa minute.
 int month_of(keepa_minutes t) {
-  auto z = to_unix_ms(t) / 86400000 + 719468;
-  auto era = (z >= 0 ? z : z - 146096) / 146097;
-  auto doe = z - era * 146097;
-  auto yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  auto doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  auto mp = (5 * doy + 2) / 153;
-  return static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  return month_of_unix_day(to_unix_ms(t) / 86400000);
 }
 
 /// The most frequent price if it occurs more than once (the smallest of

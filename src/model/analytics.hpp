@@ -54,9 +54,11 @@ struct list_at_estimate {
 };
 
 /// The expected sale price: the peak-month price of the inferred sales
-/// (kept during the off-season), capped at 0.90 × the lowest Amazon price,
-/// rejected above the hard cap, or above `max_list_to_price` × the used
-/// price unless the sales show a seasonal peak.
+/// (kept during the off-season). Above 0.90 × the lowest Amazon price it
+/// is capped there, and the capped price is final (Amazon sells it for
+/// less, so no other check applies). Otherwise it is rejected above the
+/// hard cap, or above `max_list_to_price` × the used price unless the sales
+/// show a seasonal peak.
 list_at_estimate estimate_list_at(const sales_inference& s, const product& p,
                                   const fee_settings& fees);
 

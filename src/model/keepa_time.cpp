@@ -34,6 +34,16 @@ std::string keepa_minutes_iso(keepa_minutes km) {
   return iso_utc(to_unix_ms(km));
 }
 
+int month_of_unix_day(int64_t unix_day) {
+  auto z = unix_day + 719468;
+  auto era = (z >= 0 ? z : z - 146096) / 146097;
+  auto doe = z - era * 146097;
+  auto yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  auto doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  auto mp = (5 * doy + 2) / 153;
+  return static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+}
+
 int64_t parse_iso_utc_ms(const std::string& iso) {
   std::tm tm{};
   int consumed = 0;

@@ -23,6 +23,10 @@ std::string iso_utc(int64_t unix_ms);
 /// Formats Keepa minutes as `YYYY-MM-DDTHH:MM:SSZ` (UTC).
 std::string keepa_minutes_iso(keepa_minutes km);
 
+/// The calendar month (1-12, UTC) of a day counted from 1970-01-01, by
+/// H. Hinnant's civil-from-days (no libc time zone work).
+int month_of_unix_day(int64_t unix_day);
+
 /// Parses `YYYY-MM-DDTHH:MM:SSZ`; returns -1 when malformed.
 int64_t parse_iso_utc_ms(const std::string& iso);
 

@@ -83,10 +83,11 @@ struct scout_fixture : test::deterministic_fixture {
     bucket = spawn([this, origin](caf::event_based_actor* self) -> caf::behavior {
       return {
         [=](atom::call, const keepa_call& c) {
-          if (c.deal.page == 0)
+          auto& req = std::get<deal_request>(c.request);
+          if (req.page == 0)
             cycle_starts.push_back(self->clock().now() - origin);
-          asked.push_back(c.deal.page);
-          answers.emplace_back(self->make_response_promise(), page(c.deal.page));
+          asked.push_back(req.page);
+          answers.emplace_back(self->make_response_promise(), page(req.page));
           self->delayed_send(self, page_delay, atom::run_v);
         },
         [=](atom::run) {

@@ -40,7 +40,7 @@ struct spend_fixture : deterministic_fixture {
           }
           keepa_body body;
           body.has_products = true;
-          for (auto& a : call.product.asins)
+          for (auto& a : std::get<product_request>(call.request).asins)
             if (auto i = catalog.find(a); i != catalog.end())
               body.products.push_back(i->second);
           keepa_reply r;
@@ -71,7 +71,7 @@ struct spend_fixture : deterministic_fixture {
     std::vector<std::string> out;
     for (auto& c : calls) {
       std::string s;
-      for (auto& a : c.product.asins)
+      for (auto& a : std::get<product_request>(c.request).asins)
         s += a;
       out.push_back(s);
     }
@@ -80,7 +80,7 @@ struct spend_fixture : deterministic_fixture {
 
   /// The value of parameter `key` in call `i`; empty when not sent.
   std::string param(size_t i, const std::string& key) const {
-    for (auto& [k, v] : calls.at(i).product.params)
+    for (auto& [k, v] : std::get<product_request>(calls.at(i).request).params)
       if (k == key)
         return v;
     return "";

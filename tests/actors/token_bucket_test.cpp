@@ -30,10 +30,12 @@ keepa_call product_call(call_kind kind, call_priority prio, size_t asins) {
   keepa_call c;
   c.kind = kind;
   c.priority = prio;
+  product_request req;
   for (size_t i = 0; i < asins; ++i)
-    c.product.asins.push_back("A" + std::to_string(i));
+    req.asins.push_back("A" + std::to_string(i));
   if (kind == call_kind::commit)
-    c.product.params = {{"offers", "20"}};
+    req.params = {{"offers", "20"}};
+  c.request = std::move(req);
   return c;
 }
 
@@ -113,6 +115,7 @@ TEST_CASE_FIXTURE(bucket_fixture, "priorities are explicit, never "
   keepa_call page;
   page.kind = call_kind::deal_page;
   page.priority = call_priority::discovery;
+  page.request = deal_request{};
   call(page);
   CHECK(got->empty());
   advance(61s);

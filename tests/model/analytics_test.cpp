@@ -138,6 +138,19 @@ TEST_CASE("the Amazon ceiling caps List at at 90% of the lowest Amazon "
   CHECK(est.source == "capped: 90% of the lowest Amazon price");
 }
 
+TEST_CASE("a price capped by Amazon is final: the ratio to the used price "
+          "does not reject it") {
+  auto p = with_sales({{"2026-06-01", 9000}, {"2026-06-03", 9000},
+                       {"2026-06-05", 9100}},
+                      2000);
+  p.stats->current[0] = 8000;
+  p.stats->avg365 = std::vector<int64_t>(36, -1);
+  auto est = estimate_list_at(infer_sales(p, now), p, fee_settings{});
+  REQUIRE(est.list_at.has_value());
+  CHECK(*est.list_at == doctest::Approx(72.0)); // over 3 x the used $20
+  CHECK(est.source == "capped: 90% of the lowest Amazon price");
+}
+
 TEST_CASE("Keepa's sentinels and short arrays are never prices") {
   auto p = with_sales({{"2026-05-01", 3000}});
   // An out-of-stock stretch (-1) and an unknown (-2) before the sale.
