@@ -1,0 +1,222 @@
+// DB_WRITER: a write that only settles listings settles them at once when
+// nothing waits (and never ahead of writes that do), writes commit by size
+// or after the flush delay, a commit SQLite refuses keeps its rows and is
+// retried until they land, and a flush that cannot commit says so.
+
+#include "actors/db_writer.hpp"
+#include "support/deterministic_fixture.hpp"
+#include "support/process.hpp"
+#include "support/sqlite_read.hpp"
+
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+using namespace keepa;
+using namespace std::chrono_literals;
+using keepa::test::scalar;
+
+namespace {
+
+/// A trigger that makes every new rejection fail its commit, as a full
+/// disk would.
+constexpr const char* refuse_rejections
+  = "CREATE TRIGGER refuse BEFORE INSERT ON rejections BEGIN "
+    "SELECT RAISE(ABORT, 'disk full (test)'); END";
+constexpr const char* accept_rejections = "DROP TRIGGER refuse";
+
+/// A DB_WRITER on a fresh database, with stand-ins for the watermark and
+/// the engine that record what they are told.
+struct db_writer_fixture : test::deterministic_fixture {
+  std::string path = test::fresh_dir("db-writer") + "/deals.db";
+  std::vector<std::vector<deal_key>> settled;
+  std::vector<std::pair<bool, std::string>> health;
+  caf::actor watermark;
+  caf::actor engine;
+  db_writer_actor db;
+
+  db_writer_fixture() {
+    watermark = spawn([this]() -> caf::behavior {
+      return {
+        [this](atom::settle, const std::vector<deal_key>& keys) {
+          settled.push_back(keys);
+        },
+      };
+    });
+    engine = spawn([this]() -> caf::behavior {
+      return {
+        [this](atom::health, bool failing, const std::string& why) {
+          health.emplace_back(failing, why);
+        },
+      };
+    });
+  }
+
+  void start(size_t batch_rows = 500) {
+    db_writer_settings s;
+    s.path = path;
+    s.batch_rows = batch_rows;
+    db = spawn(make_db_writer, s, clock());
+    caf::anon_send(db, atom::settle_v,
+                   caf::actor_cast<watermark_actor>(watermark));
+    caf::anon_send(db, atom::health_v, caf::actor_cast<engine_actor>(engine));
+    run();
+  }
+
+  /// Runs `sql` on a connection of its own, as another program would.
+  void exec(const std::string& sql) {
+    sqlite3* conn = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &conn) == SQLITE_OK);
+    char* err = nullptr;
+    auto rc = sqlite3_exec(conn, sql.c_str(), nullptr, nullptr, &err);
+    std::string msg = err ? err : "";
+    sqlite3_free(err);
+    sqlite3_close(conn);
+    REQUIRE_MESSAGE(rc == SQLITE_OK, msg);
+  }
+
+  /// A batch of one rejection of `asin`, settling its listing.
+  static write_batch rejection_of(const std::string& asin,
+                                  keepa_minutes at = 100) {
+    write_batch b;
+    b.rejections.push_back({asin, at, "no spread"});
+    b.settles.push_back({asin, at});
+    return b;
+  }
+
+  /// A batch that writes nothing and settles `keys`.
+  static write_batch settle_only(std::vector<deal_key> keys) {
+    write_batch b;
+    b.settles = std::move(keys);
+    return b;
+  }
+
+  void write(write_batch b) {
+    caf::anon_send(db, atom::write_v, std::move(b));
+    run();
+  }
+
+  int64_t rejections_stored() {
+    return scalar(path, "SELECT COUNT(*) FROM rejections");
+  }
+
+  db_stats stats() {
+    auto h = (*self)->request(db, caf::infinite, atom::stats_v);
+    run();
+    db_stats out;
+    h.receive([&](const db_stats& s) { out = s; },
+              [](const caf::error&) { FAIL("no stats"); });
+    return out;
+  }
+};
+
+} // namespace
+
+TEST_CASE_FIXTURE(db_writer_fixture, "a write that only settles, with "
+                                     "nothing queued, settles at once and "
+                                     "never ahead of a queued write") {
+  start();
+  // Nothing waits: the watermark hears at once, without a transaction.
+  write(settle_only({{"A", 100}, {"B", 90}}));
+  REQUIRE(settled.size() == 1);
+  CHECK(settled[0] == std::vector<deal_key>{{"A", 100}, {"B", 90}});
+  CHECK(stats().transactions_total == 0);
+  // A rejection waits for its commit: a settle-only write behind it waits
+  // with it, so the watermark never passes C before C's row is durable.
+  write(rejection_of("C", 80));
+  write(settle_only({{"D", 70}}));
+  CHECK(settled.size() == 1);
+  CHECK(rejections_stored() == 0);
+  advance(200ms);
+  CHECK(rejections_stored() == 1);
+  REQUIRE(settled.size() == 2);
+  CHECK(settled[1] == std::vector<deal_key>{{"C", 80}, {"D", 70}});
+  CHECK(stats().transactions_total == 1);
+}
+
+TEST_CASE_FIXTURE(db_writer_fixture, "writes commit once batch_rows are "
+                                     "queued, or after the flush delay") {
+  start(3);
+  write(rejection_of("A"));
+  write(rejection_of("B"));
+  CHECK(rejections_stored() == 0);
+  CHECK(stats().pending_writes == 2);
+  // The third row fills the batch: committed without waiting.
+  write(rejection_of("C"));
+  CHECK(rejections_stored() == 3);
+  REQUIRE(settled.size() == 1);
+  CHECK(settled[0].size() == 3);
+  // A lone row waits for the delay, not longer.
+  write(rejection_of("D"));
+  advance(100ms);
+  CHECK(rejections_stored() == 3);
+  advance(100ms);
+  CHECK(rejections_stored() == 4);
+  auto s = stats();
+  CHECK(s.written_total == 4);
+  CHECK(s.transactions_total == 2);
+  CHECK(s.pending_writes == 0);
+}
+
+TEST_CASE_FIXTURE(db_writer_fixture, "a commit SQLite refuses keeps its rows "
+                                     "and is retried until they land") {
+  start();
+  exec(refuse_rejections);
+  write(rejection_of("A"));
+  advance(200ms);
+  CHECK(rejections_stored() == 0);
+  auto s = stats();
+  CHECK(s.pending_writes == 1);
+  CHECK(s.transactions_total == 0);
+  CHECK(s.last_error.find("disk full (test)") != std::string::npos);
+  // Not durable: the watermark must not hear of it.
+  CHECK(settled.empty());
+  // Still refused at the first retry (2 s later); rows queued meanwhile
+  // join the retry.
+  write(rejection_of("B"));
+  advance(2s);
+  CHECK(rejections_stored() == 0);
+  CHECK(stats().pending_writes == 2);
+  exec(accept_rejections);
+  advance(2s);
+  CHECK(rejections_stored() == 2);
+  REQUIRE(settled.size() == 1);
+  CHECK(settled[0] == std::vector<deal_key>{{"A", 100}, {"B", 100}});
+  s = stats();
+  CHECK(s.pending_writes == 0);
+  CHECK(s.written_total == 2);
+  CHECK(s.transactions_total == 1);
+  CHECK(s.last_error.empty());
+}
+
+TEST_CASE_FIXTURE(db_writer_fixture, "a flush that cannot commit answers "
+                                     "SQLite's error and the engine hears "
+                                     "once that writes fail, then that they "
+                                     "work") {
+  start();
+  exec(refuse_rejections);
+  write(rejection_of("A"));
+  auto h = (*self)->request(db, caf::infinite, atom::flush_v);
+  run();
+  h.receive([](uint64_t) { FAIL("a failed flush answered a row count"); },
+            [](const caf::error& err) {
+              CHECK(error_text(err).find("disk full (test)")
+                    != std::string::npos);
+            });
+  REQUIRE(health.size() == 1);
+  CHECK(health[0].first);
+  CHECK(health[0].second.find("disk full (test)") != std::string::npos);
+  // Retries that fail again tell the engine nothing new.
+  advance(5s);
+  CHECK(health.size() == 1);
+  exec(accept_rejections);
+  auto h2 = (*self)->request(db, caf::infinite, atom::flush_v);
+  run();
+  h2.receive([](uint64_t written) { CHECK(written == 1); },
+             [](const caf::error& err) {
+               FAIL("flush failed: " << error_text(err));
+             });
+  CHECK(rejections_stored() == 1);
+  REQUIRE(health.size() == 2);
+  CHECK_FALSE(health[1].first);
+  CHECK(health[1].second.empty());
+}

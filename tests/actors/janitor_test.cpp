@@ -1,0 +1,312 @@
+// JANITOR: rows expire by engine-alive time (time the engine ran and Keepa
+// answered), never by wall time: a downtime or a Keepa outage does not
+// count, nothing is deleted while ingestion is stalled, and the first pass
+// runs one interval after the start.
+
+#include "actors/db_writer.hpp"
+#include "actors/janitor.hpp"
+#include "support/deterministic_fixture.hpp"
+#include "support/process.hpp"
+#include "support/sqlite_read.hpp"
+
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+using namespace keepa;
+using namespace std::chrono_literals;
+using keepa::test::scalar;
+
+namespace {
+
+int64_t ms(caf::timespan d) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+}
+
+/// A JANITOR on a real DB_WRITER, with a stand-in token bucket: while
+/// `keepa_up`, Keepa answers every moment; otherwise its last success
+/// stays where it was. With `silent`, the bucket answers with an error.
+struct janitor_fixture : test::deterministic_fixture {
+  wall_clock wall = clock();
+  std::string path = test::fresh_dir("janitor") + "/deals.db";
+  bool keepa_up = true;
+  bool succeeded = true;
+  bool silent = false;
+  int64_t last_success_ms = wall();
+  caf::actor bucket;
+  db_writer_actor db;
+  janitor_actor janitor;
+
+  janitor_fixture() {
+    bucket = spawn([this]() -> caf::behavior {
+      return {
+        [this](atom::stats) -> caf::result<bucket_stats> {
+          if (silent)
+            return caf::make_error(caf::sec::request_timeout);
+          auto now = wall();
+          if (keepa_up)
+            last_success_ms = now;
+          bucket_stats b;
+          b.succeeded = succeeded;
+          b.since_success_ms = now - last_success_ms;
+          return b;
+        },
+      };
+    });
+  }
+
+  void start_db() {
+    db_writer_settings s;
+    s.path = path;
+    db = spawn(make_db_writer, s, wall);
+    run();
+  }
+
+  void start(janitor_settings settings = {}) {
+    if (!db)
+      start_db();
+    janitor = spawn(make_janitor,
+                    janitor_links{caf::actor_cast<token_bucket_actor>(bucket),
+                                  db},
+                    settings, wall);
+    run();
+  }
+
+  /// Stops the janitor and the database as a shutdown would.
+  void stop() {
+    caf::anon_send_exit(janitor, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(db, caf::exit_reason::user_shutdown);
+    run();
+    janitor = janitor_actor{};
+    db = db_writer_actor{};
+  }
+
+  /// Writes an active row seen now (stamped with the engine-alive clock).
+  void seen(const std::string& asin) {
+    auto now = iso_utc(wall());
+    deal_update u;
+    u.asin = asin;
+    u.set(column::status, std::string{"active"})
+      .set(column::price_now, 10.0)
+      .set(column::first_seen_utc, now)
+      .set(column::last_seen_utc, now)
+      .set(column::last_full_fetch_utc, now);
+    write_batch b;
+    b.upserts.push_back(u);
+    caf::anon_send(db, atom::write_v, std::move(b));
+    flush();
+  }
+
+  void flush() {
+    auto h = (*self)->request(db, caf::infinite, atom::flush_v);
+    run();
+    h.receive([](uint64_t) {},
+              [](const caf::error& err) {
+                FAIL("flush failed: " << error_text(err));
+              });
+  }
+
+  int64_t rows() {
+    return scalar(path, "SELECT COUNT(*) FROM deals");
+  }
+
+  /// The engine-alive clock as DB_WRITER keeps it.
+  int64_t alive_ms() {
+    auto h = (*self)->request(db, caf::infinite, atom::stats_v);
+    run();
+    int64_t out = -1;
+    h.receive([&](const db_stats& s) { out = s.alive_ms; },
+              [](const caf::error&) { FAIL("no db stats"); });
+    return out;
+  }
+
+  /// The console's `janitor` command.
+  std::string purge() {
+    auto h = (*self)->request(janitor, caf::infinite, atom::purge_v);
+    run();
+    std::string out;
+    h.receive([&](const std::string& line) { out = line; },
+              [](const caf::error& err) {
+                FAIL("no answer: " << error_text(err));
+              });
+    return out;
+  }
+
+  janitor_stats stats() {
+    auto h = (*self)->request(janitor, caf::infinite, atom::stats_v);
+    run();
+    janitor_stats out;
+    h.receive([&](const janitor_stats& s) { out = s; },
+              [](const caf::error&) { FAIL("no stats"); });
+    return out;
+  }
+
+  /// Runs `sql` on a connection of its own, as another program would.
+  void exec(const std::string& sql) {
+    sqlite3* conn = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &conn) == SQLITE_OK);
+    auto rc = sqlite3_exec(conn, sql.c_str(), nullptr, nullptr, nullptr);
+    sqlite3_close(conn);
+    REQUIRE(rc == SQLITE_OK);
+  }
+};
+
+} // namespace
+
+TEST_CASE("a tick earns its time while Keepa answered within the gap, "
+          "none of the time after") {
+  auto gap = caf::timespan{5min};
+  CHECK(alive_credit_ms(1min, 0s, gap, true) == 60000);
+  CHECK(alive_credit_ms(1min, 5min, gap, true) == 60000);
+  // The last 20 s of the minute lie past the gap.
+  CHECK(alive_credit_ms(1min, 5min + 20s, gap, true) == 40000);
+  CHECK(alive_credit_ms(1min, 6min, gap, true) == 0);
+  CHECK(alive_credit_ms(1min, 2h, gap, true) == 0);
+  // Never a reply since the start, or no time elapsed: nothing.
+  CHECK(alive_credit_ms(1min, 0s, gap, false) == 0);
+  CHECK(alive_credit_ms(0s, 0s, gap, true) == 0);
+}
+
+TEST_CASE_FIXTURE(janitor_fixture, "a minute counts as engine-alive time "
+                                   "only while Keepa answers") {
+  start();
+  advance(10min, 1min);
+  CHECK(stats().credited_ms == ms(10min));
+  CHECK(alive_ms() == ms(10min));
+  // Keepa stops answering: the five minutes of the gap count, the rest of
+  // the outage does not.
+  keepa_up = false;
+  advance(20min, 1min);
+  CHECK(stats().credited_ms == ms(15min));
+  keepa_up = true;
+  advance(1min, 1min);
+  CHECK(stats().credited_ms == ms(16min));
+  // A bucket that never had a reply since its start earns nothing.
+  succeeded = false;
+  advance(10min, 1min);
+  CHECK(stats().credited_ms == ms(16min));
+  CHECK(alive_ms() == ms(16min));
+}
+
+TEST_CASE_FIXTURE(janitor_fixture, "rows expire by engine-alive time, not "
+                                   "wall time, after a downtime") {
+  janitor_settings s;
+  s.retention_hours = 1;
+  s.interval = 10min;
+  start(s);
+  seen("A");
+  advance(30min, 1min);
+  CHECK(rows() == 1);
+  CHECK(stats().deleted_total == 0);
+  // Five hours switched off: the wall clock moves, the alive clock not.
+  stop();
+  advance(5h, 10min);
+  start(s);
+  CHECK(alive_ms() == ms(30min));
+  seen("B");
+  // 30 more minutes make A's hour (not past it yet); B has 30 to go.
+  advance(30min, 1min);
+  CHECK(stats().passes == 3);
+  CHECK(rows() == 2);
+  // The pass at 70 min of alive time deletes A, seen 70 min ago.
+  advance(10min, 1min);
+  CHECK(stats().passes == 4);
+  CHECK(rows() == 1);
+  CHECK(scalar(path, "SELECT COUNT(*) FROM deals WHERE asin = 'B'") == 1);
+  CHECK(stats().deleted_total == 1);
+  CHECK(stats().note.empty());
+}
+
+TEST_CASE_FIXTURE(janitor_fixture, "nothing is deleted while ingestion is "
+                                   "stalled, and the pass says so") {
+  janitor_settings s;
+  s.retention_hours = 1;
+  start(s);
+  seen("A");
+  // Two hours of engine-alive time: A is past retention.
+  caf::anon_send(db, atom::alive_v, ms(2h));
+  flush();
+  // Keepa silent for 31 min, past the 30 min stall window.
+  keepa_up = false;
+  advance(31min, 1min);
+  CHECK(purge()
+        == "error: janitor deleted nothing, ingestion stalled for 31 min; "
+           "deleting nothing");
+  CHECK(rows() == 1);
+  auto st = stats();
+  CHECK(st.passes == 1);
+  CHECK(st.deleted_total == 0);
+  CHECK(st.note == "ingestion stalled for 31 min; deleting nothing");
+  CHECK(st.last_run_iso == "2026-11-01T00:31:00Z");
+  // Keepa answers again: the next pass deletes it.
+  keepa_up = true;
+  CHECK(purge() == "ok: janitor deleted 1 rows");
+  CHECK(rows() == 0);
+  st = stats();
+  CHECK(st.passes == 2);
+  CHECK(st.deleted_total == 1);
+  CHECK(st.note.empty());
+}
+
+TEST_CASE_FIXTURE(janitor_fixture, "the first pass runs one interval after "
+                                   "the start, then every interval") {
+  start();
+  advance(59min, 1min);
+  CHECK(stats().passes == 0);
+  CHECK(stats().last_run_iso.empty());
+  advance(1min, 1min);
+  CHECK(stats().passes == 1);
+  CHECK(stats().last_run_iso == "2026-11-01T01:00:00Z");
+  // A console pass between two hourly ones does not move them.
+  advance(30min, 1min);
+  CHECK(purge() == "ok: janitor deleted 0 rows");
+  CHECK(stats().passes == 2);
+  advance(30min, 1min);
+  CHECK(stats().passes == 3);
+  CHECK(stats().last_run_iso == "2026-11-01T02:00:00Z");
+}
+
+TEST_CASE_FIXTURE(janitor_fixture, "a token bucket that does not answer "
+                                   "earns no alive time and skips the "
+                                   "pass") {
+  janitor_settings s;
+  s.retention_hours = 1;
+  start(s);
+  seen("A");
+  caf::anon_send(db, atom::alive_v, ms(2h));
+  flush();
+  silent = true;
+  advance(10min, 1min);
+  CHECK(stats().credited_ms == 0);
+  auto line = purge();
+  CHECK(line.rfind("error: janitor skipped, the token bucket did not answer",
+                   0)
+        == 0);
+  CHECK(rows() == 1);
+  CHECK(stats().note == "skipped: the token bucket did not answer");
+  // The silent minutes are not credited later: one tick earns one minute.
+  silent = false;
+  advance(1min, 1min);
+  CHECK(stats().credited_ms == ms(1min));
+}
+
+TEST_CASE_FIXTURE(janitor_fixture, "a purge the database refuses is "
+                                   "reported, and deletes nothing") {
+  janitor_settings s;
+  s.retention_hours = 1;
+  start(s);
+  seen("A");
+  caf::anon_send(db, atom::alive_v, ms(2h));
+  flush();
+  exec("CREATE TRIGGER keep BEFORE DELETE ON deals BEGIN "
+       "SELECT RAISE(ABORT, 'disk full (test)'); END");
+  auto line = purge();
+  CHECK(line.rfind("error: janitor failed: ", 0) == 0);
+  CHECK(line.find("disk full (test)") != std::string::npos);
+  CHECK(rows() == 1);
+  auto st = stats();
+  CHECK(st.deleted_total == 0);
+  CHECK(st.note.rfind("failed: ", 0) == 0);
+  exec("DROP TRIGGER keep");
+  CHECK(purge() == "ok: janitor deleted 1 rows");
+  CHECK(stats().note.empty());
+}

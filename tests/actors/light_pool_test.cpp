@@ -1,0 +1,322 @@
+// LIGHT_POOL: a failed batch is parked in its lane and sent again after the
+// backoff, ahead of the jobs that queued meanwhile; a call that fails with
+// a CAF error frees its slot at once; urgent lanes have call slots of their
+// own; a deal moves up to a more urgent lane, never down; an answered batch
+// writes light rows and price drops.
+
+#include "actors/light_pool.hpp"
+#include "support/deterministic_fixture.hpp"
+#include "support/sample_products.hpp"
+
+#include <doctest/doctest.h>
+
+#include <functional>
+#include <set>
+
+using namespace keepa;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// A LIGHT_POOL with a token bucket that holds every call until the test
+/// answers it (inside the bucket, with `answer` or `fail`), and a database
+/// that records its writes.
+struct light_fixture : test::deterministic_fixture {
+  std::vector<keepa_call> calls;
+  std::vector<caf::response_promise> promises;
+  std::vector<write_batch> writes;
+  /// Run inside the bucket on its next `run`.
+  std::function<void()> in_bucket;
+  caf::actor bucket;
+  caf::actor db;
+  light_pool_actor pool;
+
+  light_fixture() {
+    bucket = spawn([this](caf::event_based_actor* bucket_self)
+                     -> caf::behavior {
+      return {
+        [this, bucket_self](atom::call, const keepa_call& call) {
+          calls.push_back(call);
+          promises.push_back(bucket_self->make_response_promise());
+          return promises.back();
+        },
+        [this](atom::run) {
+          auto f = std::move(in_bucket);
+          in_bucket = nullptr;
+          f();
+        },
+      };
+    });
+    db = spawn([this]() -> caf::behavior {
+      return {[this](atom::write, const write_batch& b) { writes.push_back(b); }};
+    });
+  }
+
+  void start(size_t batch = 1) {
+    pool = spawn(make_light_pool,
+                 light_links{caf::actor_cast<token_bucket_actor>(bucket),
+                             caf::actor_cast<db_writer_actor>(db)},
+                 batch, 10.0, fee_settings{}, clock());
+    run();
+  }
+
+  /// A stored active deal priced at $20 (no shipping known).
+  static stored_deal job(const std::string& asin) {
+    stored_deal d;
+    d.asin = asin;
+    d.status = "active";
+    d.list_at = 30.0;
+    d.price_now = 20.0;
+    d.shipping_included = 0;
+    return d;
+  }
+
+  void enqueue(const std::vector<std::string>& asins, refresh_class cls) {
+    light_jobs jobs;
+    for (auto& a : asins)
+      jobs.push_back(job(a));
+    caf::anon_send(pool, atom::enqueue_v, std::move(jobs), cls);
+    run();
+  }
+
+  void in_bucket_now(std::function<void()> f) {
+    in_bucket = std::move(f);
+    caf::anon_send(bucket, atom::run_v);
+    run();
+  }
+
+  /// Answers call `i` with `r`.
+  void reply(size_t i, keepa_reply r) {
+    REQUIRE(i < promises.size());
+    in_bucket_now([this, i, r]() mutable { promises[i].deliver(r); });
+  }
+
+  /// Answers call `i` ok, with a live product for every ASIN it asked
+  /// except `missing`.
+  void answer(size_t i, const std::set<std::string>& missing = {}) {
+    REQUIRE(i < calls.size());
+    keepa_body body;
+    body.has_products = true;
+    for (auto& a : calls[i].product.asins)
+      if (missing.count(a) == 0)
+        body.products.push_back(test::good_product(a));
+    keepa_reply r;
+    r.status = call_status::ok;
+    r.body = std::make_shared<const keepa_body>(std::move(body));
+    reply(i, r);
+  }
+
+  /// Answers call `i` with a CAF error, as a timeout would.
+  void fail(size_t i) {
+    REQUIRE(i < promises.size());
+    in_bucket_now([this, i] {
+      promises[i].deliver(caf::make_error(caf::sec::request_timeout));
+    });
+  }
+
+  /// The ASINs of every call, in order: a call's ASINs run together, the
+  /// calls apart ("AB C").
+  std::string asked() const {
+    std::string out;
+    for (auto& c : calls) {
+      if (!out.empty())
+        out += ' ';
+      for (auto& a : c.product.asins)
+        out += a;
+    }
+    return out;
+  }
+
+  pool_stats stats() {
+    auto h = (*self)->request(pool, caf::infinite, atom::stats_v);
+    run();
+    pool_stats out;
+    h.receive([&](const pool_stats& s) { out = s; },
+              [](const caf::error&) { FAIL("no stats"); });
+    return out;
+  }
+};
+
+} // namespace
+
+TEST_CASE_FIXTURE(light_fixture, "a failed batch is parked and sent again "
+                                 "after the backoff, ahead of later jobs of "
+                                 "its lane") {
+  start();
+  enqueue({"A", "B", "C", "D", "E"}, refresh_class::due);
+  // Two calls per lane: A and B go out.
+  CHECK(asked() == "A B");
+  keepa_reply retry;
+  retry.status = call_status::retryable;
+  retry.detail = "HTTP 503";
+  reply(0, retry);
+  // A is parked; its slot goes to C.
+  CHECK(asked() == "A B C");
+  auto s = stats();
+  CHECK(s.failed_total == 1);
+  CHECK(s.in_flight == 2);
+  CHECK(s.queued == 3); // A parked, D and E waiting
+  // The backoff (1 s) ends with both slots busy: nothing goes out yet.
+  advance(1s);
+  CHECK(calls.size() == 3);
+  // The next free slot takes A, which waited longest, before D.
+  answer(1);
+  CHECK(asked() == "A B C A");
+  answer(2);
+  answer(3);
+  CHECK(asked() == "A B C A D E");
+  answer(4);
+  answer(5);
+  s = stats();
+  CHECK(s.done_total == 5);
+  CHECK(s.failed_total == 1);
+  CHECK(s.queued == 0);
+  CHECK(s.in_flight == 0);
+  // Written once each.
+  std::string written;
+  for (auto& w : writes)
+    for (auto& u : w.upserts)
+      written += u.asin;
+  CHECK(written == "BCADE");
+}
+
+TEST_CASE_FIXTURE(light_fixture, "a call that fails with a CAF error parks "
+                                 "its batch and frees its slot for the next "
+                                 "batch at once") {
+  start();
+  enqueue({"A", "B", "C"}, refresh_class::deadline);
+  CHECK(asked() == "A B");
+  fail(0);
+  // No time passes: C takes A's slot.
+  CHECK(asked() == "A B C");
+  auto s = stats();
+  CHECK(s.failed_total == 1);
+  CHECK(s.in_flight == 2);
+  CHECK(s.queued == 1);
+  // After the backoff A goes out in the next free slot.
+  advance(1s);
+  answer(1);
+  CHECK(asked() == "A B C A");
+  answer(2);
+  answer(3);
+  s = stats();
+  CHECK(s.in_flight == 0);
+  CHECK(s.queued == 0);
+  CHECK(s.done_total == 3);
+  // A second error later still frees its slot: the slots are not lost.
+  enqueue({"X", "Y", "Z"}, refresh_class::deadline);
+  fail(4);
+  fail(5);
+  CHECK(asked() == "A B C A X Y Z");
+  CHECK(stats().in_flight == 1);
+}
+
+TEST_CASE_FIXTURE(light_fixture, "the backoff doubles while batches fail "
+                                 "and starts again after a success") {
+  start();
+  enqueue({"A"}, refresh_class::due);
+  fail(0);
+  // Retried after 1 s, then after 2 s.
+  advance(999ms, 1ms);
+  CHECK(calls.size() == 1);
+  advance(1ms, 1ms);
+  REQUIRE(calls.size() == 2);
+  fail(1);
+  advance(1999ms, 1ms);
+  CHECK(calls.size() == 2);
+  advance(1ms, 1ms);
+  REQUIRE(calls.size() == 3);
+  answer(2);
+  CHECK(stats().done_total == 1);
+  CHECK(stats().failed_total == 2);
+  // After the success the next failure waits 1 s again.
+  enqueue({"B"}, refresh_class::due);
+  fail(3);
+  advance(1s, 1ms);
+  CHECK(asked() == "A A A B B");
+}
+
+TEST_CASE_FIXTURE(light_fixture, "each lane has call slots of its own, and "
+                                 "its own priority") {
+  start();
+  enqueue({"I1", "I2", "I3"}, refresh_class::idle);
+  CHECK(asked() == "I1 I2");
+  // Idle calls waiting for tokens never hold back a deadline or due one.
+  enqueue({"D1"}, refresh_class::deadline);
+  enqueue({"U1"}, refresh_class::due);
+  REQUIRE(asked() == "I1 I2 D1 U1");
+  CHECK(calls[0].priority == call_priority::refresh);
+  CHECK(calls[2].priority == call_priority::urgent_refresh);
+  CHECK(calls[3].priority == call_priority::due_refresh);
+  for (auto& c : calls) {
+    CHECK(c.kind == call_kind::light);
+    CHECK(c.product.params == light_params());
+  }
+  CHECK(stats().queued == 1);
+}
+
+TEST_CASE_FIXTURE(light_fixture, "a queued deal moves up to a more urgent "
+                                 "lane, never down, and is refreshed "
+                                 "once") {
+  start();
+  enqueue({"I1", "I2", "X"}, refresh_class::idle);
+  CHECK(asked() == "I1 I2");
+  // X waits in the idle lane; now its deadline is near: it goes at once.
+  enqueue({"X"}, refresh_class::deadline);
+  REQUIRE(asked() == "I1 I2 X");
+  CHECK(calls[2].priority == call_priority::urgent_refresh);
+  // The copy left in the idle lane is dropped when a slot frees.
+  answer(0);
+  CHECK(calls.size() == 3);
+  CHECK(stats().queued == 0);
+  // Y takes the second deadline slot and Z waits behind it; asked for as
+  // idle, Z stays in the deadline lane although an idle slot is free.
+  enqueue({"Y"}, refresh_class::deadline);
+  enqueue({"Z"}, refresh_class::deadline);
+  CHECK(asked() == "I1 I2 X Y");
+  enqueue({"Z"}, refresh_class::idle);
+  CHECK(calls.size() == 4);
+  // A deal in flight is not queued again.
+  enqueue({"I2"}, refresh_class::idle);
+  CHECK(calls.size() == 4);
+  answer(2);
+  REQUIRE(asked() == "I1 I2 X Y Z");
+  CHECK(calls[4].priority == call_priority::urgent_refresh);
+}
+
+TEST_CASE_FIXTURE(light_fixture, "an answered batch writes light rows and "
+                                 "price drops, and a product Keepa did "
+                                 "not return counts as failed") {
+  start(2);
+  enqueue({"A", "B"}, refresh_class::due);
+  REQUIRE(asked() == "AB");
+  CHECK(calls[0].product.params
+        == std::vector<std::pair<std::string, std::string>>{{"stats", "30"},
+                                                            {"history", "0"}});
+  answer(0, {"B"});
+  REQUIRE(writes.size() == 1);
+  REQUIRE(writes[0].upserts.size() == 1);
+  auto& row = writes[0].upserts[0];
+  CHECK(row.asin == "A");
+  // A refresh never creates a row the janitor deleted meanwhile.
+  CHECK(row.mode == write_mode::update_only);
+  REQUIRE(row.find(column::last_light_fetch_utc) != nullptr);
+  CHECK(std::get<std::string>(*row.find(column::last_light_fetch_utc))
+        == "2026-11-01T00:00:00Z");
+  CHECK(row.find(column::title) == nullptr);
+  CHECK(row.find(column::list_at) == nullptr);
+  // $20 stored, $10 now: a drop of more than 10 %.
+  REQUIRE(writes[0].drops.size() == 1);
+  CHECK(writes[0].drops[0].asin == "A");
+  CHECK(writes[0].drops[0].old_price == doctest::Approx(20.0));
+  CHECK(writes[0].drops[0].new_price == doctest::Approx(10.0));
+  auto s = stats();
+  CHECK(s.done_total == 1);
+  CHECK(s.failed_total == 1);
+  CHECK(s.in_flight == 0);
+  // B is not retried (Keepa does not know it), but may be queued again.
+  advance(10s);
+  CHECK(calls.size() == 1);
+  enqueue({"B"}, refresh_class::due);
+  CHECK(asked() == "AB B");
+}
