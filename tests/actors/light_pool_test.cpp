@@ -56,7 +56,7 @@ struct light_fixture : test::deterministic_fixture {
     pool = spawn(make_light_pool,
                  light_links{caf::actor_cast<token_bucket_actor>(bucket),
                              caf::actor_cast<db_writer_actor>(db)},
-                 batch, 10.0, fee_settings{}, clock());
+                 light_settings{batch, 10.0, fee_settings{}}, clock());
     run();
   }
 
@@ -64,7 +64,7 @@ struct light_fixture : test::deterministic_fixture {
   static stored_deal job(const std::string& asin) {
     stored_deal d;
     d.asin = asin;
-    d.status = "active";
+    d.status = deal_status::active;
     d.list_at = 30.0;
     d.price_now = 20.0;
     d.shipping_included = 0;
@@ -97,7 +97,7 @@ struct light_fixture : test::deterministic_fixture {
     REQUIRE(i < calls.size());
     keepa_body body;
     body.has_products = true;
-    for (auto& a : calls[i].product.asins)
+    for (auto& a : std::get<product_request>(calls[i].request).asins)
       if (missing.count(a) == 0)
         body.products.push_back(test::good_product(a));
     keepa_reply r;
@@ -121,7 +121,7 @@ struct light_fixture : test::deterministic_fixture {
     for (auto& c : calls) {
       if (!out.empty())
         out += ' ';
-      for (auto& a : c.product.asins)
+      for (auto& a : std::get<product_request>(c.request).asins)
         out += a;
     }
     return out;
@@ -250,7 +250,7 @@ TEST_CASE_FIXTURE(light_fixture, "each lane has call slots of its own, and "
   CHECK(calls[3].priority == call_priority::due_refresh);
   for (auto& c : calls) {
     CHECK(c.kind == call_kind::light);
-    CHECK(c.product.params == light_params());
+    CHECK(std::get<product_request>(c.request).params == light_params());
   }
   CHECK(stats().queued == 1);
 }
@@ -290,7 +290,7 @@ TEST_CASE_FIXTURE(light_fixture, "an answered batch writes light rows and "
   start(2);
   enqueue({"A", "B"}, refresh_class::due);
   REQUIRE(asked() == "AB");
-  CHECK(calls[0].product.params
+  CHECK(std::get<product_request>(calls[0].request).params
         == std::vector<std::pair<std::string, std::string>>{{"stats", "30"},
                                                             {"history", "0"}});
   answer(0, {"B"});
