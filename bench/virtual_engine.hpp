@@ -29,6 +29,7 @@ public:
   virtual_engine(const mock::options& mopts, engine_options o) {
     cfg_.set("scheduler.policy", caf::atom("testing"));
     cfg_.add_message_types<caf::id_block::keepa>();
+    add_engine_errors(cfg_);
     sys_ = std::make_unique<caf::actor_system>(cfg_);
     sched_ = &dynamic_cast<caf::scheduler::test_coordinator&>(
       sys_->scheduler());

@@ -129,11 +129,11 @@ size_t terminal_columns() {
 /// engine's `status` every few seconds (no scrolling).
 caf::behavior make_status_line(caf::event_based_actor* self,
                                engine_actor engine) {
-  self->send(self, atom::run_v);
+  self->send(self, atom::wake_v);
   return {
     // Prints the status now and again after the interval.
-    [=](atom::run) {
-      self->delayed_send(self, std::chrono::seconds{3}, atom::run_v);
+    [=](atom::wake) {
+      self->delayed_send(self, std::chrono::seconds{3}, atom::wake_v);
       self->request(engine, std::chrono::seconds{10}, atom::command_v,
                     std::string{"status"})
         .then(
@@ -152,6 +152,7 @@ int run_engine(const config& cfg, const cli_options& cli,
                const api_settings& api) {
   caf::actor_system_config sys_cfg;
   sys_cfg.add_message_types<caf::id_block::keepa>();
+  add_engine_errors(sys_cfg);
   caf::actor_system sys{sys_cfg};
   auto http = std::make_shared<http_client>();
   auto client = sys.spawn(make_keepa_client, api, http);

@@ -67,9 +67,9 @@ using engine_actor = caf::typed_actor<
 /// DB_WRITER: owns the only SQLite connection (spawned detached).
 using db_writer_actor = caf::typed_actor<
   // Sends durable confirmations to this watermark from now on.
-  caf::reacts_to<atom::settle, watermark_actor>,
+  caf::reacts_to<atom::subscribe, watermark_actor>,
   // Tells this engine when writes start or stop failing, from now on.
-  caf::reacts_to<atom::health, engine_actor>,
+  caf::reacts_to<atom::subscribe, engine_actor>,
   // Queues writes; they commit in one transaction with others shortly.
   caf::reacts_to<atom::write, write_batch>,
   // Commits everything queued now; answers the rows written so far.
@@ -98,8 +98,8 @@ using db_writer_actor = caf::typed_actor<
 using peek_pool_actor = caf::typed_actor<
   // Queues new listings for a peek.
   caf::reacts_to<atom::enqueue, deal_list>,
-  // Internal: sends the next batch if there is one.
-  caf::reacts_to<atom::run>,
+  // Internal: after the backoff, sends the parked batches again.
+  caf::reacts_to<atom::retry>,
   // Internal: looks again whether the commit pool is short of work.
   caf::reacts_to<atom::pace>,
   // Answers the pool's state.
@@ -109,8 +109,8 @@ using peek_pool_actor = caf::typed_actor<
 using commit_pool_actor = caf::typed_actor<
   // Queues peek survivors for the heavy fetch.
   caf::reacts_to<atom::enqueue, std::vector<survivor>>,
-  // Internal: sends the next batch if there is one.
-  caf::reacts_to<atom::run>,
+  // Internal: after the backoff, sends the parked batches again.
+  caf::reacts_to<atom::retry>,
   // Internal: reads the pending rows to resume (again after a failure).
   caf::reacts_to<atom::pending>,
   // Answers the pool's state.
@@ -121,8 +121,8 @@ using light_pool_actor = caf::typed_actor<
   // Queues stored deals for a light refresh in the lane of their class; a
   // deal queued already moves up to a more urgent lane, never down.
   caf::reacts_to<atom::enqueue, light_jobs, refresh_class>,
-  // Internal: sends the next batch if there is one.
-  caf::reacts_to<atom::run>,
+  // Internal: after the backoff, sends the parked batches again.
+  caf::reacts_to<atom::retry>,
   // Answers the pool's state.
   caf::replies_to<atom::stats>::with<pool_stats>>;
 

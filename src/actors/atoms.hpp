@@ -31,6 +31,8 @@ CAF_ADD_ATOM(keepa, keepa::atom, health, "health")
 CAF_ADD_ATOM(keepa, keepa::atom, alive, "alive")
 CAF_ADD_ATOM(keepa, keepa::atom, release, "release")
 CAF_ADD_ATOM(keepa, keepa::atom, pace, "pace")
+CAF_ADD_ATOM(keepa, keepa::atom, retry, "retry")
+CAF_ADD_ATOM(keepa, keepa::atom, subscribe, "subscribe")
 
 namespace keepa::atom {
 

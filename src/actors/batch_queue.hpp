@@ -155,7 +155,7 @@ void park_batch(Self self, const char* pool, size_t lane,
                std::chrono::duration_cast<std::chrono::seconds>(delay).count());
   if (!q.retry_armed) {
     q.retry_armed = true;
-    self->delayed_send(self, delay, atom::run_v);
+    self->delayed_send(self, delay, atom::retry_v);
   }
 }
 

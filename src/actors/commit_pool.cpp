@@ -154,7 +154,7 @@ make_commit_pool(commit_pool_actor::stateful_pointer<commit_pool_state> self,
       enqueue(self, keys);
     },
     // Retries the parked batches after the backoff.
-    [=](atom::run) {
+    [=](atom::retry) {
       self->state.jobs.unpark();
       send_batches(self);
     },

@@ -1,4 +1,5 @@
 #include "actors/db_writer.hpp"
+#include "actors/errors.hpp"
 #include "actors/type_ids.hpp"
 #include "model/keepa_time.hpp"
 
@@ -75,7 +76,7 @@ auto guarded(self_ptr self, F f) -> caf::result<decltype(f(*self->state.db))> {
   } catch (const database_error& e) {
     self->state.stats.last_error = e.what();
     spdlog::error("db_writer: {}", e.what());
-    return caf::make_error(caf::sec::runtime_error, e.what());
+    return make_engine_error(engine_errc::database, e.what());
   }
 }
 
@@ -146,7 +147,7 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
     }
   } catch (const database_error& e) {
     spdlog::error("db_writer: {}", e.what());
-    self->quit(caf::make_error(caf::sec::runtime_error, e.what()));
+    self->quit(make_engine_error(engine_errc::database, e.what()));
     return db_writer_actor::behavior_type::make_empty_behavior();
   }
   // Commits what is queued before stopping (a kill cannot be trapped: it
@@ -160,9 +161,9 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
   });
   return {
     // Remembers where durable confirmations go.
-    [=](atom::settle, watermark_actor wm) { self->state.watermark = wm; },
+    [=](atom::subscribe, watermark_actor wm) { self->state.watermark = wm; },
     // Remembers whom to tell when writes start or stop failing.
-    [=](atom::health, engine_actor engine) { self->state.engine = engine; },
+    [=](atom::subscribe, engine_actor engine) { self->state.engine = engine; },
     // Queues writes and commits by size or after a short delay.
     [=](atom::write, write_batch& b) {
       auto& st = self->state;
@@ -185,8 +186,8 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
     [=](atom::flush) -> caf::result<uint64_t> {
       flush_now(self);
       if (!self->state.queued.empty())
-        return caf::make_error(caf::sec::runtime_error,
-                               self->state.stats.last_error);
+        return make_engine_error(engine_errc::database,
+                                 self->state.stats.last_error);
       return self->state.stats.written_total;
     },
     // Commits at the end of the delay (stale generations are ignored).

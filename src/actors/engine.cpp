@@ -3,6 +3,7 @@
 #include "actors/type_ids.hpp"
 
 #include "actors/dump.hpp"
+#include "actors/errors.hpp"
 #include "actors/pipeline_settings.hpp"
 #include "actors/status_line.hpp"
 #include "actors/watermark.hpp"
@@ -45,8 +46,8 @@ void spawn_pipeline(self_ptr self) {
            ? self->spawn<caf::detached>(make_db_writer, s.db, o.now_ms)
            : self->spawn(make_db_writer, s.db, o.now_ms);
   a.watermark = self->spawn(make_watermark, a.db, o.now_ms);
-  self->send(a.db, atom::settle_v, a.watermark);
-  self->send(a.db, atom::health_v, caf::actor_cast<engine_actor>(self));
+  self->send(a.db, atom::subscribe_v, a.watermark);
+  self->send(a.db, atom::subscribe_v, caf::actor_cast<engine_actor>(self));
   a.commit = self->spawn(make_commit_pool, commit_links{a.bucket, a.db},
                          s.commit, o.now_ms);
   a.light = self->spawn(make_light_pool, light_links{a.bucket, a.db}, s.light,
@@ -178,8 +179,8 @@ void close_pipeline(self_ptr self) {
                       "written are listed again on the next start",
                       why);
         if (!st.exit_reason)
-          st.exit_reason = caf::make_error(caf::sec::runtime_error,
-                                           "the final write failed: " + why);
+          st.exit_reason = make_engine_error(engine_errc::final_write,
+                                             "the final write failed: " + why);
         self->send_exit(st.actors.db, caf::exit_reason::user_shutdown);
       });
 }
@@ -228,8 +229,8 @@ void hold_while_writes_fail(self_ptr self, bool failing,
                 why);
   // --once has no one to wait for the disk: it stops and says why.
   if (st.options.once)
-    begin_stop(self, caf::make_error(caf::sec::runtime_error,
-                                     "the database cannot write: " + why));
+    begin_stop(self, make_engine_error(engine_errc::cannot_write,
+                                       "the database cannot write: " + why));
 }
 
 /// Checks progress: the end of --once, or the end of a drain.
@@ -253,16 +254,16 @@ void check(self_ptr self) {
       return;
     if (snap && !snap->bucket.halted.empty()) {
       spdlog::error("engine: Keepa refused the key: {}", snap->bucket.halted);
-      begin_stop(self, caf::make_error(caf::sec::runtime_error,
-                                       snap->bucket.halted));
+      begin_stop(self, make_engine_error(engine_errc::key_refused,
+                                         snap->bucket.halted));
     } else if (snap && snap->drained() && !st.once_done) {
       // A refused query ends --once as a failure, after the other stages
       // have landed what they had.
       st.once_done = true;
       auto outcome = snap->scout.query_refused.empty()
                        ? caf::error{}
-                       : caf::make_error(caf::sec::runtime_error,
-                                         snap->scout.query_refused);
+                       : make_engine_error(engine_errc::query_refused,
+                                           snap->scout.query_refused);
       self->request(st.actors.janitor, engine_ask_timeout, atom::purge_v)
         .then([=](const std::string&) { begin_stop(self, outcome); },
               [=](const caf::error&) { begin_stop(self, outcome); });
@@ -284,8 +285,8 @@ void on_child_down(self_ptr self, const caf::down_msg& msg) {
     spdlog::error("engine: an actor stopped unexpectedly: {}",
                   to_string(msg.reason));
     if (st.restarts.size() >= restart_budget) {
-      st.exit_reason = caf::make_error(caf::sec::runtime_error,
-                                       "too many restarts");
+      st.exit_reason = make_engine_error(engine_errc::too_many_restarts,
+                                         "too many restarts");
       st.phase = engine_phase::closing;
     } else {
       st.restarts.push_back(now);

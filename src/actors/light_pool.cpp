@@ -106,7 +106,7 @@ make_light_pool(light_pool_actor::stateful_pointer<light_pool_state> self,
       send_batches(self);
     },
     // Retries the parked batches after the backoff.
-    [=](atom::run) {
+    [=](atom::retry) {
       self->state.jobs.unpark();
       send_batches(self);
     },

@@ -198,7 +198,7 @@ make_peek_pool(peek_pool_actor::stateful_pointer<peek_pool_state> self,
       send_batches(self);
     },
     // Retries the parked batches after the backoff.
-    [=](atom::run) {
+    [=](atom::retry) {
       self->state.jobs.unpark();
       send_batches(self);
     },

@@ -3,6 +3,7 @@
 // The one type-ID block of the engine: every message type and typed handle.
 
 #include "actors/actors.hpp"
+#include "actors/errors.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/fwd.hpp>

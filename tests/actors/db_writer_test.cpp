@@ -56,9 +56,9 @@ struct db_writer_fixture : test::deterministic_fixture {
     s.path = path;
     s.batch_rows = batch_rows;
     db = spawn(make_db_writer, s, clock());
-    caf::anon_send(db, atom::settle_v,
+    caf::anon_send(db, atom::subscribe_v,
                    caf::actor_cast<watermark_actor>(watermark));
-    caf::anon_send(db, atom::health_v, caf::actor_cast<engine_actor>(engine));
+    caf::anon_send(db, atom::subscribe_v, caf::actor_cast<engine_actor>(engine));
     run();
   }
 

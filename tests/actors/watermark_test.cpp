@@ -28,7 +28,7 @@ struct watermark_fixture : test::deterministic_fixture {
     s.path = test::fresh_dir("watermark") + "/deals.db";
     db = spawn(make_db_writer, s, wall);
     wm = spawn(make_watermark, db, wall);
-    caf::anon_send(db, atom::settle_v, wm);
+    caf::anon_send(db, atom::subscribe_v, wm);
     run();
   }
 
@@ -55,7 +55,7 @@ TEST_CASE_FIXTURE(test::deterministic_fixture, "the watermark never passes "
   s.path = path;
   auto db = spawn(make_db_writer, s, clock());
   auto wm = spawn(make_watermark, db, clock());
-  caf::anon_send(db, atom::settle_v, wm);
+  caf::anon_send(db, atom::subscribe_v, wm);
   run();
   auto& st = state_of<watermark_state>(wm);
   CHECK(st.watermark == -1);

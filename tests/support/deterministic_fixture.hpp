@@ -26,6 +26,7 @@ struct deterministic_fixture {
   deterministic_fixture() {
     cfg.set("scheduler.policy", caf::atom("testing"));
     cfg.add_message_types<caf::id_block::keepa>();
+    add_engine_errors(cfg);
     sys = std::make_unique<caf::actor_system>(cfg);
     sched = &dynamic_cast<caf::scheduler::test_coordinator&>(sys->scheduler());
     self = std::make_unique<caf::scoped_actor>(*sys, true);
