@@ -30,9 +30,12 @@ product realistic(int seed, keepa_minutes now) {
     return x;
   };
   for (keepa_minutes t = now - 365 * 1440; t < now; t += 540) {
-    p.csv[2].insert(p.csv[2].end(), {t, 2000 + static_cast<int64_t>(next() % 3000)});
-    p.csv[3].insert(p.csv[3].end(), {t, 50000 + static_cast<int64_t>(next() % 200000)});
-    p.csv[12].insert(p.csv[12].end(), {t, 10 + static_cast<int64_t>(next() % 20)});
+    p.csv[2].insert(p.csv[2].end(),
+                    {t, 2000 + static_cast<int64_t>(next() % 3000)});
+    p.csv[3].insert(p.csv[3].end(),
+                    {t, 50000 + static_cast<int64_t>(next() % 200000)});
+    p.csv[12].insert(p.csv[12].end(),
+                     {t, 10 + static_cast<int64_t>(next() % 20)});
   }
   product_stats s;
   s.current = std::vector<int64_t>(36, -1);

@@ -44,9 +44,9 @@ double rate(const std::string& path, int n, int batch) {
       db.upsert(row(k));
     db.commit();
   }
-  auto s = std::chrono::duration<double>(std::chrono::steady_clock::now()
-                                         - start)
-             .count();
+  auto s
+    = std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+        .count();
   return n / s;
 }
 

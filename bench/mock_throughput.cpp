@@ -37,9 +37,9 @@ int main(int argc, char** argv) {
     int ok = 0;
     for (int i = 0; i < n; ++i)
       ok += one(target) != 0 ? 1 : 0;
-    auto s = std::chrono::duration<double>(std::chrono::steady_clock::now()
-                                           - start)
-               .count();
+    auto s
+      = std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
     std::printf("| %s | %d requests | %.0f req/s | %d answered |\n", name, n,
                 n / s, ok);
   }

@@ -71,13 +71,15 @@ int main(int argc, char** argv) {
     auto body = parsed(h.handle(
       {"GET",
        "/product?key=mock-key&domain=1&stats=365&history=1&offers=20&days=365"
-       "&asin=" + asins,
+       "&asin="
+         + asins,
        ""},
       t0));
     for (auto& p : body.products) {
       ++products;
       historical_offers += p.offers.size()
-                           - (p.live_offers_order ? p.live_offers_order->size() : 0);
+                           - (p.live_offers_order ? p.live_offers_order->size()
+                                                  : 0);
       auto live = price_now(p, now);
       auto any = p;
       any.live_offers_order.reset(); // the rule before: recent lastSeen

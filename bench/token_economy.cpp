@@ -54,8 +54,9 @@ int main(int argc, char** argv) {
   auto& keepa = run.keepa;
   auto now_ms = run.clock();
   auto stats = keepa->stats(now_ms());
-  auto kind = [&](const char* k) { return number(d, "tokens",
-                                                 "consumed_by_kind", k); };
+  auto kind = [&](const char* k) {
+    return number(d, "tokens", "consumed_by_kind", k);
+  };
   auto peeked = number(d, "peek", "done_total")
                 + number(d, "peek", "rejected_total");
   auto committed = number(d, "commit", "done_total");
@@ -94,9 +95,8 @@ int main(int argc, char** argv) {
               light_cost);
   std::printf("| plan | keepa-ingest | reference system |\n|---|---|---|\n");
   for (int plan : {5, 25, 100})
-    std::printf("| %d tokens/min | %.0f | %s |\n", plan,
-                plan * 60.0 * 72 / light_cost,
-                plan == 5 ? "~1,080 before its hybrid fix, \"10,000+\" after"
-                          : "-");
+    std::printf(
+      "| %d tokens/min | %.0f | %s |\n", plan, plan * 60.0 * 72 / light_cost,
+      plan == 5 ? "~1,080 before its hybrid fix, \"10,000+\" after" : "-");
   return 0;
 }

@@ -98,8 +98,8 @@ std::vector<product> full_fetch(test::in_process_keepa_state& keepa,
     req.asins.assign(asins.begin() + static_cast<long>(k),
                      asins.begin()
                        + static_cast<long>(std::min(k + 100, asins.size())));
-    req.params = {{"stats", "365"}, {"history", "1"}, {"offers", "20"},
-                  {"days", "365"}};
+    req.params
+      = {{"stats", "365"}, {"history", "1"}, {"offers", "20"}, {"days", "365"}};
     auto r = keepa.call(endpoint::product,
                         make_product_request(keepa.api, req));
     if (r.body)
@@ -228,8 +228,7 @@ void check_truth(run_result& out, const std::string& db_path, int deal_rate,
 }
 
 run_result run_engine(const std::string& name, int64_t rate, int hours,
-                      int deal_rate, spend_levers levers,
-                      const oracle& truth) {
+                      int deal_rate, spend_levers levers, const oracle& truth) {
   run_result out;
   out.name = name;
   auto dir = std::filesystem::temp_directory_path() / "keepa-bench-value";
@@ -298,18 +297,18 @@ double recall(const run_result& r, const oracle& truth,
   size_t hit = 0;
   for (auto& [asin, profit] : r.shown)
     hit += truth.profitable(asin);
-  return truth_profitable ? static_cast<double>(hit)
-                              / static_cast<double>(truth_profitable)
-                          : 0;
+  return truth_profitable
+           ? static_cast<double>(hit) / static_cast<double>(truth_profitable)
+           : 0;
 }
 
 double precision(const run_result& r, const oracle& truth) {
   size_t hit = 0;
   for (auto& [asin, profit] : r.shown)
     hit += truth.profitable(asin);
-  return r.shown.empty() ? 0
-                         : static_cast<double>(hit)
-                             / static_cast<double>(r.shown.size());
+  return r.shown.empty()
+           ? 0
+           : static_cast<double>(hit) / static_cast<double>(r.shown.size());
 }
 
 double per_profitable(const run_result& r) {
@@ -376,45 +375,43 @@ int run_value_bench(int argc, char** argv) {
   for (auto rate : plans) {
     std::printf("\n%lld tokens/min over %d h (100 tokens at the start)\n",
                 static_cast<long long>(rate), hours);
-    std::printf("| run | tokens | profitable | recall | precision | "
-                "tokens/profitable | first 10 | first 50 | first-hour mean "
-                "profit (oracle's best) | free rejections (oracle-profitable)"
-                " | gate rejections (oracle-profitable) | peeked | committed "
-                "| tokens: pages / peeks / commits | truth: checked / differing / "
-                "refreshed |\n");
+    std::printf(
+      "| run | tokens | profitable | recall | precision | "
+      "tokens/profitable | first 10 | first 50 | first-hour mean "
+      "profit (oracle's best) | free rejections (oracle-profitable)"
+      " | gate rejections (oracle-profitable) | peeked | committed "
+      "| tokens: pages / peeks / commits | truth: checked / differing / "
+      "refreshed |\n");
     std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
                 "\n");
     std::vector<run_result> results;
     for (auto& v : variants) {
       auto r = run_engine(v.name, rate, hours, deal_rate, v.levers, truth);
-      std::printf("| %s | %lld | %zu | %.3f | %.3f | %.1f | %s min | %s min "
-                  "| $%.2f ($%.2f) | %zu (%zu) | %zu (%zu) | %zu | %zu | %.0f / %.0f "
-                  "/ %.0f | %zu / %zu / %zu |\n",
-                  r.name.c_str(), static_cast<long long>(r.tokens),
-                  r.shown.size(), recall(r, truth, truth_profitable),
-                  precision(r, truth), per_profitable(r),
-                  minutes(r.first10_min).c_str(),
-                  minutes(r.first50_min).c_str(), mean(r.first_hour),
-                  oracle_best_first_hour(truth, r.first_hour.size()),
-                  r.payload_rejected, r.lost_to_payload, r.gate_rejected,
-                  r.lost_to_gate, r.peeked, r.committed, r.page_tokens,
-                  r.peek_tokens, r.commit_tokens, r.truth_checked,
-                  r.truth_diffs, r.truth_skipped);
+      std::printf(
+        "| %s | %lld | %zu | %.3f | %.3f | %.1f | %s min | %s min "
+        "| $%.2f ($%.2f) | %zu (%zu) | %zu (%zu) | %zu | %zu | %.0f / %.0f "
+        "/ %.0f | %zu / %zu / %zu |\n",
+        r.name.c_str(), static_cast<long long>(r.tokens), r.shown.size(),
+        recall(r, truth, truth_profitable), precision(r, truth),
+        per_profitable(r), minutes(r.first10_min).c_str(),
+        minutes(r.first50_min).c_str(), mean(r.first_hour),
+        oracle_best_first_hour(truth, r.first_hour.size()), r.payload_rejected,
+        r.lost_to_payload, r.gate_rejected, r.lost_to_gate, r.peeked,
+        r.committed, r.page_tokens, r.peek_tokens, r.commit_tokens,
+        r.truth_checked, r.truth_diffs, r.truth_skipped);
       results.push_back(std::move(r));
     }
     auto& base = results.front();
     auto& best = results.back();
-    std::printf("value %lld/min: recall %.2f precision %.2f tokens/profitable "
-                "%.1f (arrival order %.1f, ratio %.1fx) first10 %s min "
-                "(arrival order %s)\n",
-                static_cast<long long>(rate),
-                recall(best, truth, truth_profitable), precision(best, truth),
-                per_profitable(best), per_profitable(base),
-                per_profitable(best) > 0
-                  ? per_profitable(base) / per_profitable(best)
-                  : 0.0,
-                minutes(best.first10_min).c_str(),
-                minutes(base.first10_min).c_str());
+    std::printf(
+      "value %lld/min: recall %.2f precision %.2f tokens/profitable "
+      "%.1f (arrival order %.1f, ratio %.1fx) first10 %s min "
+      "(arrival order %s)\n",
+      static_cast<long long>(rate), recall(best, truth, truth_profitable),
+      precision(best, truth), per_profitable(best), per_profitable(base),
+      per_profitable(best) > 0 ? per_profitable(base) / per_profitable(best)
+                               : 0.0,
+      minutes(best.first10_min).c_str(), minutes(base.first10_min).c_str());
   }
   return 0;
 }

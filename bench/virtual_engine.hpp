@@ -31,8 +31,8 @@ public:
     cfg_.add_message_types<caf::id_block::keepa>();
     add_engine_errors(cfg_);
     sys_ = std::make_unique<caf::actor_system>(cfg_);
-    sched_ = &dynamic_cast<caf::scheduler::test_coordinator&>(
-      sys_->scheduler());
+    sched_
+      = &dynamic_cast<caf::scheduler::test_coordinator&>(sys_->scheduler());
     origin_ = sched_->clock().now();
     keepa = std::make_shared<mock::handler>(mopts, t0);
     client_ = sys_->spawn(test::make_in_process_keepa, keepa, clock());
@@ -99,8 +99,8 @@ private:
 };
 
 /// A number from a dump, by path; -1 when absent or not a number.
-inline double number(const rapidjson::Document& d, const char* a,
-                     const char* b, const char* c = nullptr) {
+inline double number(const rapidjson::Document& d, const char* a, const char* b,
+                     const char* c = nullptr) {
   if (!d.IsObject() || !d.HasMember(a) || !d[a].HasMember(b))
     return -1;
   auto& x = d[a][b];

@@ -10,6 +10,11 @@ packages=(
   doctest-dev libssl-dev zlib1g-dev sqlite3 ca-certificates
 )
 
+# The test command checks the formatting (scripts/format.sh --check).
+if [ "${KEEPA_TESTS:-}" = 1 ] || [ "${CI:-}" = true ]; then
+  packages+=(clang-format)
+fi
+
 # CI also fuzzes (scripts/fuzz.sh): clang and its libFuzzer runtime.
 if [ "${CI:-}" = true ] || [ "${FUZZ:-}" = 1 ]; then
   packages+=(clang libclang-rt-14-dev)

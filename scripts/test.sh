@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs the whole test suite through ctest.
+# Installs what is missing, checks the formatting (.clang-format), builds,
+# and runs the whole test suite through ctest.
 # Under CI (CI=true) or with SANITIZE=1 it then runs the whole suite again
 # built with AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/),
 # and the client and actor suites built with ThreadSanitizer (build-tsan/);
@@ -7,7 +8,8 @@
 # 20 s each (scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
+KEEPA_TESTS=1 bash scripts/install-deps.sh
+bash scripts/format.sh --check
 bash scripts/build.sh
 jobs=${JOBS:-$(nproc)}
 ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure -j "$jobs"

@@ -24,8 +24,8 @@
 #include <optional>
 #include <pthread.h>
 #include <sys/ioctl.h>
-#include <unistd.h>
 #include <thread>
+#include <unistd.h>
 
 namespace {
 
@@ -45,11 +45,12 @@ void run_command(caf::actor_system& sys, const engine_actor& engine,
                  const std::string& line) {
   caf::scoped_actor self{sys};
   self->request(engine, std::chrono::seconds{30}, atom::command_v, line)
-    .receive([](const std::string& answer) { std::cout << answer << std::endl; },
-             [](const caf::error& err) {
-               std::cout << "error: the engine did not answer ("
-                         << to_string(err) << ")" << std::endl;
-             });
+    .receive(
+      [](const std::string& answer) { std::cout << answer << std::endl; },
+      [](const caf::error& err) {
+        std::cout << "error: the engine did not answer (" << to_string(err)
+                  << ")" << std::endl;
+      });
 }
 
 /// The signals that stop the engine.
@@ -134,8 +135,9 @@ caf::behavior make_status_line(caf::event_based_actor* self,
     // Prints the status now and again after the interval.
     [=](atom::wake) {
       self->delayed_send(self, std::chrono::seconds{3}, atom::wake_v);
-      self->request(engine, std::chrono::seconds{10}, atom::command_v,
-                    std::string{"status"})
+      self
+        ->request(engine, std::chrono::seconds{10}, atom::command_v,
+                  std::string{"status"})
         .then(
           [](const std::string& line) {
             std::cout << "\r\033[K" << line.substr(0, terminal_columns() - 1)
@@ -161,9 +163,10 @@ int run_engine(const config& cfg, const cli_options& cli,
   std::optional<stop_signals> signals{std::in_place, engine};
   // The console reader is stopped and joined before the actor system ends:
   // a thread left in a read of stdin kept the process alive after `quit`.
-  std::optional<console_input> console{
-    std::in_place, STDIN_FILENO,
-    [&sys, engine](const std::string& line) { run_command(sys, engine, line); }};
+  std::optional<console_input> console{std::in_place, STDIN_FILENO,
+                                       [&sys, engine](const std::string& line) {
+                                         run_command(sys, engine, line);
+                                       }};
   caf::actor status_line;
   if (isatty(STDOUT_FILENO))
     status_line = sys.spawn(make_status_line, engine);

@@ -8,8 +8,8 @@
 // the token bucket.
 
 #include "actors/actors.hpp"
-#include "actors/defaults.hpp"
 #include "actors/backoff.hpp"
+#include "actors/defaults.hpp"
 #include "actors/type_ids.hpp"
 #include "model/keepa_time.hpp"
 
@@ -150,8 +150,8 @@ void park_batch(Self self, const char* pool, size_t lane,
   auto& parked = q.lanes[lane].parked;
   parked.insert(parked.end(), batch.begin(), batch.end());
   auto delay = q.retry.bump();
-  spdlog::warn("{}: batch of {} failed ({}); retry in {} s", pool,
-               batch.size(), why,
+  spdlog::warn("{}: batch of {} failed ({}); retry in {} s", pool, batch.size(),
+               why,
                std::chrono::duration_cast<std::chrono::seconds>(delay).count());
   if (!q.retry_armed) {
     q.retry_armed = true;
@@ -185,7 +185,8 @@ void send_in_batches(Self self, const char* pool, MakeCall make_call,
         send_in_batches(self, pool, make_call, on_answer);
       };
       self
-        ->request(st.links.bucket, granted_call_timeout, atom::call_v, std::move(call))
+        ->request(st.links.bucket, granted_call_timeout, atom::call_v,
+                  std::move(call))
         .then(
           [=](const keepa_reply& r) {
             auto& jobs = self->state.jobs;

@@ -1,6 +1,6 @@
 #include "actors/commit_pool.hpp"
-#include "actors/defaults.hpp"
 #include "actors/batch_queue.hpp"
+#include "actors/defaults.hpp"
 
 #include "model/deal_rows.hpp"
 
@@ -49,8 +49,8 @@ void commit(self_ptr self, const std::vector<survivor>& batch,
     }
     if (!has_live_data(*i->second)) {
       // Gone since its peek: judged, so it is neither active nor resumed.
-      out.rejections.push_back({k.asin, k.last_update,
-                                "no stats in the heavy fetch"});
+      out.rejections.push_back(
+        {k.asin, k.last_update, "no stats in the heavy fetch"});
       continue;
     }
     auto row = full_row(*i->second, k.last_update, now, st.settings.fees);
@@ -69,8 +69,7 @@ void commit(self_ptr self, const std::vector<survivor>& batch,
 /// Queues the pending rows a previous run left (peeked, not committed); a
 /// failed read is retried a minute later.
 void resume_pending(self_ptr self) {
-  self->request(self->state.links.db, db_timeout, atom::pending_v,
-                resume_limit)
+  self->request(self->state.links.db, db_timeout, atom::pending_v, resume_limit)
     .then(
       [=](const std::vector<std::string>& asins) {
         if (!asins.empty())

@@ -136,9 +136,8 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
   try {
     self->state.db = std::make_unique<database>(settings.path);
     auto stored = self->state.db->state(alive_key).value_or("0");
-    auto [end, ec] = std::from_chars(stored.data(),
-                                     stored.data() + stored.size(),
-                                     self->state.stats.alive_ms);
+    auto [end, ec] = std::from_chars(
+      stored.data(), stored.data() + stored.size(), self->state.stats.alive_ms);
     if (ec != std::errc{} || end != stored.data() + stored.size()) {
       spdlog::warn("db_writer: system_state {} is not a number ('{}'); the "
                    "engine-alive clock starts at 0",
@@ -232,9 +231,9 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
           return std::chrono::duration_cast<std::chrono::milliseconds>(h)
             .count();
         };
-        auto [rejections, events] = db.prune_history(
-          iso_utc(now - ms(st.settings.rejection_retention)),
-          iso_utc(now - ms(st.settings.event_retention)));
+        auto [rejections, events]
+          = db.prune_history(iso_utc(now - ms(st.settings.rejection_retention)),
+                             iso_utc(now - ms(st.settings.event_retention)));
         st.stats.pruned_rejections_total += static_cast<uint64_t>(rejections);
         st.stats.pruned_events_total += static_cast<uint64_t>(events);
         if (!db.checkpoint())
@@ -266,8 +265,8 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
       st.stats.file_bytes = ec ? 0 : file;
       auto wal = std::filesystem::file_size(st.settings.path + "-wal", ec);
       st.stats.wal_bytes = ec ? 0 : wal;
-      st.stats.wal_peak_bytes
-        = std::max(st.stats.wal_peak_bytes, st.stats.wal_bytes);
+      st.stats.wal_peak_bytes = std::max(st.stats.wal_peak_bytes,
+                                         st.stats.wal_bytes);
       return st.stats;
     },
   };

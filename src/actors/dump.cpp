@@ -18,9 +18,7 @@ std::vector<member> members(const pipeline_snapshot& s, const engine_facts& f) {
     {"router", [&](json_writer& w) { to_json(w, s.router); }},
     {"peek", [&](json_writer& w) { to_json(w, s.peek); }},
     {"commit",
-     [&](json_writer& w) {
-       to_json(w, s.commit, s.bucket.buying_last_hour);
-     }},
+     [&](json_writer& w) { to_json(w, s.commit, s.bucket.buying_last_hour); }},
     {"light", [&](json_writer& w) { to_json(w, s.light); }},
     {"db", [&](json_writer& w) { to_json(w, s.db); }},
     {"refresher", [&](json_writer& w) { to_json(w, s.refresher); }},

@@ -58,9 +58,8 @@ void spawn_pipeline(self_ptr self) {
   a.router = self->spawn(make_router,
                          router_links{a.db, a.watermark, a.peek, a.light},
                          s.router, o.now_ms);
-  a.scout = self->spawn(make_scout, scout_links{a.bucket, a.router,
-                                                a.watermark, a.peek},
-                        s.scout);
+  a.scout = self->spawn(
+    make_scout, scout_links{a.bucket, a.router, a.watermark, a.peek}, s.scout);
   a.janitor = self->spawn(make_janitor, janitor_links{a.bucket, a.db},
                           s.janitor, o.now_ms);
   a.refresher = self->spawn(make_refresher,
@@ -90,9 +89,9 @@ using snapshot_ptr = std::shared_ptr<pipeline_snapshot>;
 
 /// One step of `collect`: asks one actor for its stats, stores them in the
 /// snapshot and calls `next`, or `fail` without an answer.
-using collect_step = std::function<void(self_ptr self, snapshot_ptr snap,
-                                        std::function<void()> next,
-                                        std::function<void()> fail)>;
+using collect_step
+  = std::function<void(self_ptr self, snapshot_ptr snap,
+                       std::function<void()> next, std::function<void()> fail)>;
 
 /// The step that asks `actor` and stores its answer in `member`.
 template <class Handle, class Stats>
@@ -242,7 +241,8 @@ void check(self_ptr self) {
       // Two quiet checks in a row: replies delivered before the first have
       // been handled (and written) by the second.
       st.quiet_checks = snap && snap->quiet() ? st.quiet_checks + 1 : 0;
-      if (st.quiet_checks >= 2 || now - st.drain_started > st.options.stop_grace) {
+      if (st.quiet_checks >= 2
+          || now - st.drain_started > st.options.stop_grace) {
         st.phase = engine_phase::closing;
         close_pipeline(self);
       } else {
@@ -313,8 +313,9 @@ void on_child_down(self_ptr self, const caf::down_msg& msg) {
 void refresh_one(self_ptr self, const std::string& asin,
                  std::function<void(std::string)> done) {
   auto& a = self->state.actors;
-  self->request(a.db, engine_ask_timeout, atom::lookup_v,
-                std::vector<std::string>{asin})
+  self
+    ->request(a.db, engine_ask_timeout, atom::lookup_v,
+              std::vector<std::string>{asin})
     .then(
       [=](const lookup_result& found) {
         if (found.stored.empty()) {

@@ -29,14 +29,13 @@ caf::error make_engine_error(engine_errc code, std::string what) {
 }
 
 void add_engine_errors(caf::actor_system_config& cfg) {
-  cfg.add_error_category(
-    caf::atom("keepa"),
-    [](uint8_t code, caf::atom_value, const caf::message& ctx) {
-      auto out = "keepa: " + to_string(static_cast<engine_errc>(code));
-      if (ctx.match_elements<std::string>())
-        out += " (" + ctx.get_as<std::string>(0) + ")";
-      return out;
-    });
+  cfg.add_error_category(caf::atom("keepa"), [](uint8_t code, caf::atom_value,
+                                                const caf::message& ctx) {
+    auto out = "keepa: " + to_string(static_cast<engine_errc>(code));
+    if (ctx.match_elements<std::string>())
+      out += " (" + ctx.get_as<std::string>(0) + ")";
+    return out;
+  });
 }
 
 } // namespace keepa

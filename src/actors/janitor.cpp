@@ -15,7 +15,6 @@ namespace {
 
 using self_ptr = janitor_actor::stateful_pointer<janitor_state>;
 
-
 /// Milliseconds of a duration.
 int64_t ms_of(caf::timespan d) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
@@ -49,8 +48,7 @@ void pass(self_ptr self, std::function<void(std::string)> done) {
               spdlog::info("janitor: deleted {} rows unseen for {} h of "
                            "engine-alive time",
                            deleted, st.settings.retention_hours);
-              done("ok: janitor deleted " + std::to_string(deleted)
-                   + " rows");
+              done("ok: janitor deleted " + std::to_string(deleted) + " rows");
             },
             [=](const caf::error& err) {
               self->state.stats.note = "failed: " + error_text(err);

@@ -57,7 +57,6 @@ int64_t alive_credit_ms(caf::timespan elapsed, caf::timespan since_success,
 /// Spawns JANITOR; its first pass runs one interval after the start.
 janitor_actor::behavior_type
 make_janitor(janitor_actor::stateful_pointer<janitor_state> self,
-             janitor_links links, janitor_settings settings,
-             wall_clock now_ms);
+             janitor_links links, janitor_settings settings, wall_clock now_ms);
 
 } // namespace keepa

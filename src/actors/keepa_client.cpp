@@ -34,9 +34,8 @@ start(self_pointer self, endpoint ep, http_request req, std::string sent = {}) {
   self->state.in_flight.emplace(id, rp);
   auto handle = caf::actor_cast<keepa_client_actor>(self);
   self->state.http->async_send(
-    std::move(req),
-    [handle, id, ep, secret = self->state.api.api_key,
-     sent = std::move(sent)](http_response res) {
+    std::move(req), [handle, id, ep, secret = self->state.api.api_key,
+                     sent = std::move(sent)](http_response res) {
       auto reply = classify_response(ep, res, secret);
       if (reply.status == call_status::item_error && !sent.empty())
         reply.detail += "; the request asked for " + sent;
@@ -66,8 +65,7 @@ make_keepa_client(self_pointer self, api_settings api,
   return {
     // Calls /token.
     [=](atom::token) {
-      return start(self, endpoint::token,
-                   make_token_request(self->state.api));
+      return start(self, endpoint::token, make_token_request(self->state.api));
     },
     // Calls /product, refusing an empty or oversized ASIN list.
     [=](atom::product, const product_request& req) {

@@ -1,6 +1,6 @@
 #include "actors/peek_pool.hpp"
-#include "actors/defaults.hpp"
 #include "actors/batch_queue.hpp"
+#include "actors/defaults.hpp"
 
 #include "model/deal_rows.hpp"
 #include "model/deal_value.hpp"
@@ -130,8 +130,7 @@ void pace(self_ptr self) {
     if (blocked)
       self->delayed_send(self, look_again, atom::pace_v);
   };
-  self->request(self->state.links.commit, ask_timeout,
-                atom::stats_v)
+  self->request(self->state.links.commit, ask_timeout, atom::stats_v)
     .then(
       [=](const commit_stats& commit) {
         self->state.commit_backlog = commit.queued;

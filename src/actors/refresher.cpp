@@ -100,8 +100,8 @@ int64_t fresh_capacity(int64_t refill_per_min, int64_t refresh_after_hours,
 
 refresh_budget pass_budget(const bucket_stats& b, caf::timespan interval,
                            double due_share) {
-  auto minutes = std::chrono::duration<double, std::ratio<60>>{interval}
-                   .count();
+  auto minutes
+    = std::chrono::duration<double, std::ratio<60>>{interval}.count();
   auto refill = static_cast<double>(b.refill_per_min) * minutes;
   auto cost = light_cost(b);
   refresh_budget out;

@@ -20,7 +20,8 @@ using self_ptr = router_actor::stateful_pointer<router_state>;
 constexpr keepa_minutes forget_after_minutes = 24 * 60;
 
 /// The listings of a page not routed before (newer lastUpdate per ASIN).
-std::vector<deal> fresh_listings(router_state& st, const std::vector<deal>& page) {
+std::vector<deal> fresh_listings(router_state& st,
+                                 const std::vector<deal>& page) {
   std::vector<deal> out;
   for (auto& d : page) {
     if (d.asin.empty())
@@ -122,10 +123,10 @@ void look_up(self_ptr self, const deal_list& deals) {
         --st.stats.lookups_in_flight;
         ++st.stats.failed_lookups_total;
         auto delay = st.retry.bump();
-        spdlog::error("router: lookup of {} ASINs failed ({}); retry in {} s",
-                      deals->size(), to_string(err),
-                      std::chrono::duration_cast<std::chrono::seconds>(delay)
-                        .count());
+        spdlog::error(
+          "router: lookup of {} ASINs failed ({}); retry in {} s",
+          deals->size(), to_string(err),
+          std::chrono::duration_cast<std::chrono::seconds>(delay).count());
         self->delayed_send(self, delay, atom::lookup_v, deals);
       });
 }

@@ -54,14 +54,16 @@ void schedule_next(self_ptr self) {
         auto& s = self->state.settings;
         auto per_min = std::max(1.0, s.refill_share
                                        * static_cast<double>(b.refill_per_min));
-        auto minutes = static_cast<double>(pages) * b.cost_per_item[call_kind::deal_page]
-                       / per_min;
+        auto minutes = static_cast<double>(pages)
+                       * b.cost_per_item[call_kind::deal_page] / per_min;
         auto budget = std::chrono::duration_cast<caf::timespan>(
           std::chrono::duration<double, std::ratio<60>>{minutes});
         auto took = self->clock().now() - self->state.cycle_started;
         schedule(self, std::max(s.min_interval, budget - took));
       },
-      [=](const caf::error&) { schedule(self, self->state.settings.min_interval); });
+      [=](const caf::error&) {
+        schedule(self, self->state.settings.min_interval);
+      });
 }
 
 /// Ends a complete cycle: the watermark candidate moves on, and the next
@@ -83,8 +85,8 @@ void end_cycle(self_ptr self) {
 /// The edge is the window's lower end (Keepa's clock less 12 h; a held
 /// cycle falls behind it) or, when the walk ran out of listings above the
 /// watermark, the oldest one read. Without a watermark (a first cycle that
-/// never ended) it counts from the edge it first saw. Estimated from this cycle's listings
-/// per minute of lastUpdate; counted once per stretch, logged.
+/// never ended) it counts from the edge it first saw. Estimated from this
+/// cycle's listings per minute of lastUpdate; counted once per stretch, logged.
 void count_shed(scout_state& st, keepa_minutes edge) {
   if (st.sort_type != 1 || st.oldest < 0)
     return;
@@ -128,8 +130,8 @@ void stop_discovery(self_ptr self, const keepa_reply& r) {
 void retry_page(self_ptr self, const std::string& why) {
   auto& st = self->state;
   auto delay = st.retry.bump();
-  spdlog::warn("scout: /deal page {} failed ({}); asked again in {} s",
-               st.page, why,
+  spdlog::warn("scout: /deal page {} failed ({}); asked again in {} s", st.page,
+               why,
                std::chrono::duration_cast<std::chrono::seconds>(delay).count());
   if (st.page == 0) {
     st.running = false;
@@ -230,9 +232,9 @@ void continue_when_drained(self_ptr self) {
         }
         if (st.behind_horizon(self->clock().now())) {
           spdlog::debug("scout: the plan cannot keep up; cycle {} stops at "
-                       "listings {} min old, the next one reads the newest",
-                       st.stats.cycles + 1,
-                       st.keepa_clock(self->clock().now()) - st.oldest);
+                        "listings {} min old, the next one reads the newest",
+                        st.stats.cycles + 1,
+                        st.keepa_clock(self->clock().now()) - st.oldest);
           count_shed(st, st.oldest);
           st.holding = false;
           end_cycle(self);
@@ -256,7 +258,9 @@ void fetch_page(self_ptr self) {
   call.priority = call_priority::discovery;
   call.request = deal_request{st.settings.selection, st.page};
   st.page_asked_at = self->clock().now();
-  self->request(st.links.bucket, granted_call_timeout, atom::call_v, std::move(call))
+  self
+    ->request(st.links.bucket, granted_call_timeout, atom::call_v,
+              std::move(call))
     .then([=](const keepa_reply& r) { on_page(self, r); },
           [=](const caf::error& err) { retry_page(self, to_string(err)); });
 }

@@ -29,8 +29,7 @@ bool watermark_stuck(const pipeline_snapshot& s) {
 std::string render_status(const pipeline_snapshot& s, const engine_facts& f) {
   auto& b = s.bucket;
   std::ostringstream out;
-  if (b.synced)
-  {
+  if (b.synced) {
     out << "tokens " << static_cast<int64_t>(std::floor(b.balance)) << " (+"
         << b.refill_per_min << "/min";
     if (b.flow_reduction > 0)
@@ -48,8 +47,7 @@ std::string render_status(const pipeline_snapshot& s, const engine_facts& f) {
         out << "at the refill in " << b.next_refill_ms / 1000 << " s";
     }
     out << ")";
-  }
-  else
+  } else
     out << "tokens unknown (Keepa has not answered yet, " << b.waiting
         << " waiting)";
   if (f.paused || b.paused)
@@ -79,10 +77,10 @@ std::string render_status(const pipeline_snapshot& s, const engine_facts& f) {
   out << " | backlog worth $" << std::fixed << std::setprecision(0)
       << s.commit.queued_value;
   if (b.refill_per_min > 0) {
-    auto tokens
-      = static_cast<double>(s.peek.queued) * b.cost_per_item[call_kind::peek]
-        + static_cast<double>(s.commit.queued)
-            * b.cost_per_item[call_kind::commit];
+    auto tokens = static_cast<double>(s.peek.queued)
+                    * b.cost_per_item[call_kind::peek]
+                  + static_cast<double>(s.commit.queued)
+                      * b.cost_per_item[call_kind::commit];
     out << " | backlog ETA "
         << static_cast<int64_t>(tokens / static_cast<double>(b.refill_per_min))
         << " min";

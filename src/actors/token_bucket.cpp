@@ -61,8 +61,7 @@ void request_sync(self_ptr self) {
                         "stop: {}",
                         r.detail);
         } else {
-          spdlog::warn("token_bucket: /token failed ({}), retrying",
-                       r.detail);
+          spdlog::warn("token_bucket: /token failed ({}), retrying", r.detail);
           st.next_sync = self->clock().now() + st.settings.sync_retry;
           arm_for_tick(self);
           return;
@@ -325,9 +324,10 @@ make_token_bucket(token_bucket_actor::stateful_pointer<token_bucket_state> self,
       s.buying_last_hour = 0;
       for (auto& [at, tokens] : st.buying)
         s.buying_last_hour += tokens;
-      s.since_success_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            now - st.last_success)
-                            .count();
+      s.since_success_ms
+        = std::chrono::duration_cast<std::chrono::milliseconds>(
+            now - st.last_success)
+            .count();
       s.succeeded = st.succeeded;
       return s;
     },

@@ -9,6 +9,7 @@
 #include <caf/fwd.hpp>
 #include <caf/type_id.hpp>
 
+// clang-format off: one type per line, as CAF writes its own blocks.
 CAF_BEGIN_TYPE_ID_BLOCK(keepa, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(keepa, (keepa::keepa_reply))
   CAF_ADD_TYPE_ID(keepa, (keepa::product_request))
@@ -21,9 +22,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(keepa, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(keepa, (keepa::refresh_class))
   CAF_ADD_TYPE_ID(keepa, (keepa::refresh_query))
   CAF_ADD_TYPE_ID(keepa, (keepa::refresh_due))
-  CAF_ADD_TYPE_ID(keepa, (std::vector<keepa::deal_key>))
-  CAF_ADD_TYPE_ID(keepa, (std::vector<keepa::survivor>))
-  CAF_ADD_TYPE_ID(keepa, (std::vector<std::string>))
+  CAF_ADD_TYPE_ID(keepa, (std::vector<keepa::deal_key>) )
+  CAF_ADD_TYPE_ID(keepa, (std::vector<keepa::survivor>) )
+  CAF_ADD_TYPE_ID(keepa, (std::vector<std::string>) )
   CAF_ADD_TYPE_ID(keepa, (keepa::bucket_stats))
   CAF_ADD_TYPE_ID(keepa, (keepa::pool_stats))
   CAF_ADD_TYPE_ID(keepa, (keepa::peek_stats))
@@ -47,6 +48,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(keepa, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(keepa, (keepa::engine_actor))
   CAF_ADD_TYPE_ID(keepa, (keepa::janitor_actor))
 CAF_END_TYPE_ID_BLOCK(keepa)
+// clang-format on
 
 // CAF-0.17: these never leave the process, so they need no inspect().
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(keepa::keepa_reply)

@@ -14,12 +14,10 @@ namespace {
 
 using self_ptr = watermark_actor::stateful_pointer<watermark_state>;
 
-
 /// Persists the watermark through DB_WRITER.
 void persist(self_ptr self) {
   write_batch b;
-  b.state.emplace_back("watermark",
-                       std::to_string(self->state.watermark));
+  b.state.emplace_back("watermark", std::to_string(self->state.watermark));
   self->send(self->state.db, atom::write_v, std::move(b));
 }
 
@@ -54,8 +52,8 @@ uint64_t watermark_state::end(const deal_key& key) {
     return 0;
   auto& times = entry->second;
   uint64_t n = 0;
-  for (auto i = times.begin();
-       i != times.end() && i->first <= key.last_update; ++n) {
+  for (auto i = times.begin(); i != times.end() && i->first <= key.last_update;
+       ++n) {
     auto by_time = unsettled_by_time.find(i->first);
     if (--by_time->second == 0)
       unsettled_by_time.erase(by_time);

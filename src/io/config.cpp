@@ -52,8 +52,8 @@ std::optional<std::string> read_text(const fs::path& path) {
 }
 
 /// Parses `text` as a whole number in [lo, hi] into `out`.
-maybe_error read_number(const std::string& key, const std::string& text,
-                        int lo, int hi, int& out) {
+maybe_error read_number(const std::string& key, const std::string& text, int lo,
+                        int hi, int& out) {
   config_error err{key, "must be a whole number from " + std::to_string(lo)
                           + " to " + std::to_string(hi) + ", got '" + text
                           + "'"};
@@ -70,8 +70,8 @@ maybe_error read_number(const std::string& key, const std::string& text,
 }
 
 /// Parses `text` as a decimal number in [lo, hi] into `out`.
-maybe_error read_number(const std::string& key, const std::string& text,
-                        int lo, int hi, double& out) {
+maybe_error read_number(const std::string& key, const std::string& text, int lo,
+                        int hi, double& out) {
   config_error err{key, "must be a number from " + std::to_string(lo) + " to "
                           + std::to_string(hi) + ", got '" + text + "'"};
   try {
@@ -88,8 +88,8 @@ maybe_error read_number(const std::string& key, const std::string& text,
 
 /// Sets the number `(c.*section).*field`, checked against [lo, hi].
 template <auto section, auto field, int lo, int hi>
-maybe_error set_number(const std::string& key, const std::string& value,
-                       config& c) {
+maybe_error
+set_number(const std::string& key, const std::string& value, config& c) {
   return read_number(key, value, lo, hi, (c.*section).*field);
 }
 
@@ -100,8 +100,8 @@ maybe_error check_base_url(const std::string& key, const std::string& url) {
     return config_error{key, "is not a URL: '" + url + "'"};
   auto scheme = parsed->scheme();
   if (scheme != "http" && scheme != "https")
-    return config_error{key, "must start with http:// or https://, got '"
-                               + url + "'"};
+    return config_error{key, "must start with http:// or https://, got '" + url
+                               + "'"};
   if (parsed->host().empty())
     return config_error{key, "has no host: '" + url + "'"};
   return std::nullopt;
@@ -292,8 +292,8 @@ maybe_error apply_section(const std::string& section, const pt::ptree& keys,
                           config& c) {
   auto known = keys_of(section);
   if (known.empty())
-    return config_error{"[" + section + "]", "unknown section (known: "
-                                   + known_sections() + ")"};
+    return config_error{"[" + section + "]",
+                        "unknown section (known: " + known_sections() + ")"};
   for (auto& [name, node] : keys) {
     auto key = section + "." + name;
     auto spec = find_spec(key);
@@ -342,9 +342,9 @@ maybe_error check_query_domain(const rapidjson::Document& doc, int domain,
                                           : "";
   if (got == std::to_string(domain))
     return std::nullopt;
-  return config_error{"keepa.deal_query",
-                      "domainId in " + file + " differs from keepa.domain ("
-                        + std::to_string(domain) + ")"};
+  return config_error{"keepa.deal_query", "domainId in " + file
+                                            + " differs from keepa.domain ("
+                                            + std::to_string(domain) + ")"};
 }
 
 /// Reads the deal query file (relative to `config_dir`) and checks it is a
@@ -361,17 +361,17 @@ maybe_error load_deal_query(const fs::path& config_dir, keepa_settings& k) {
   rapidjson::Document doc;
   doc.Parse(text->c_str(), text->size());
   if (doc.HasParseError())
-    return config_error{key, file + " is not valid JSON at offset "
-                               + std::to_string(doc.GetErrorOffset()) + ": "
-                               + rapidjson::GetParseError_En(
-                                 doc.GetParseError())};
+    return config_error{key,
+                        file + " is not valid JSON at offset "
+                          + std::to_string(doc.GetErrorOffset()) + ": "
+                          + rapidjson::GetParseError_En(doc.GetParseError())};
   if (!doc.IsObject())
     return config_error{key, file + " must hold a JSON object"};
   if (auto err = check_query_domain(doc, k.domain, file))
     return err;
   if (auto problem = check_selection(doc))
-    return config_error{key, file + ": " + problem->field + " "
-                               + problem->message};
+    return config_error{key,
+                        file + ": " + problem->field + " " + problem->message};
   k.deal_query_json = std::move(*text);
   return std::nullopt;
 }

@@ -76,7 +76,8 @@ parse_command_line(int argc, const char* const* argv);
 std::string usage();
 
 /// Looks up an environment variable.
-using env_lookup = std::function<std::optional<std::string>(const std::string&)>;
+using env_lookup
+  = std::function<std::optional<std::string>(const std::string&)>;
 
 /// The process environment.
 env_lookup process_env();

@@ -30,8 +30,8 @@ constexpr verb_spec verbs[] = {
 
 /// The answer to a line that names no command.
 console_error unknown(const std::string& line) {
-  return {"error: unknown command '" + line + "'; commands: "
-          + console_commands};
+  return {"error: unknown command '" + line
+          + "'; commands: " + console_commands};
 }
 
 /// `rewind`'s argument: a positive whole number of hours.

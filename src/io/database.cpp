@@ -63,13 +63,14 @@ std::string placeholders(size_t n) {
 }
 
 /// A row's newest full or light fetch, as ISO text ('' when never).
-const std::string newest_fetch =
-  "MAX(COALESCE(last_full_fetch_utc, ''), COALESCE(last_light_fetch_utc, ''))";
+const std::string newest_fetch = "MAX(COALESCE(last_full_fetch_utc, ''), "
+                                 "COALESCE(last_light_fetch_utc, ''))";
 
-const std::string stored_columns =
-  "asin, status, keepa_last_update, list_at, one_yr_avg, price_now, "
-  + newest_fetch + ", last_seen_utc, shipping_included, shipping, fba_fee, "
-    "referral_percent";
+const std::string stored_columns
+  = "asin, status, keepa_last_update, list_at, one_yr_avg, price_now, "
+    + newest_fetch
+    + ", last_seen_utc, shipping_included, shipping, fba_fee, "
+      "referral_percent";
 
 /// Reads a row selected with `stored_columns`.
 stored_deal read_stored(sqlite3_stmt* stmt) {
@@ -216,7 +217,7 @@ void database::rollback() {
 bool database::upsert(const deal_update& u) {
   auto mask = column_mask(u);
   auto* stmt = cached(u.mode == write_mode::update_only ? update_sql(mask)
-                                                         : upsert_sql(mask));
+                                                        : upsert_sql(mask));
   statement_use use{stmt};
   bind_text(stmt, 1, u.asin);
   int i = 2;
@@ -296,8 +297,7 @@ std::optional<std::string> database::state(const std::string& key) {
   return out;
 }
 
-std::vector<stored_deal>
-database::find(const std::vector<std::string>& asins) {
+std::vector<stored_deal> database::find(const std::vector<std::string>& asins) {
   std::vector<stored_deal> out;
   if (asins.empty())
     return out;
@@ -341,11 +341,11 @@ std::vector<std::string> database::pending(size_t limit) {
 }
 
 std::vector<stored_deal> database::near_deadline(int64_t alive_ms,
-                                                 int64_t age_ms,
-                                                 size_t limit) {
-  auto* stmt = cached(std::string{"SELECT "} + stored_columns
-                      + " FROM deals WHERE " + status_is(deal_status::active)
-                      + " AND seen_alive_ms < ? ORDER BY seen_alive_ms LIMIT ?");
+                                                 int64_t age_ms, size_t limit) {
+  auto* stmt
+    = cached(std::string{"SELECT "} + stored_columns + " FROM deals WHERE "
+             + status_is(deal_status::active)
+             + " AND seen_alive_ms < ? ORDER BY seen_alive_ms LIMIT ?");
   statement_use use{stmt};
   sqlite3_bind_int64(stmt, 1, alive_ms - age_ms);
   sqlite3_bind_int64(stmt, 2, static_cast<int64_t>(limit));
@@ -355,12 +355,11 @@ std::vector<stored_deal> database::near_deadline(int64_t alive_ms,
 std::vector<stored_deal> database::due(const std::string& before_iso,
                                        int64_t alive_ms, int64_t age_ms,
                                        size_t limit) {
-  auto* stmt = cached(
-    std::string{"SELECT "} + stored_columns
-    + " FROM deals WHERE " + status_is(deal_status::active) + " AND "
-    + newest_fetch
-    + " < ? AND COALESCE(seen_alive_ms >= ?, 1) ORDER BY " + newest_fetch
-    + " LIMIT ?");
+  auto* stmt = cached(std::string{"SELECT "} + stored_columns
+                      + " FROM deals WHERE " + status_is(deal_status::active)
+                      + " AND " + newest_fetch
+                      + " < ? AND COALESCE(seen_alive_ms >= ?, 1) ORDER BY "
+                      + newest_fetch + " LIMIT ?");
   statement_use use{stmt};
   bind_text(stmt, 1, before_iso);
   sqlite3_bind_int64(stmt, 2, alive_ms - age_ms);
@@ -400,11 +399,12 @@ database::prune_history(const std::string& rejections_before_iso,
       fail("pruning old history");
     return static_cast<int64_t>(sqlite3_changes(db_));
   };
-  auto rejections =
-    remove("DELETE FROM rejections WHERE rejected_utc < ?", rejections_before_iso);
+  auto rejections = remove("DELETE FROM rejections WHERE rejected_utc < ?",
+                           rejections_before_iso);
   if (rejections_ >= 0)
     rejections_ -= rejections;
-  auto events = remove("DELETE FROM events WHERE at_utc < ?", events_before_iso);
+  auto events = remove("DELETE FROM events WHERE at_utc < ?",
+                       events_before_iso);
   return {rejections, events};
 }
 
@@ -424,10 +424,9 @@ row_counts database::counts() {
       fail("counting rejections");
     rejections_ = sqlite3_column_int64(all, 0);
   }
-  auto* stmt = cached(
-    "SELECT COUNT(*), COALESCE(SUM(" + status_is(deal_status::active)
-    + "), 0), COALESCE(SUM(" + status_is(deal_status::pending)
-    + "), 0) FROM deals");
+  auto* stmt = cached("SELECT COUNT(*), COALESCE(SUM("
+                      + status_is(deal_status::active) + "), 0), COALESCE(SUM("
+                      + status_is(deal_status::pending) + "), 0) FROM deals");
   statement_use use{stmt};
   row_counts out;
   if (sqlite3_step(stmt) != SQLITE_ROW)

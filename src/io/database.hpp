@@ -103,8 +103,7 @@ public:
   std::vector<stored_deal> find(const std::vector<std::string>& asins);
 
   /// Which of the (ASIN, lastUpdate) keys were rejected before.
-  std::vector<rejection>
-  find_rejections(const std::vector<std::string>& asins);
+  std::vector<rejection> find_rejections(const std::vector<std::string>& asins);
 
   /// ASINs of `pending` rows, oldest first.
   std::vector<std::string> pending(size_t limit);
@@ -116,9 +115,8 @@ public:
 
   /// Active deals whose newest full or light fetch is before `before_iso`
   /// and that near_deadline does not answer, the oldest fetch first.
-  std::vector<stored_deal> due(const std::string& before_iso,
-                               int64_t alive_ms, int64_t age_ms,
-                               size_t limit);
+  std::vector<stored_deal> due(const std::string& before_iso, int64_t alive_ms,
+                               int64_t age_ms, size_t limit);
 
   /// Gives rows without an engine-alive stamp (written by an older version
   /// or another tool) one from their wall-clock age at `now_ms`, so they
@@ -130,9 +128,9 @@ public:
 
   /// Deletes rejections judged before `rejections_before_iso` and events
   /// recorded before `events_before_iso`; returns how many of each.
-  std::pair<int64_t, int64_t> prune_history(
-    const std::string& rejections_before_iso,
-    const std::string& events_before_iso);
+  std::pair<int64_t, int64_t>
+  prune_history(const std::string& rejections_before_iso,
+                const std::string& events_before_iso);
 
   /// Moves the write-ahead log into the database and truncates it, so the
   /// `-wal` file stays small however long the engine runs. False when a

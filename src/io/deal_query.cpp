@@ -21,9 +21,9 @@ std::optional<int64_t> as_int(const value& v) {
     return std::nullopt;
   std::string s{v.GetString(), v.GetStringLength()};
   auto digits = s[0] == '-' ? s.substr(1) : s;
-  if (digits.empty()
-      || !std::all_of(digits.begin(), digits.end(),
-                      [](char c) { return c >= '0' && c <= '9'; }))
+  if (digits.empty() || !std::all_of(digits.begin(), digits.end(), [](char c) {
+        return c >= '0' && c <= '9';
+      }))
     return std::nullopt;
   return std::stoll(s);
 }
@@ -94,10 +94,10 @@ check range(int64_t floor, bool open_max) {
   };
 }
 
-const std::vector<int64_t> price_types = {0,  1,  2,  3,  5,  6,  7,  8,  9,
+const std::vector<int64_t> price_types = {0,  1,  2,  3,  5,  6,  7,  8, 9,
                                           10, 18, 19, 20, 21, 22, 32, 33};
-const char* const price_type_words =
-  "one of 0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 18, 19, 20, 21, 22, 32, 33";
+const char* const price_type_words
+  = "one of 0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 18, 19, 20, 21, 22, 32, 33";
 
 /// The one entry of priceTypes ([n] or a bare n); null for a list of
 /// another length.
@@ -137,13 +137,31 @@ const std::map<std::string, check>& fields() {
           "hasReviews", "filterErotic", "singleVariation", "isRisers",
           "isPrimeExclusive", "mustHaveAmazonOffer", "mustNotHaveAmazonOffer"})
       m[name] = boolean;
-    for (auto* name :
-         {"material", "type", "manufacturer", "brand", "productGroup", "model",
-          "color", "size", "unitType", "scent", "itemForm", "pattern", "style",
-          "itemTypeKeyword", "targetAudienceKeyword", "edition", "format",
-          "author", "binding", "languages", "brandStoreName",
-          "brandStoreUrlName", "websiteDisplayGroup",
-          "websiteDisplayGroupName", "salesRankDisplayGroup"})
+    for (auto* name : {"material",
+                       "type",
+                       "manufacturer",
+                       "brand",
+                       "productGroup",
+                       "model",
+                       "color",
+                       "size",
+                       "unitType",
+                       "scent",
+                       "itemForm",
+                       "pattern",
+                       "style",
+                       "itemTypeKeyword",
+                       "targetAudienceKeyword",
+                       "edition",
+                       "format",
+                       "author",
+                       "binding",
+                       "languages",
+                       "brandStoreName",
+                       "brandStoreUrlName",
+                       "websiteDisplayGroup",
+                       "websiteDisplayGroupName",
+                       "salesRankDisplayGroup"})
       m[name] = array_of(500, text, "strings");
     m["currentRange"] = range(0, false);
     m["deltaRange"] = range(INT64_MIN, false);
@@ -168,9 +186,9 @@ std::optional<selection_problem> check_percent_floor(const value& sel) {
   auto floor = sales ? 80 : 10;
   auto lo = as_int(range->value[0]);
   if (lo && *lo < floor)
-    return selection_problem{"deltaPercentRange",
-                             "must start at " + std::to_string(floor)
-                               + " or more" + (sales ? " for SALES (priceTypes 3)" : "")};
+    return selection_problem{
+      "deltaPercentRange", "must start at " + std::to_string(floor) + " or more"
+                             + (sales ? " for SALES (priceTypes 3)" : "")};
   return std::nullopt;
 }
 
@@ -191,8 +209,8 @@ std::optional<selection_problem> check_selection(const value& sel) {
       return selection_problem{name, *why};
   }
   if (!sel.HasMember("priceTypes"))
-    return selection_problem{"priceTypes", std::string{"is required: "}
-                                             + price_type_words};
+    return selection_problem{"priceTypes",
+                             std::string{"is required: "} + price_type_words};
   return check_percent_floor(sel);
 }
 

@@ -43,8 +43,7 @@ struct target {
   }
 };
 
-std::optional<target> parse_target(const std::string& url,
-                                   std::string& error) {
+std::optional<target> parse_target(const std::string& url, std::string& error) {
   auto parsed = boost::urls::parse_absolute_uri(url);
   if (!parsed) {
     error = "malformed URL";
@@ -103,13 +102,13 @@ struct connection {
 /// the request never reached the server, so one retry is safe.
 bool is_stale_connection_error(const beast::error_code& ec) {
   return ec == http::error::end_of_stream || ec == net::error::eof
-         || ec == net::error::connection_reset
-         || ec == net::error::broken_pipe;
+         || ec == net::error::connection_reset || ec == net::error::broken_pipe;
 }
 
 } // namespace
 
-// -- the shared part: io thread, TLS context, idle pool ------------------------
+// -- the shared part: io thread, TLS context, idle pool
+// ------------------------
 
 class http_client::impl {
 public:
@@ -176,7 +175,8 @@ private:
 
 namespace {
 
-// -- one request/response exchange ---------------------------------------------
+// -- one request/response exchange
+// ---------------------------------------------
 
 class exchange : public std::enable_shared_from_this<exchange> {
 public:
@@ -193,11 +193,10 @@ public:
   /// Arms the deadline, then sends on an idle connection or a new one.
   void start() {
     deadline_.expires_after(req_.timeout);
-    deadline_.async_wait(
-      [self = shared_from_this()](beast::error_code ec) {
-        if (!ec)
-          self->on_deadline();
-      });
+    deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec)
+        self->on_deadline();
+    });
     conn_ = owner_.take_idle(where_.origin());
     if (conn_) {
       reused_ = true;
@@ -362,13 +361,13 @@ private:
 
 } // namespace
 
-// -- the public face -----------------------------------------------------------
+// -- the public face
+// -----------------------------------------------------------
 
 http_client::http_client() : http_client(options{}) {
 }
 
-http_client::http_client(options opts)
-  : impl_(std::make_unique<impl>(opts)) {
+http_client::http_client(options opts) : impl_(std::make_unique<impl>(opts)) {
 }
 
 http_client::~http_client() = default;

@@ -77,14 +77,13 @@ bool refuses_query(endpoint ep, const keepa_body& body) {
 }
 
 /// Status and detail of a response whose body parsed; by HTTP status first.
-std::pair<call_status, std::string>
-judge(endpoint ep, int http_status, const keepa_body& body) {
+std::pair<call_status, std::string> judge(endpoint ep, int http_status,
+                                          const keepa_body& body) {
   auto api_detail = body.error ? describe_api_error(*body.error) : "";
   if (http_status == 429)
     return {call_status::not_enough_tokens, "not enough tokens (429)"};
   if (http_status == 400 && refuses_query(ep, body))
-    return {call_status::query_refused,
-            "HTTP 400, " + api_detail};
+    return {call_status::query_refused, "HTTP 400, " + api_detail};
   if (http_status == 400)
     return {call_status::key_rejected, "request rejected (400): " + api_detail};
   if (http_status == 402)
@@ -97,7 +96,8 @@ judge(endpoint ep, int http_status, const keepa_body& body) {
     return {call_status::unexpected,
             "unexpected HTTP status " + std::to_string(http_status)};
   if (body.error)
-    return {call_status::item_error, "Keepa refused the request: " + api_detail};
+    return {call_status::item_error,
+            "Keepa refused the request: " + api_detail};
   if (!body.envelope)
     return {call_status::retryable, "response without a token envelope"};
   if (ep == endpoint::product && !body.has_products)

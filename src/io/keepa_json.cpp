@@ -50,7 +50,8 @@ int64_t int_or(const value& obj, const char* key, int64_t fallback) {
 /// An integer member that fits in an int, or `fallback`.
 int small_int_or(const value& obj, const char* key, int fallback) {
   auto v = int_or(obj, key, fallback);
-  if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max())
+  if (v < std::numeric_limits<int>::min()
+      || v > std::numeric_limits<int>::max())
     return fallback;
   return static_cast<int>(v);
 }
@@ -276,8 +277,8 @@ std::string parse_document(std::string_view json, rapidjson::Document& doc) {
   doc.Parse<parse_flags>(json.data(), json.size());
   if (!doc.HasParseError())
     return {};
-  return "invalid JSON at offset " + std::to_string(doc.GetErrorOffset())
-         + ": " + rapidjson::GetParseError_En(doc.GetParseError());
+  return "invalid JSON at offset " + std::to_string(doc.GetErrorOffset()) + ": "
+         + rapidjson::GetParseError_En(doc.GetParseError());
 }
 
 } // namespace
@@ -318,7 +319,8 @@ std::optional<product> parse_product(const value& v, std::string& why) {
   p.csv = csv_series(member(v, "csv"));
   p.stats = parse_stats(member(v, "stats"));
   p.offers = parse_offers(member(v, "offers"));
-  p.live_offers_order = live_order(member(v, "liveOffersOrder"), p.offers.size());
+  p.live_offers_order = live_order(member(v, "liveOffersOrder"),
+                                   p.offers.size());
   if (auto* fees = member(v, "fbaFees"))
     p.fba_pick_pack_fee = int_or(*fees, "pickAndPackFee", -1);
   p.referral_fee_percent = referral_fee_percent(v);

@@ -32,7 +32,8 @@ std::string code_of(int index, uint64_t seed, const char* prefix, int width,
   uint64_t space = 1;
   for (int i = 0; i < width; ++i)
     space *= base;
-  auto n = (static_cast<uint64_t>(index) * 2654435761ULL + seed % space) % space;
+  auto n = (static_cast<uint64_t>(index) * 2654435761ULL + seed % space)
+           % space;
   std::string tail(static_cast<size_t>(width), '0');
   for (int i = width - 1; i >= 0; --i, n /= base)
     tail[static_cast<size_t>(i)] = digits[n % base];
@@ -45,24 +46,23 @@ bool in_season(int64_t unix_day) {
   return m == 8 || m == 9 || m == 1;
 }
 
-const char* const subjects[] = {"Calculus", "Biology", "Chemistry",
-                                "Psychology", "Economics", "Statistics",
-                                "Physics", "Nursing", "Accounting",
-                                "Sociology"};
-const char* const genres[] = {"Mystery", "Cookbook", "History", "Poetry",
-                              "Travel Guide", "Biography", "Fantasy",
-                              "Gardening"};
-const char* const goods[] = {"Building Blocks", "Wireless Earbuds",
-                             "Chef's Knife", "Puzzle", "USB-C Cable",
-                             "Coffee Grinder", "Board Game", "Desk Lamp"};
+const char* const subjects[]
+  = {"Calculus",   "Biology", "Chemistry", "Psychology", "Economics",
+     "Statistics", "Physics", "Nursing",   "Accounting", "Sociology"};
+const char* const genres[] = {"Mystery", "Cookbook",     "History",
+                              "Poetry",  "Travel Guide", "Biography",
+                              "Fantasy", "Gardening"};
+const char* const goods[]
+  = {"Building Blocks", "Wireless Earbuds", "Chef's Knife", "Puzzle",
+     "USB-C Cable",     "Coffee Grinder",   "Board Game",   "Desk Lamp"};
 
 } // namespace
 
 catalog::catalog(uint64_t seed, int products, int deal_rate)
   : seed_(seed),
-    period_ms_(std::max<int64_t>(hour_ms / 60,
-                                 static_cast<int64_t>(products) * hour_ms
-                                   / std::max(1, deal_rate))) {
+    period_ms_(
+      std::max<int64_t>(hour_ms / 60, static_cast<int64_t>(products) * hour_ms
+                                        / std::max(1, deal_rate))) {
   items_.reserve(static_cast<size_t>(products));
   for (int i = 0; i < products; ++i) {
     item it;
@@ -71,17 +71,20 @@ catalog::catalog(uint64_t seed, int products, int deal_rate)
     auto r2 = noise(i, 3);
     it.root = r2 % 10 < 6 ? 0 : 1 + static_cast<int>((r2 >> 4) % 3);
     bool book = it.root == 0;
-    it.asin = book ? code_of(i, seed, "", 10, 10) : code_of(i, seed, "B0", 8, 36);
-    it.leaf_cat = root_categories[it.root].id * 10 + 1 + static_cast<int64_t>((r2 >> 8) % 9);
+    it.asin = book ? code_of(i, seed, "", 10, 10)
+                   : code_of(i, seed, "B0", 8, 36);
+    it.leaf_cat = root_categories[it.root].id * 10 + 1
+                  + static_cast<int64_t>((r2 >> 8) % 9);
     it.seasonal = book && r % 7 == 0;
     it.dead = r % 20 == 3;
     it.sparse = r % 25 == 5;
     it.amazon = (r2 >> 12) % 3 == 0;
-    it.title = it.seasonal ? std::string{subjects[(r >> 8) % 10]} + " Textbook, "
-                               + std::to_string(2 + (r >> 12) % 9) + "th Edition"
-               : book ? std::string{genres[(r >> 8) % 8]} + " No. " + std::to_string(i)
-                      : std::string{goods[(r >> 8) % 8]} + ", Model "
-                          + std::to_string(i);
+    it.title
+      = it.seasonal ? std::string{subjects[(r >> 8) % 10]} + " Textbook, "
+                        + std::to_string(2 + (r >> 12) % 9) + "th Edition"
+        : book
+          ? std::string{genres[(r >> 8) % 8]} + " No. " + std::to_string(i)
+          : std::string{goods[(r >> 8) % 8]} + ", Model " + std::to_string(i);
     it.used_avg = 1200 + static_cast<int64_t>((r >> 16) % 13800);
     it.new_avg = it.used_avg * 2 + 500;
     it.rank = 10000 + static_cast<int64_t>((r >> 30) % 2990000);
@@ -90,7 +93,8 @@ catalog::catalog(uint64_t seed, int products, int deal_rate)
     it.fba_fee = 300 + static_cast<int64_t>((r >> 46) % 300);
     it.referral_percent = book ? 15 : 8 + static_cast<int>((r2 >> 28) % 8);
     it.drop_percent = 15 + static_cast<int>((r >> 52) % 46);
-    it.phase_ms = static_cast<int64_t>(noise(i, 2) % static_cast<uint64_t>(period_ms_));
+    it.phase_ms
+      = static_cast<int64_t>(noise(i, 2) % static_cast<uint64_t>(period_ms_));
     by_asin_.emplace(it.asin, i);
     items_.push_back(std::move(it));
   }
@@ -103,7 +107,8 @@ uint64_t catalog::noise(int index, uint64_t salt) const {
 
 const item* catalog::find(const std::string& asin) const {
   auto i = by_asin_.find(asin);
-  return i == by_asin_.end() ? nullptr : &items_[static_cast<size_t>(i->second)];
+  return i == by_asin_.end() ? nullptr
+                             : &items_[static_cast<size_t>(i->second)];
 }
 
 int64_t catalog::grid_value(const item& it, int type, int64_t cell) const {
@@ -144,7 +149,8 @@ std::vector<int64_t> catalog::ranks(const item& it, int64_t first_day,
     if (it.seasonal)
       per_mille = in_season(d) ? std::min<int64_t>(950, per_mille * 3)
                                : per_mille / 3;
-    bool sale = static_cast<int64_t>(noise(it.index, 9000000 + static_cast<uint64_t>(d)) % 1000)
+    bool sale = static_cast<int64_t>(
+                  noise(it.index, 9000000 + static_cast<uint64_t>(d)) % 1000)
                 < per_mille;
     since_sale = sale ? 0 : std::min<int64_t>(30, since_sale + 1);
     run = sale ? std::min<int64_t>(10, run + 1) : 0;
@@ -157,7 +163,8 @@ std::vector<int64_t> catalog::ranks(const item& it, int64_t first_day,
 
 int64_t catalog::last_drop_ms(const item& it, int64_t now_ms) const {
   auto since = now_ms - it.phase_ms;
-  auto k = since >= 0 ? since / period_ms_ : (since - period_ms_ + 1) / period_ms_;
+  auto k = since >= 0 ? since / period_ms_
+                      : (since - period_ms_ + 1) / period_ms_;
   return it.phase_ms + k * period_ms_;
 }
 
@@ -166,7 +173,9 @@ live_state catalog::state_at(const item& it, int64_t now_ms) const {
   s.last_update_ms = last_drop_ms(it, now_ms);
   s.in_deal = now_ms - s.last_update_ms < deal_window_ms;
   auto k = (s.last_update_ms - it.phase_ms) / period_ms_;
-  auto wobble = static_cast<int64_t>(noise(it.index, 100 + static_cast<uint64_t>(k)) % 11) - 5;
+  auto wobble
+    = static_cast<int64_t>(noise(it.index, 100 + static_cast<uint64_t>(k)) % 11)
+      - 5;
   s.used = s.in_deal ? it.used_avg * (100 - it.drop_percent) / 100
                      : it.used_avg * (100 + wobble) / 100;
   auto cell = now_ms / price_step_ms;

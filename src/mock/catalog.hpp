@@ -27,21 +27,21 @@ struct item {
   int index = 0;
   std::string asin;
   std::string title;
-  int root = 0;           // index into root_categories
-  int64_t leaf_cat = 0;   // a sub-category id
-  bool amazon = false;    // Amazon sells it (csv AMAZON present)
-  int64_t used_avg = 0;   // cents
-  int64_t new_avg = 0;    // cents
-  int64_t rank = 0;       // typical sales rank
-  int offers = 0;         // offers Keepa knows (used)
-  int new_offers = 0;     // new offers
-  int64_t fba_fee = 0;    // cents
+  int root = 0;         // index into root_categories
+  int64_t leaf_cat = 0; // a sub-category id
+  bool amazon = false;  // Amazon sells it (csv AMAZON present)
+  int64_t used_avg = 0; // cents
+  int64_t new_avg = 0;  // cents
+  int64_t rank = 0;     // typical sales rank
+  int offers = 0;       // offers Keepa knows (used)
+  int new_offers = 0;   // new offers
+  int64_t fba_fee = 0;  // cents
   int referral_percent = 15;
-  int drop_percent = 0;   // how far a drop takes the used price
-  int64_t phase_ms = 0;   // offset of its drop schedule
-  bool dead = false;      // no sales-rank drops in a year
-  bool seasonal = false;  // a textbook that sells in August, September, January
-  bool sparse = false;    // a short csv with null and one-point arrays
+  int drop_percent = 0;  // how far a drop takes the used price
+  int64_t phase_ms = 0;  // offset of its drop schedule
+  bool dead = false;     // no sales-rank drops in a year
+  bool seasonal = false; // a textbook that sells in August, September, January
+  bool sparse = false;   // a short csv with null and one-point arrays
 };
 
 /// An item's prices at one moment.
@@ -97,7 +97,6 @@ public:
   int64_t last_drop_ms(const item& it, int64_t now_ms) const;
 
 private:
-
   uint64_t seed_;
   int64_t period_ms_;
   std::vector<item> items_;

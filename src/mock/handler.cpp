@@ -145,8 +145,7 @@ void handler::note_fault() {
   ++stats_.faults_injected;
 }
 
-http_answer handler::with_envelope(int status, int64_t now_ms,
-                                   int64_t consumed,
+http_answer handler::with_envelope(int status, int64_t now_ms, int64_t consumed,
                                    const std::string& payload) {
   rapidjson::StringBuffer buf;
   json_writer w{buf};
@@ -163,18 +162,16 @@ http_answer handler::with_envelope(int status, int64_t now_ms,
 
 http_answer handler::error_answer(int status, int64_t now_ms,
                                   const std::string& type,
-                                  const std::string& message,
-                                  bool zero_tokens,
+                                  const std::string& message, bool zero_tokens,
                                   const std::string& details_json) {
-  std::string payload = R"("error":{"type":")" + type + R"(","message":")"
-                        + message + "\""
-                        + (details_json.empty() ? ""
-                                                : ",\"details\":" + details_json)
-                        + "}";
+  std::string payload
+    = R"("error":{"type":")" + type + R"(","message":")" + message + "\""
+      + (details_json.empty() ? "" : ",\"details\":" + details_json) + "}";
   if (!zero_tokens)
     return with_envelope(status, now_ms, 0, payload);
-  return {status, "{" + payload + R"(,"processingTimeInMs":0,"refillIn":0,)"
-                    R"("refillRate":0,"timestamp":)"
+  return {status, "{" + payload
+                    + R"(,"processingTimeInMs":0,"refillIn":0,)"
+                      R"("refillRate":0,"timestamp":)"
                     + std::to_string(now_ms)
                     + R"(,"tokenFlowReduction":0.0,"tokensConsumed":0,)"
                       R"("tokensLeft":0})"};
@@ -299,7 +296,8 @@ int64_t handler::product_cost(const item& it,
   if (view.offers > 0) {
     auto fresh = params.count("update") && update > 0
                  && age_ms < static_cast<int64_t>(update) * 3600000;
-    cost = fresh ? 5 : 6 * std::max(1, (offers_returned(it, view.offers) + 9) / 10);
+    cost = fresh ? 5
+                 : 6 * std::max(1, (offers_returned(it, view.offers) + 9) / 10);
   }
   if (update == 0 && age_ms < 3600000)
     cost += 1;
@@ -332,15 +330,15 @@ http_answer handler::deals(const std::string& selection, int64_t now_ms) {
     return with_envelope(429, now_ms, 0, "");
   for (auto i = snapshots_.begin(); i != snapshots_.end();)
     i = now_ms - i->second.taken_ms >= snapshot_ms ? snapshots_.erase(i)
-                                                    : std::next(i);
+                                                   : std::next(i);
   auto key = snapshot_key(sel);
   auto found = snapshots_.find(key);
   bool cached = found != snapshots_.end();
   if (!cached)
     found = snapshots_
-              .emplace(key, take_snapshot(sel, *price_type,
-                                          std::min(3, *date_range), *sort,
-                                          now_ms))
+              .emplace(key,
+                       take_snapshot(sel, *price_type, std::min(3, *date_range),
+                                     *sort, now_ms))
               .first;
   auto& snap = found->second;
   ledger_.charge(5);
@@ -349,7 +347,8 @@ http_answer handler::deals(const std::string& selection, int64_t now_ms) {
   w.StartObject();
   w.Key("dr");
   w.StartArray();
-  auto begin = std::min(snap.order.size(), static_cast<size_t>(*page) * page_size);
+  auto begin = std::min(snap.order.size(),
+                        static_cast<size_t>(*page) * page_size);
   auto end = std::min(snap.order.size(), begin + page_size);
   for (auto k = begin; k < end; ++k) {
     auto& it = catalog_.at(snap.order[k]);
@@ -378,12 +377,12 @@ http_answer handler::deals(const std::string& selection, int64_t now_ms) {
   w.EndObject();
   return with_envelope(200, now_ms, 5,
                        std::string{"\"dealsCached\":"}
-                         + (cached ? "true" : "false") + ",\"deals\":"
-                         + buf.GetString());
+                         + (cached ? "true" : "false")
+                         + ",\"deals\":" + buf.GetString());
 }
 
 std::string handler::refused_field(const rapidjson::Document& sel) const {
-  static const int valid_types[] = {0,  1,  2,  3,  5,  6,  7,  8,  9,
+  static const int valid_types[] = {0,  1,  2,  3,  5,  6,  7,  8, 9,
                                     10, 18, 19, 20, 21, 22, 32, 33};
   auto domain = selection_int(sel, "domainId", 0);
   if (domain != 1)
@@ -460,7 +459,7 @@ handler::snapshot handler::take_snapshot(const rapidjson::Document& sel,
   }
   for (auto i = figures_.begin(); i != figures_.end();)
     i = now_ms - i->second.first > deal_window_ms ? figures_.erase(i)
-                                                : std::next(i);
+                                                  : std::next(i);
   std::stable_sort(keyed.begin(), keyed.end());
   if (keyed.size() > max_results)
     keyed.resize(max_results);

@@ -13,9 +13,9 @@
 
 #include <map>
 #include <mutex>
-#include <unordered_map>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace keepa::mock {
@@ -71,10 +71,9 @@ private:
   http_answer product(const std::map<std::string, std::string>& params,
                       int64_t now_ms);
   /// The tokens one found product costs (docs/keepa.md#what-each-call-costs).
-  int64_t product_cost(const item& it,
-                       const std::map<std::string, std::string>& params,
-                       const product_view& view, int update,
-                       int64_t now_ms) const;
+  int64_t
+  product_cost(const item& it, const std::map<std::string, std::string>& params,
+               const product_view& view, int update, int64_t now_ms) const;
   http_answer deals(const std::string& selection, int64_t now_ms);
   /// Runs a /deal query over the catalog at `now_ms`.
   snapshot take_snapshot(const rapidjson::Document& sel, int price_type,

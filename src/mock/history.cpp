@@ -83,8 +83,7 @@ bool with_shipping(int type) {
   return type == 7 || (type >= 18 && type <= 29) || type == 32;
 }
 
-std::vector<series> csv_of(const catalog& cat, const item& it,
-                           int64_t now_ms) {
+std::vector<series> csv_of(const catalog& cat, const item& it, int64_t now_ms) {
   auto st = cat.state_at(it, now_ms);
   std::vector<series> csv(it.sparse ? 23 : 36);
   csv[0] = grid_series(cat, it, 0, now_ms);
@@ -95,8 +94,8 @@ std::vector<series> csv_of(const catalog& cat, const item& it,
   csv[12] = grid_series(cat, it, 12, now_ms);
   const int64_t condition_percent[] = {130, 115, 105, 100}; // 19..22
   for (int k = 0; k < 4; ++k)
-    csv[static_cast<size_t>(19 + k)] =
-      used_series(cat, it, st, now_ms, 3, condition_percent[k]);
+    csv[static_cast<size_t>(19 + k)] = used_series(cat, it, st, now_ms, 3,
+                                                   condition_percent[k]);
   if (!it.amazon)
     csv[0].clear();
   if (it.sparse) {
@@ -132,15 +131,16 @@ int64_t weighted_mean(const series& s, int type, int64_t from_ms,
       weight += end - begin;
     }
   }
-  return weight > 0 ? static_cast<int64_t>(sum / static_cast<double>(weight) + 0.5)
-                    : -1;
+  return weight > 0
+           ? static_cast<int64_t>(sum / static_cast<double>(weight) + 0.5)
+           : -1;
 }
 
 int64_t latest(const series& s, int type, bool landed) {
   auto stride = static_cast<size_t>(stride_of(type));
-  return s.size() < stride ? -1
-                           : value_at(s, static_cast<int>(stride),
-                                      s.size() - stride, landed);
+  return s.size() < stride
+           ? -1
+           : value_at(s, static_cast<int>(stride), s.size() - stride, landed);
 }
 
 int64_t previous(const series& s, int type) {
@@ -167,8 +167,8 @@ deal_figures deal_of(const catalog& cat, const item& it, int64_t now_ms) {
   d.delta_percent.assign(4, std::vector<int64_t>(36, 0));
   d.back_in_stock.assign(36, false);
   for (int days : {30, 90, 180, 365})
-    d.rank_drops.push_back(it.sparse ? -1
-                                     : rank_drops(csv[3], now_ms - days * day_ms));
+    d.rank_drops.push_back(
+      it.sparse ? -1 : rank_drops(csv[3], now_ms - days * day_ms));
   for (int t = 0; t < 36; ++t) {
     auto& s = csv[static_cast<size_t>(t)];
     if (s.empty())
@@ -177,19 +177,20 @@ deal_figures deal_of(const catalog& cat, const item& it, int64_t now_ms) {
     auto prev = previous(s, t);
     d.current[static_cast<size_t>(t)] = cur;
     d.current_since[static_cast<size_t>(t)] = latest_time(s, t);
-    d.delta_last[static_cast<size_t>(t)] = cur >= 0 && prev >= 0 ? cur - prev : 0;
-    d.back_in_stock[static_cast<size_t>(t)] =
-      cur >= 0 && prev == -1
-      && s.size() >= 2 * static_cast<size_t>(stride_of(t));
+    d.delta_last[static_cast<size_t>(t)] = cur >= 0 && prev >= 0 ? cur - prev
+                                                                 : 0;
+    d.back_in_stock[static_cast<size_t>(t)]
+      = cur >= 0 && prev == -1
+        && s.size() >= 2 * static_cast<size_t>(stride_of(t));
     for (size_t r = 0; r < 4; ++r) {
       auto avg = weighted_mean(s, t, now_ms - range_ms[r], now_ms, false);
       d.avg[r][static_cast<size_t>(t)] = avg;
       if (avg > 0 && cur >= 0) {
         d.delta[r][static_cast<size_t>(t)] = avg - cur;
-        d.delta_percent[r][static_cast<size_t>(t)] = static_cast<int64_t>(
-          std::floor(100.0 * static_cast<double>(avg - cur)
-                       / static_cast<double>(avg)
-                     + 0.5));
+        d.delta_percent[r][static_cast<size_t>(t)]
+          = static_cast<int64_t>(std::floor(
+            100.0 * static_cast<double>(avg - cur) / static_cast<double>(avg)
+            + 0.5));
       }
     }
   }

@@ -11,25 +11,25 @@
 
 namespace {
 
-constexpr const char* usage_text =
-  "usage: mock-keepa [--port N] [--refill-rate N] [--initial-tokens N]\n"
-  "                  [--seed N] [--products N] [--deal-rate N] [--key K]\n"
-  "                  [--faults SPEC] [--slow-ms N] [--help]\n"
-  "\n"
-  "  --port N            TCP port on 127.0.0.1; 0 picks one (default 0)\n"
-  "  --refill-rate N     tokens per minute (default 20)\n"
-  "  --initial-tokens N  starting balance (default: full, 60 x rate)\n"
-  "  --seed N            catalog and fault seed (default 1)\n"
-  "  --products N        catalog size (default 20000)\n"
-  "  --deal-rate N       new deals per hour (default 300)\n"
-  "  --key K             the accepted API key (default mock-key);\n"
-  "                      'expired-key' answers 402\n"
-  "  --faults SPEC       e.g. 500:0.03,slow:0.02,reset:0.01,badjson:0.01,\n"
-  "                      truncate:0.01,http200error:0.01\n"
-  "  --slow-ms N         delay of a slow answer (default 3000)\n"
-  "\n"
-  "GET /_mock/stats reports what was served; POST /_mock/refill?rate=N\n"
-  "changes the refill rate.\n";
+constexpr const char* usage_text
+  = "usage: mock-keepa [--port N] [--refill-rate N] [--initial-tokens N]\n"
+    "                  [--seed N] [--products N] [--deal-rate N] [--key K]\n"
+    "                  [--faults SPEC] [--slow-ms N] [--help]\n"
+    "\n"
+    "  --port N            TCP port on 127.0.0.1; 0 picks one (default 0)\n"
+    "  --refill-rate N     tokens per minute (default 20)\n"
+    "  --initial-tokens N  starting balance (default: full, 60 x rate)\n"
+    "  --seed N            catalog and fault seed (default 1)\n"
+    "  --products N        catalog size (default 20000)\n"
+    "  --deal-rate N       new deals per hour (default 300)\n"
+    "  --key K             the accepted API key (default mock-key);\n"
+    "                      'expired-key' answers 402\n"
+    "  --faults SPEC       e.g. 500:0.03,slow:0.02,reset:0.01,badjson:0.01,\n"
+    "                      truncate:0.01,http200error:0.01\n"
+    "  --slow-ms N         delay of a slow answer (default 3000)\n"
+    "\n"
+    "GET /_mock/stats reports what was served; POST /_mock/refill?rate=N\n"
+    "changes the refill rate.\n";
 
 /// Parses a whole number in [lo, hi] or throws with the flag's name.
 int64_t number(const std::string& flag, const std::string& text, int64_t lo,
@@ -42,8 +42,8 @@ int64_t number(const std::string& flag, const std::string& text, int64_t lo,
   } catch (const std::exception&) {
   }
   throw std::invalid_argument{flag + " needs a whole number from "
-                              + std::to_string(lo) + " to "
-                              + std::to_string(hi) + ", got '" + text + "'"};
+                              + std::to_string(lo) + " to " + std::to_string(hi)
+                              + ", got '" + text + "'"};
 }
 
 /// Fills `opts` from the flags; throws std::invalid_argument on a bad one.

@@ -19,8 +19,8 @@ void write_ints(json_writer& w, const std::vector<int64_t>& xs) {
 }
 
 /// Writes `csv`: one array per type, null where there is no data.
-void write_csv(json_writer& w, const std::vector<series>& csv,
-               int64_t now_ms, int days) {
+void write_csv(json_writer& w, const std::vector<series>& csv, int64_t now_ms,
+               int days) {
   w.Key("csv");
   w.StartArray();
   for (size_t t = 0; t < csv.size(); ++t) {
@@ -38,8 +38,8 @@ std::vector<int64_t> means(const std::vector<series>& csv, int64_t now_ms,
   std::vector<int64_t> out(csv_type_count, -1);
   for (size_t t = 0; t < csv.size(); ++t)
     out[t] = weighted_mean(csv[t], static_cast<int>(t),
-                           now_ms - static_cast<int64_t>(days) * day_ms,
-                           now_ms, true);
+                           now_ms - static_cast<int64_t>(days) * day_ms, now_ms,
+                           true);
   return out;
 }
 
@@ -56,8 +56,9 @@ void write_stats(json_writer& w, const item& it, const live_state& s,
   write_ints(w, current);
   w.Key("avg");
   write_ints(w, means(csv, now_ms, view.stats_days));
-  for (auto [key, days] : {std::pair{"avg30", 30}, std::pair{"avg90", 90},
-                           std::pair{"avg180", 180}, std::pair{"avg365", 365}}) {
+  for (auto [key, days] :
+       {std::pair{"avg30", 30}, std::pair{"avg90", 90},
+        std::pair{"avg180", 180}, std::pair{"avg365", 365}}) {
     w.Key(key);
     write_ints(w, means(csv, now_ms, days));
   }
@@ -180,8 +181,8 @@ void write_offers(json_writer& w, const catalog& cat, const item& it,
     o.fba = k % 3 == 0;
     o.since = to_keepa_minutes(now_ms) - 600;
     o.price = lowest_used ? s.used
-              : (o.condition == 1 ? s.fresh : s.used)
-                  + static_cast<int64_t>(r % 500);
+                          : (o.condition == 1 ? s.fresh : s.used)
+                              + static_cast<int64_t>(r % 500);
     o.shipping = 399;
     offers.push_back(o);
   }
@@ -223,8 +224,8 @@ void write_categories(json_writer& w, const item& it) {
   w.Key("catId");
   w.Int64(it.leaf_cat);
   w.Key("name");
-  w.String((std::string{root.name} + " " + std::to_string(it.leaf_cat % 10))
-             .c_str());
+  w.String(
+    (std::string{root.name} + " " + std::to_string(it.leaf_cat % 10)).c_str());
   w.EndObject();
   w.EndArray();
 }
@@ -331,8 +332,9 @@ void write_deal(json_writer& w, const item& it, const live_state& s,
   write_ints(w, d.current_since);
   w.Key("deltaLast");
   write_ints(w, d.delta_last);
-  for (auto [key, rows] : {std::pair{"avg", &d.avg}, std::pair{"delta", &d.delta},
-                           std::pair{"deltaPercent", &d.delta_percent}}) {
+  for (auto [key, rows] :
+       {std::pair{"avg", &d.avg}, std::pair{"delta", &d.delta},
+        std::pair{"deltaPercent", &d.delta_percent}}) {
     w.Key(key);
     w.StartArray();
     for (auto& row : *rows)

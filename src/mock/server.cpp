@@ -25,7 +25,15 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-enum class fault { none, http500, slow, reset, badjson, truncate, http200error };
+enum class fault {
+  none,
+  http500,
+  slow,
+  reset,
+  badjson,
+  truncate,
+  http200error
+};
 
 /// Unix milliseconds from the system clock.
 int64_t system_ms() {
@@ -54,10 +62,10 @@ public:
     std::lock_guard<std::mutex> guard{rng_mutex_};
     auto x = std::uniform_real_distribution<double>{0, 1}(rng_);
     auto& f = opts_.faults;
-    std::pair<double, fault> table[] = {
-      {f.http500, fault::http500}, {f.slow, fault::slow},
-      {f.reset, fault::reset},     {f.badjson, fault::badjson},
-      {f.truncate, fault::truncate}, {f.http200error, fault::http200error}};
+    std::pair<double, fault> table[]
+      = {{f.http500, fault::http500},   {f.slow, fault::slow},
+         {f.reset, fault::reset},       {f.badjson, fault::badjson},
+         {f.truncate, fault::truncate}, {f.http200error, fault::http200error}};
     for (auto& [p, kind] : table) {
       if (x < p)
         return kind;
@@ -95,15 +103,15 @@ std::string endpoint_of(const std::string& target) {
 class session : public std::enable_shared_from_this<session> {
 public:
   session(tcp::socket socket, server::impl& owner)
-    : stream_(std::move(socket)), owner_(owner),
+    : stream_(std::move(socket)),
+      owner_(owner),
       timer_(stream_.get_executor()) {
   }
 
   void read() {
     request_ = {};
     http::async_read(stream_, buffer_, request_,
-                     [self = shared_from_this()](beast::error_code ec,
-                                                 size_t) {
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
                        if (!ec)
                          self->on_request();
                      });
@@ -175,17 +183,15 @@ private:
       res.body() = std::move(a.body);
     }
     res.prepare_payload();
-    http::async_write(stream_, res,
-                      [self = shared_from_this()](beast::error_code ec,
-                                                  size_t) {
-                        if (ec)
-                          return;
-                        if (self->response_.keep_alive())
-                          self->read();
-                        else
-                          self->stream_.socket().shutdown(
-                            tcp::socket::shutdown_send, ec);
-                      });
+    http::async_write(
+      stream_, res, [self = shared_from_this()](beast::error_code ec, size_t) {
+        if (ec)
+          return;
+        if (self->response_.keep_alive())
+          self->read();
+        else
+          self->stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+      });
   }
 
   beast::tcp_stream stream_;

@@ -74,7 +74,8 @@ double quantile(const std::vector<double>& sorted, double q) {
   auto pos = q * static_cast<double>(sorted.size() - 1);
   auto lo = static_cast<size_t>(std::floor(pos));
   auto hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - static_cast<double>(lo));
+  return sorted[lo]
+         + (sorted[hi] - sorted[lo]) * (pos - static_cast<double>(lo));
 }
 
 /// Keeps sales within 1.5 IQR of the quartiles (with 4 or more sales).
@@ -89,11 +90,10 @@ std::vector<sale_event> iqr_filter(std::vector<sale_event> sales) {
   auto q3 = quantile(prices, 0.75);
   auto lo = q1 - 1.5 * (q3 - q1);
   auto hi = q3 + 1.5 * (q3 - q1);
-  sales.erase(std::remove_if(sales.begin(), sales.end(),
-                             [&](auto& s) {
-                               return s.price < lo || s.price > hi;
-                             }),
-              sales.end());
+  sales.erase(
+    std::remove_if(sales.begin(), sales.end(),
+                   [&](auto& s) { return s.price < lo || s.price > hi; }),
+    sales.end());
   return sales;
 }
 
@@ -215,8 +215,7 @@ list_at_estimate estimate_list_at(const sales_inference& s, const product& p,
       if (trough_median < 0 || m < trough_median)
         trough_median = m, out.trough_month = month;
     }
-    out.list_at
-      = mode_or_median(by_month[static_cast<size_t>(out.peak_month)]);
+    out.list_at = mode_or_median(by_month[static_cast<size_t>(out.peak_month)]);
     out.source = "inferred sales";
   }
   if (auto amazon = lowest_amazon(p); amazon && *out.list_at > 0.9 * *amazon) {
@@ -231,7 +230,8 @@ list_at_estimate estimate_list_at(const sales_inference& s, const product& p,
   }
   auto used = p.stats ? at_or_missing(p.stats->current, csv_type::used) : -1;
   if (used > 0
-      && *out.list_at > fees.max_list_to_price * static_cast<double>(used) / 100) {
+      && *out.list_at
+           > fees.max_list_to_price * static_cast<double>(used) / 100) {
     bool seasonal = s.sales.size() >= 3 && trough_median > 0
                     && peak_median >= 1.5 * trough_median;
     if (!seasonal) {

@@ -20,11 +20,11 @@ struct fee_settings {
   double shipping_estimate = 3.99; // inbound shipping when not included
   double tax_percent = 5.0;
   bool tax_exempt = false;
-  double default_fba_fee = 5.50;      // when Keepa has none
+  double default_fba_fee = 5.50; // when Keepa has none
   double default_referral_percent = 15.0;
-  double markup_percent = 10.0;       // for the minimum listing price
-  double hard_cap = 1500.0;           // a List at above this is rejected
-  double max_list_to_price = 3.0;     // above this ratio, needs seasonality
+  double markup_percent = 10.0;   // for the minimum listing price
+  double hard_cap = 1500.0;       // a List at above this is rejected
+  double max_list_to_price = 3.0; // above this ratio, needs seasonality
 };
 
 /// One inferred sale: a used offer disappeared and the rank improved.

@@ -36,7 +36,8 @@ void set_price(deal_update& u, int64_t item_cents, const price_basis& basis,
   bool shipped = basis.shipping.has_value();
   auto price = item + (shipped ? std::max(0.0, *basis.shipping) : 0.0);
   auto fba = basis.fba_fee.value_or(fees.default_fba_fee);
-  auto referral = basis.referral_percent.value_or(fees.default_referral_percent);
+  auto referral
+    = basis.referral_percent.value_or(fees.default_referral_percent);
   auto b = business_math(basis.list_at, price, shipped, fba, referral, fees);
   u.set(column::price_now, price);
   u.set(column::shipping_included, int64_t{shipped});
@@ -56,8 +57,8 @@ price_basis full_basis(const product& p, int64_t item_cents,
   price_basis basis;
   auto landed = price_now(p, now);
   if (landed.shipping_included && landed.price > 0)
-    basis.shipping =
-      std::max(0.0, landed.price - static_cast<double>(item_cents) / 100.0);
+    basis.shipping
+      = std::max(0.0, landed.price - static_cast<double>(item_cents) / 100.0);
   basis.list_at = list_at;
   basis.one_yr_avg = one_yr_avg;
   auto [fba, referral] = product_fees(p, fees);

@@ -14,8 +14,8 @@ profit_estimate estimate_profit(const product& p, int64_t now_ms,
   auto list_at = estimate_list_at(infer_sales(p, now), p, fees).list_at;
   auto [fba, referral] = product_fees(p, fees);
   auto price = static_cast<double>(item) / 100.0;
-  out.expected = business_math(list_at, price, false, fba, referral, fees)
-                   .profit;
+  out.expected
+    = business_math(list_at, price, false, fba, referral, fees).profit;
   out.best = business_math(list_at, price, true, fba, referral, fees).profit;
   return out;
 }

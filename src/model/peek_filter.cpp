@@ -40,10 +40,10 @@ peek_verdict judge(int64_t buy, int64_t sell, int64_t drops365,
 } // namespace
 
 int64_t sell_estimate(std::initializer_list<const csv_values*> averages) {
-  static constexpr csv_type used_types[] = {
-    csv_type::used, csv_type::used_new_shipping,
-    csv_type::used_very_good_shipping, csv_type::used_good_shipping,
-    csv_type::used_acceptable_shipping};
+  static constexpr csv_type used_types[]
+    = {csv_type::used, csv_type::used_new_shipping,
+       csv_type::used_very_good_shipping, csv_type::used_good_shipping,
+       csv_type::used_acceptable_shipping};
   int64_t best = -1;
   for (auto t : used_types)
     for (auto* series : averages)

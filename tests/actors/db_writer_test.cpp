@@ -58,7 +58,8 @@ struct db_writer_fixture : test::deterministic_fixture {
     db = spawn(make_db_writer, s, clock());
     caf::anon_send(db, atom::subscribe_v,
                    caf::actor_cast<watermark_actor>(watermark));
-    caf::anon_send(db, atom::subscribe_v, caf::actor_cast<engine_actor>(engine));
+    caf::anon_send(db, atom::subscribe_v,
+                   caf::actor_cast<engine_actor>(engine));
     run();
   }
 

@@ -14,7 +14,8 @@ using keepa::test::says;
 TEST_CASE("status and dump say that discovery stopped on a refused query") {
   auto s = quiet_pipeline();
   CHECK(!says(render_status(s, engine_facts{}), "DISCOVERY STOPPED"));
-  CHECK(says(render_dump(s, engine_facts{}, "").value_or(""), "\"query_refused\":null"));
+  CHECK(says(render_dump(s, engine_facts{}, "").value_or(""),
+             "\"query_refused\":null"));
   s.scout.query_refused = "Keepa refused the query in deal_query.json (HTTP "
                           "400, invalidParameter: queryJSON is of invalid "
                           "format (details: dateRange))";

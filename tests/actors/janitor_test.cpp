@@ -64,10 +64,10 @@ struct janitor_fixture : test::deterministic_fixture {
   void start(janitor_settings settings = {}) {
     if (!db)
       start_db();
-    janitor = spawn(make_janitor,
-                    janitor_links{caf::actor_cast<token_bucket_actor>(bucket),
-                                  db},
-                    settings, wall);
+    janitor
+      = spawn(make_janitor,
+              janitor_links{caf::actor_cast<token_bucket_actor>(bucket), db},
+              settings, wall);
     run();
   }
 
@@ -278,8 +278,7 @@ TEST_CASE_FIXTURE(janitor_fixture, "a token bucket that does not answer "
   advance(10min, 1min);
   CHECK(stats().credited_ms == 0);
   auto line = purge();
-  CHECK(line.rfind("error: janitor skipped, the token bucket did not answer",
-                   0)
+  CHECK(line.rfind("error: janitor skipped, the token bucket did not answer", 0)
         == 0);
   CHECK(rows() == 1);
   CHECK(stats().note == "skipped: the token bucket did not answer");

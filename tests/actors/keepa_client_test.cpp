@@ -187,8 +187,7 @@ TEST_CASE_FIXTURE(client_fixture, "every fault mode is classified") {
     {"reset", &mock::fault_rates::reset, call_status::retryable},
     {"badjson", &mock::fault_rates::badjson, call_status::retryable},
     {"truncate", &mock::fault_rates::truncate, call_status::retryable},
-    {"http200error", &mock::fault_rates::http200error,
-     call_status::item_error},
+    {"http200error", &mock::fault_rates::http200error, call_status::item_error},
   };
   for (const auto& r : rows) {
     CAPTURE(r.name);
@@ -197,8 +196,7 @@ TEST_CASE_FIXTURE(client_fixture, "every fault mode is classified") {
     start();
     CHECK(ask(atom::product_v, product_request{{"B000000001"}, {}}).status
           == r.expected);
-    CHECK(ask(atom::deal_v, deal_request{books_query, 0}).status
-          == r.expected);
+    CHECK(ask(atom::deal_v, deal_request{books_query, 0}).status == r.expected);
   }
 }
 

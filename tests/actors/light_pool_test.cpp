@@ -32,23 +32,24 @@ struct light_fixture : test::deterministic_fixture {
   light_pool_actor pool;
 
   light_fixture() {
-    bucket = spawn([this](caf::event_based_actor* bucket_self)
-                     -> caf::behavior {
-      return {
-        [this, bucket_self](atom::call, const keepa_call& call) {
-          calls.push_back(call);
-          promises.push_back(bucket_self->make_response_promise());
-          return promises.back();
-        },
-        [this](atom::run) {
-          auto f = std::move(in_bucket);
-          in_bucket = nullptr;
-          f();
-        },
-      };
-    });
+    bucket
+      = spawn([this](caf::event_based_actor* bucket_self) -> caf::behavior {
+          return {
+            [this, bucket_self](atom::call, const keepa_call& call) {
+              calls.push_back(call);
+              promises.push_back(bucket_self->make_response_promise());
+              return promises.back();
+            },
+            [this](atom::run) {
+              auto f = std::move(in_bucket);
+              in_bucket = nullptr;
+              f();
+            },
+          };
+        });
     db = spawn([this]() -> caf::behavior {
-      return {[this](atom::write, const write_batch& b) { writes.push_back(b); }};
+      return {
+        [this](atom::write, const write_batch& b) { writes.push_back(b); }};
     });
   }
 

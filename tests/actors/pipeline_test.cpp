@@ -53,7 +53,6 @@ keepa_body products_for(const product_request& req) {
   return body;
 }
 
-
 struct pipeline_fixture : test::deterministic_fixture {
   keepa_client_actor keepa;
   std::string db_path;
@@ -139,9 +138,9 @@ struct pipeline_fixture : test::deterministic_fixture {
   }
 
   size_t calls_of(const std::string& prefix) {
-    return static_cast<size_t>(std::count_if(
-      fake().log.begin(), fake().log.end(),
-      [&](auto& s) { return s.rfind(prefix, 0) == 0; }));
+    return static_cast<size_t>(
+      std::count_if(fake().log.begin(), fake().log.end(),
+                    [&](auto& s) { return s.rfind(prefix, 0) == 0; }));
   }
 };
 
@@ -286,16 +285,14 @@ TEST_CASE_FIXTURE(pipeline_fixture, "every console command answers as "
   auto engine = start_engine();
   advance(10s);
   auto dump = command(engine, "dump");
-  for (auto key : {"\"tokens\":{\"balance\":", "\"refill_per_min\":20",
-                   "\"next_refill_ms\":", "\"waiting\":",
-                   "\"consumed_total\":", "\"http_429_total\":0",
-                   "\"watermark\":{\"keepa_minutes\":8327400",
-                   "\"iso\":\"", "\"peek\":{\"queued\":0",
-                   "\"rejected_total\":100", "\"commit\":{",
-                   "\"light\":{", "\"db\":{\"rows\":100",
-                   "\"pending_writes\":", "\"written_total\":",
-                   "\"janitor\":{\"deleted_total\":0",
-                   "\"last_run_iso\":null"}) {
+  for (auto key :
+       {"\"tokens\":{\"balance\":", "\"refill_per_min\":20",
+        "\"next_refill_ms\":", "\"waiting\":", "\"consumed_total\":",
+        "\"http_429_total\":0", "\"watermark\":{\"keepa_minutes\":8327400",
+        "\"iso\":\"", "\"peek\":{\"queued\":0", "\"rejected_total\":100",
+        "\"commit\":{", "\"light\":{", "\"db\":{\"rows\":100",
+        "\"pending_writes\":", "\"written_total\":",
+        "\"janitor\":{\"deleted_total\":0", "\"last_run_iso\":null"}) {
     CAPTURE(key);
     CHECK(dump.find(key) != std::string::npos);
   }
@@ -306,9 +303,9 @@ TEST_CASE_FIXTURE(pipeline_fixture, "every console command answers as "
   CHECK(command(engine, "pause").rfind("ok:", 0) == 0);
   CHECK(command(engine, "status").find("PAUSED") != std::string::npos);
   CHECK(command(engine, "resume").rfind("ok:", 0) == 0);
-  CHECK(command(engine, "rewind 2") == "ok: watermark rewound 2 h to "
-                                       + keepa_minutes_iso(newest_listing
-                                                           - 120));
+  CHECK(command(engine, "rewind 2")
+        == "ok: watermark rewound 2 h to "
+             + keepa_minutes_iso(newest_listing - 120));
   CHECK(command(engine, "rewind two").rfind("error:", 0) == 0);
   CHECK(command(engine, "refresh NOPE").rfind("error:", 0) == 0);
   CHECK(command(engine, "refresh B000000000")
@@ -331,8 +328,7 @@ TEST_CASE_FIXTURE(pipeline_fixture, "the janitor deletes nothing while "
   fake().fail = true;
   // Four days without a successful response: every row is past retention.
   advance(96h, 10min);
-  CHECK(command(engine, "janitor").rfind("error: janitor deleted nothing",
-                                         0)
+  CHECK(command(engine, "janitor").rfind("error: janitor deleted nothing", 0)
         == 0);
   CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals") == 100);
   CHECK(command(engine, "status").find("stalled") != std::string::npos);
@@ -370,7 +366,8 @@ TEST_CASE_FIXTURE(pipeline_fixture, "a crashed actor restarts the pipeline "
   advance(10s);
   auto& st = state_of<engine_state>(engine);
   auto old_peek = st.actors.peek;
-  caf::anon_send_exit(old_peek.address(), caf::exit_reason::unhandled_exception);
+  caf::anon_send_exit(old_peek.address(),
+                      caf::exit_reason::unhandled_exception);
   advance(1s);
   CHECK(st.restarts.size() == 1);
   CHECK(st.phase == engine_phase::running);
@@ -399,8 +396,7 @@ TEST_CASE_FIXTURE(pipeline_fixture, "the refresher refreshes rows fetched "
     db.upsert(old);
     deal_update older = old;
     older.asin = "B000000002";
-    older.set(column::last_full_fetch_utc,
-              std::string{"2026-10-30T10:00:00Z"});
+    older.set(column::last_full_fetch_utc, std::string{"2026-10-30T10:00:00Z"});
     db.upsert(older);
   }
   listed = {};
@@ -479,8 +475,7 @@ TEST_CASE_FIXTURE(pipeline_fixture, "refreshes of rows near the retention "
   {
     database db{db_path};
     for (int i = 0; i < 100; ++i)
-      db.upsert(stored('C', i, "2026-10-29T02:00:00Z",
-                       "2026-10-29T02:00:00Z"));
+      db.upsert(stored('C', i, "2026-10-29T02:00:00Z", "2026-10-29T02:00:00Z"));
     for (int i = 0; i < 200; ++i) {
       auto u = stored('D', i, "2026-10-31T23:00:00Z", "2026-10-30T18:00:00Z");
       db.upsert(u);

@@ -79,11 +79,11 @@ struct refresher_fixture : test::deterministic_fixture {
   }
 
   void start(refresher_settings settings = {}) {
-    refresher = spawn(make_refresher,
-                      refresher_links{
-                        caf::actor_cast<token_bucket_actor>(bucket), db,
-                        caf::actor_cast<light_pool_actor>(light)},
-                      settings, wall);
+    refresher
+      = spawn(make_refresher,
+              refresher_links{caf::actor_cast<token_bucket_actor>(bucket), db,
+                              caf::actor_cast<light_pool_actor>(light)},
+              settings, wall);
     run();
   }
 
@@ -170,11 +170,13 @@ TEST_CASE_FIXTURE(refresher_fixture, "a row is due once its newest fetch is "
 TEST_CASE_FIXTURE(refresher_fixture, "due rows go oldest fetch first: the "
                                      "refresher's share ahead of peeks, the "
                                      "rest only with idle tokens") {
-  for (auto [asin, fetched] :
-       std::vector<std::pair<std::string, std::string>>{
-         {"F", "2026-10-30T06:00:00Z"}, {"A", "2026-10-30T01:00:00Z"},
-         {"E", "2026-10-30T05:00:00Z"}, {"B", "2026-10-30T02:00:00Z"},
-         {"D", "2026-10-30T04:00:00Z"}, {"C", "2026-10-30T03:00:00Z"}})
+  for (auto [asin, fetched] : std::vector<std::pair<std::string, std::string>>{
+         {"F", "2026-10-30T06:00:00Z"},
+         {"A", "2026-10-30T01:00:00Z"},
+         {"E", "2026-10-30T05:00:00Z"},
+         {"B", "2026-10-30T02:00:00Z"},
+         {"D", "2026-10-30T04:00:00Z"},
+         {"C", "2026-10-30T03:00:00Z"}})
     stored(asin, fetched);
   // 1 token a minute at 5 tokens a refresh: a 10 min pass's 90 % share
   // buys 2 (1.8 rounded up); nothing else waits, so the balance of 5 and
@@ -199,7 +201,7 @@ TEST_CASE_FIXTURE(refresher_fixture, "rows near the retention deadline go "
                                      "first, earliest deadline first, in a "
                                      "lane of their own") {
   auto day_old = "2026-10-30T00:00:00Z"; // 48 h ago: due
-  stored("X", day_old); // seen at 0 h of engine-alive time
+  stored("X", day_old);                  // seen at 0 h of engine-alive time
   caf::anon_send(db, atom::alive_v, int64_t{3600000});
   stored("Y", day_old); // at 1 h
   caf::anon_send(db, atom::alive_v, int64_t{3600000});

@@ -30,8 +30,8 @@ struct router_fixture : test::deterministic_fixture {
   router_fixture() {
     db = spawn([this]() -> caf::behavior {
       return {
-        [this](atom::lookup, const std::vector<std::string>&)
-          -> caf::result<lookup_result> {
+        [this](atom::lookup,
+               const std::vector<std::string>&) -> caf::result<lookup_result> {
           if (lookups++ < failures)
             return caf::make_error(caf::sec::request_timeout);
           return lookup_result{};

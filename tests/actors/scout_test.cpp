@@ -80,28 +80,29 @@ struct scout_fixture : test::deterministic_fixture {
 
   void start() {
     auto origin = sched->clock().now();
-    bucket = spawn([this, origin](caf::event_based_actor* self) -> caf::behavior {
-      return {
-        [=](atom::call, const keepa_call& c) {
-          auto& req = std::get<deal_request>(c.request);
-          if (req.page == 0)
-            cycle_starts.push_back(self->clock().now() - origin);
-          asked.push_back(req.page);
-          answers.emplace_back(self->make_response_promise(), page(req.page));
-          self->delayed_send(self, page_delay, atom::run_v);
-        },
-        [=](atom::run) {
-          auto [rp, r] = answers.front();
-          answers.pop_front();
-          rp.deliver(r);
-        },
-        [](atom::stats) {
-          bucket_stats s;
-          s.refill_per_min = 5;
-          return s;
-        },
-      };
-    });
+    bucket = spawn(
+      [this, origin](caf::event_based_actor* self) -> caf::behavior {
+        return {
+          [=](atom::call, const keepa_call& c) {
+            auto& req = std::get<deal_request>(c.request);
+            if (req.page == 0)
+              cycle_starts.push_back(self->clock().now() - origin);
+            asked.push_back(req.page);
+            answers.emplace_back(self->make_response_promise(), page(req.page));
+            self->delayed_send(self, page_delay, atom::run_v);
+          },
+          [=](atom::run) {
+            auto [rp, r] = answers.front();
+            answers.pop_front();
+            rp.deliver(r);
+          },
+          [](atom::stats) {
+            bucket_stats s;
+            s.refill_per_min = 5;
+            return s;
+          },
+        };
+      });
     sink = spawn([this]() -> caf::behavior {
       return {
         [](atom::deal, const deal_list&) {},
@@ -290,9 +291,9 @@ TEST_CASE("a short hold resumes on the next page while Keepa's cache holds "
     std::vector<int> expected;
   };
   const row rows[] = {
-    {30s, false, {0, 1}},          // same snapshot: page 0 would be the same
-    {200s, false, {0, 0}},         // the snapshot expired: pages may shift
-    {30s, std::nullopt, {0, 0}},   // Keepa did not say: read it again
+    {30s, false, {0, 1}},        // same snapshot: page 0 would be the same
+    {200s, false, {0, 0}},       // the snapshot expired: pages may shift
+    {30s, std::nullopt, {0, 0}}, // Keepa did not say: read it again
   };
   for (auto& r : rows) {
     CAPTURE(r.hold);

@@ -19,10 +19,10 @@
 
 #include <algorithm>
 #include <cstring>
-#include <filesystem>
 #include <ctime>
-#include <map>
+#include <filesystem>
 #include <iomanip>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -227,7 +227,8 @@ struct simulation : test::deterministic_fixture {
     auto fetched = db.column(
       "SELECT MAX(COALESCE(last_full_fetch_utc, ''), "
       "COALESCE(last_light_fetch_utc, '')) FROM deals WHERE status = "
-      "'active' AND asin NOT IN ('" + join(retired) + "')");
+      "'active' AND asin NOT IN ('"
+      + join(retired) + "')");
     bool steady = running && keepa_up
                   && now_ms() - steady_since_ms
                        >= (refresh_after_hours + 1) * hour_ms;
@@ -242,8 +243,8 @@ struct simulation : test::deterministic_fixture {
       bool wave = back_from_downtime_ms >= 0
                   && now_ms() - back_from_downtime_ms <= 72 * hour_ms;
       if (!wave)
-        latest_late_outside_wave =
-          std::max(latest_late_outside_wave, age - refresh_after_hours);
+        latest_late_outside_wave = std::max(latest_late_outside_wave,
+                                            age - refresh_after_hours);
     }
   }
 
@@ -310,16 +311,20 @@ struct simulation : test::deterministic_fixture {
       bool off = h > 7 * 24 && h <= 11 * 24;
       if (off && running) {
         stop();
-        rows_before_downtime = reader{db_path}.column(
-          "SELECT asin FROM deals WHERE status = 'active'").size();
+        rows_before_downtime
+          = reader{db_path}
+              .column("SELECT asin FROM deals WHERE status = 'active'")
+              .size();
       }
       if (!off && !running) {
         start();
         steady_since_ms = now_ms();
         back_from_downtime_ms = now_ms();
         run_until(sched->clock().now() + 1min);
-        rows_after_downtime = reader{db_path}.column(
-          "SELECT asin FROM deals WHERE status = 'active'").size();
+        rows_after_downtime
+          = reader{db_path}
+              .column("SELECT asin FROM deals WHERE status = 'active'")
+              .size();
       } else if (running && h % 24 == 0) {
         stop();
         start();
@@ -349,30 +354,31 @@ struct simulation : test::deterministic_fixture {
     std::ostringstream tokens;
     for (auto& [kind, n] : spent)
       tokens << kind << " " << n << " ";
-    MESSAGE(plan << ": rows before the 4-day downtime " << rows_before_downtime
-                 << ", after the restart " << rows_after_downtime
-                 << "; deleted while Keepa knew them " << deleted_known
-                 << "; oldest active row " << oldest_active_hours
-                 << " h; refresh lateness past " << refresh_after_hours
-                 << " h p50 " << quantile(lateness_hours, 0.5) << " h, p99 "
-                 << quantile(lateness_hours, 0.99) << " h, max " << latest_late
-                 << " h (" << latest_late_outside_wave
-                 << " h outside the 3 days after the downtime); tokens by "
-                    "kind: "
-                 << tokens.str() << "; database peak " << file_peak / 1024
-                 << " KiB, WAL peak " << wal_peak / 1024
-                 << " KiB; rows at the end: rejections "
-                 << reader{db_path}.scalar("SELECT COUNT(*) FROM rejections")
-                 << ", events "
-                 << reader{db_path}.scalar("SELECT COUNT(*) FROM events")
-                 << " (false drops " << false_drops() << ")"
-                 << "; router map peak " << routed_peak
-                 << "; longest a listing held the watermark "
-                 << static_cast<double>(held_peak_ms) / hour_ms
-                 << " h; shed listings about " << shed
-                 << "; discovery cycles per hour "
-                 << static_cast<double>(cycles)
-                      / static_cast<double>(std::max<int64_t>(1, hours_running)));
+    MESSAGE(
+      plan << ": rows before the 4-day downtime " << rows_before_downtime
+           << ", after the restart " << rows_after_downtime
+           << "; deleted while Keepa knew them " << deleted_known
+           << "; oldest active row " << oldest_active_hours
+           << " h; refresh lateness past " << refresh_after_hours << " h p50 "
+           << quantile(lateness_hours, 0.5) << " h, p99 "
+           << quantile(lateness_hours, 0.99) << " h, max " << latest_late
+           << " h (" << latest_late_outside_wave
+           << " h outside the 3 days after the downtime); tokens by "
+              "kind: "
+           << tokens.str() << "; database peak " << file_peak / 1024
+           << " KiB, WAL peak " << wal_peak / 1024
+           << " KiB; rows at the end: rejections "
+           << reader{db_path}.scalar("SELECT COUNT(*) FROM rejections")
+           << ", events "
+           << reader{db_path}.scalar("SELECT COUNT(*) FROM events")
+           << " (false drops " << false_drops() << ")"
+           << "; router map peak " << routed_peak
+           << "; longest a listing held the watermark "
+           << static_cast<double>(held_peak_ms) / hour_ms
+           << " h; shed listings about " << shed
+           << "; discovery cycles per hour "
+           << static_cast<double>(cycles)
+                / static_cast<double>(std::max<int64_t>(1, hours_running)));
   }
 
   ~simulation() {

@@ -28,28 +28,28 @@ struct spend_fixture : deterministic_fixture {
   caf::actor next;
 
   spend_fixture() {
-    bucket = spawn([this](caf::event_based_actor* bucket_self)
-                     -> caf::behavior {
-      return {
-        [this, bucket_self](atom::call,
-                            const keepa_call& call) -> caf::result<keepa_reply> {
-          calls.push_back(call);
-          if (hold) {
-            held.push_back(bucket_self->make_response_promise());
-            return held.back();
-          }
-          keepa_body body;
-          body.has_products = true;
-          for (auto& a : std::get<product_request>(call.request).asins)
-            if (auto i = catalog.find(a); i != catalog.end())
-              body.products.push_back(i->second);
-          keepa_reply r;
-          r.status = call_status::ok;
-          r.body = std::make_shared<const keepa_body>(std::move(body));
-          return r;
-        },
-      };
-    });
+    bucket
+      = spawn([this](caf::event_based_actor* bucket_self) -> caf::behavior {
+          return {
+            [this, bucket_self](
+              atom::call, const keepa_call& call) -> caf::result<keepa_reply> {
+              calls.push_back(call);
+              if (hold) {
+                held.push_back(bucket_self->make_response_promise());
+                return held.back();
+              }
+              keepa_body body;
+              body.has_products = true;
+              for (auto& a : std::get<product_request>(call.request).asins)
+                if (auto i = catalog.find(a); i != catalog.end())
+                  body.products.push_back(i->second);
+              keepa_reply r;
+              r.status = call_status::ok;
+              r.body = std::make_shared<const keepa_body>(std::move(body));
+              return r;
+            },
+          };
+        });
     db = spawn([this]() -> caf::behavior {
       return {
         [this](atom::write, const write_batch& b) { writes.push_back(b); },

@@ -19,7 +19,9 @@ caf::behavior make_caller(caf::event_based_actor* self,
                           token_bucket_actor bucket, replies out) {
   return {
     [=](atom::call, const keepa_call& c) {
-      self->request(bucket, caf::timespan{std::chrono::hours{24}}, atom::call_v, c)
+      self
+        ->request(bucket, caf::timespan{std::chrono::hours{24}}, atom::call_v,
+                  c)
         .then([=](const keepa_reply& r) { out->push_back(r); },
               [=](const caf::error&) { out->push_back(keepa_reply{}); });
     },
@@ -72,9 +74,9 @@ struct bucket_fixture : test::deterministic_fixture {
   }
 
   size_t calls_of(const std::string& prefix) {
-    return static_cast<size_t>(std::count_if(
-      fake().log.begin(), fake().log.end(),
-      [&](auto& s) { return s.rfind(prefix, 0) == 0; }));
+    return static_cast<size_t>(
+      std::count_if(fake().log.begin(), fake().log.end(),
+                    [&](auto& s) { return s.rfind(prefix, 0) == 0; }));
   }
 };
 
@@ -90,7 +92,8 @@ TEST_CASE_FIXTURE(bucket_fixture, "a call is granted at once with a balance") {
   CHECK(bucket().stats.consumed_total == 10);
 }
 
-TEST_CASE_FIXTURE(bucket_fixture, "a wait is one timer that wakes at the tick") {
+TEST_CASE_FIXTURE(bucket_fixture,
+                  "a wait is one timer that wakes at the tick") {
   start(0, 20);
   call(product_call(call_kind::peek, call_priority::peek, 10));
   CHECK(got->empty());
@@ -120,8 +123,8 @@ TEST_CASE_FIXTURE(bucket_fixture, "priorities are explicit, never "
   CHECK(got->empty());
   advance(61s);
   CHECK(fake().log
-        == std::vector<std::string>{"token", "product:1", "deal:0",
-                                    "product:1", "product:1", "product:1"});
+        == std::vector<std::string>{"token", "product:1", "deal:0", "product:1",
+                                    "product:1", "product:1"});
   // The order of grants: a refresh near the retention deadline, discovery,
   // commit (offers), peek, other refreshes.
   REQUIRE(got->size() == 5);
@@ -251,7 +254,8 @@ TEST_CASE_FIXTURE(bucket_fixture, "a large call is not starved by a "
   CHECK(fake().log[1] == "product:10");
 }
 
-TEST_CASE_FIXTURE(bucket_fixture, "pause holds every grant and resume releases them") {
+TEST_CASE_FIXTURE(bucket_fixture,
+                  "pause holds every grant and resume releases them") {
   start(100, 5);
   caf::anon_send(aut, atom::pause_v, true);
   call(product_call(call_kind::peek, call_priority::peek, 1));

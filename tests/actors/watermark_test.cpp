@@ -16,7 +16,6 @@ using keepa::test::scalar;
 
 namespace {
 
-
 /// A watermark on a fresh database, loaded.
 struct watermark_fixture : test::deterministic_fixture {
   wall_clock wall = clock();
@@ -48,8 +47,9 @@ struct watermark_fixture : test::deterministic_fixture {
 
 } // namespace
 
-TEST_CASE_FIXTURE(test::deterministic_fixture, "the watermark never passes "
-                                               "a listing that is not durable") {
+TEST_CASE_FIXTURE(test::deterministic_fixture,
+                  "the watermark never passes "
+                  "a listing that is not durable") {
   auto path = test::fresh_dir("watermark") + "/deals.db";
   db_writer_settings s;
   s.path = path;

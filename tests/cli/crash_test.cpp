@@ -13,9 +13,9 @@
 
 using keepa::test::engine_dir;
 using keepa::test::fresh_dir;
-using keepa::test::mock_process;
 using keepa::test::ingest;
 using keepa::test::mock_binary;
+using keepa::test::mock_process;
 using keepa::test::read_all;
 using keepa::test::run;
 using keepa::test::source;

@@ -29,8 +29,9 @@ enum class stop_by { quit, sigterm, sigint };
 
 /// The stop's name, for test output.
 const char* to_string(stop_by s) {
-  return s == stop_by::quit ? "quit" : s == stop_by::sigterm ? "SIGTERM"
-                                                             : "SIGINT";
+  return s == stop_by::quit      ? "quit"
+         : s == stop_by::sigterm ? "SIGTERM"
+                                 : "SIGINT";
 }
 
 /// The required bound on the time from the stop to the exit: 5 s, or
@@ -51,8 +52,7 @@ std::pair<int, std::chrono::milliseconds> demo_and_stop(console_kind kind,
     engine.type("status");
     REQUIRE_MESSAGE(engine.wait_for("tokens ", 30s), engine.output);
   } else {
-    REQUIRE_MESSAGE(engine.wait_for("embedded mock Keepa", 30s),
-                    engine.output);
+    REQUIRE_MESSAGE(engine.wait_for("embedded mock Keepa", 30s), engine.output);
   }
   auto start = std::chrono::steady_clock::now();
   if (how == stop_by::quit) {
@@ -91,8 +91,8 @@ TEST_CASE("quit, SIGTERM and Ctrl-C end the engine within 5 s with code 0, "
     CAPTURE(stdin_kind);
     CAPTURE(stop);
     auto [code, took] = demo_and_stop(c.kind, c.how);
-    MESSAGE("stdin " << stdin_kind << ", " << stop << ": exit " << code << " after " << took.count()
-                     << " ms");
+    MESSAGE("stdin " << stdin_kind << ", " << stop << ": exit " << code
+                     << " after " << took.count() << " ms");
     CHECK(code == 0);
   }
 }
@@ -115,8 +115,7 @@ TEST_CASE("a second Ctrl-C during a slow stop exits at once with code 130 "
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
     std::chrono::steady_clock::now() - start);
   INFO(engine.output);
-  MESSAGE("second Ctrl-C: exit " << code << " after " << took.count()
-                                 << " ms");
+  MESSAGE("second Ctrl-C: exit " << code << " after " << took.count() << " ms");
   CHECK(code == 130);
   CHECK(keepa::test::sqlite(dir + "/data/deals.db", "PRAGMA integrity_check")
         == "ok");

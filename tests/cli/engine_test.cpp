@@ -10,15 +10,14 @@
 
 using keepa::test::engine_dir;
 using keepa::test::fresh_dir;
-using keepa::test::mock_process;
 using keepa::test::ingest;
 using keepa::test::mock_binary;
+using keepa::test::mock_process;
 using keepa::test::read_all;
 using keepa::test::run;
 using keepa::test::source;
 
 namespace {
-
 
 /// One value from the engine's database.
 std::string query(const std::string& dir, const std::string& sql) {
@@ -33,9 +32,8 @@ TEST_CASE("--once fills the database, a second --once refreshes instead of "
   std::string dir;
   const std::string ancient = "2000-01-01T00:00:00Z";
   {
-    mock_process mock{mock_binary,
-                      "--products 3000 --deal-rate 1000 --refill-rate 2000",
-                      log};
+    mock_process mock{
+      mock_binary, "--products 3000 --deal-rate 1000 --refill-rate 2000", log};
     dir = engine_dir("engine", mock.url());
     auto first = run("cd " + dir + " && " + ingest + " --once", 300);
     INFO(first.output);
@@ -56,8 +54,7 @@ TEST_CASE("--once fills the database, a second --once refreshes instead of "
     INFO(second.output);
     REQUIRE(second.exit_code == 0);
     // Nothing bought again.
-    CHECK(query(dir, "SELECT MAX(last_full_fetch_utc) FROM deals")
-          == ancient);
+    CHECK(query(dir, "SELECT MAX(last_full_fetch_utc) FROM deals") == ancient);
     CHECK(query(dir, "SELECT COUNT(*) FROM deals WHERE status = 'active'")
           == std::to_string(active));
   }
@@ -73,9 +70,11 @@ TEST_CASE("console commands through a pipe, and quit stops cleanly") {
   auto log = fresh_dir("console-mock") + "/mock.log";
   mock_process mock{mock_binary, "--products 500", log};
   auto dir = engine_dir("engine", mock.url());
-  auto res = run("cd " + dir + " && printf \"status\\ndump\\nfrobnicate\\n"
-                 "pause\\nresume\\nrewind 1\\nrewind x\\nrefresh NOPE\\n"
-                 "janitor\\nquit\\n\" | " + ingest,
+  auto res = run("cd " + dir
+                   + " && printf \"status\\ndump\\nfrobnicate\\n"
+                     "pause\\nresume\\nrewind 1\\nrewind x\\nrefresh NOPE\\n"
+                     "janitor\\nquit\\n\" | "
+                   + ingest,
                  120);
   INFO(res.output);
   CHECK(res.exit_code == 0);
@@ -85,8 +84,8 @@ TEST_CASE("console commands through a pipe, and quit stops cleanly") {
   rapidjson::Document dump;
   dump.Parse(json_line.c_str());
   REQUIRE_FALSE(dump.HasParseError());
-  for (auto member : {"tokens", "watermark", "peek", "commit", "light", "db",
-                      "janitor"})
+  for (auto member :
+       {"tokens", "watermark", "peek", "commit", "light", "db", "janitor"})
     CHECK(dump.HasMember(member));
   for (auto key : {"balance", "refill_per_min", "next_refill_ms", "waiting",
                    "consumed_total", "http_429_total"})
@@ -146,7 +145,8 @@ TEST_CASE("a database file that is not SQLite, or a read-only data "
     // Root ignores the mode: the engine runs as nobody, from a copy in a
     // directory nobody can reach (the build tree may not be).
     auto reach = run("d=$(mktemp -d /tmp/keepa-ro.XXXXXX) && chmod 755 $d "
-                     "&& printf %s $d").output;
+                     "&& printf %s $d")
+                   .output;
     run("cp " + ingest + " " + reach + " && cp -r " + ro + "/. " + reach
         + " && chmod -R a+rX " + reach);
     ro = reach;

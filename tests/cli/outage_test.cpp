@@ -50,17 +50,20 @@ TEST_CASE("a full disk holds every request, loses nothing written, exits 1 "
           "on quit, and a restart on the same database goes on") {
   auto log = fresh_dir("full-disk-mock") + "/mock.log";
   mock_process mock{mock_binary,
-                    "--products 3000 --deal-rate 3000 --refill-rate 3000",
-                    log};
+                    "--products 3000 --deal-rate 3000 --refill-rate 3000", log};
   auto dir = engine_dir("full-disk", mock.url(), 5);
   auto db = dir + "/data/deals.db";
   // Files may not grow past 200 KB: SQLite's writes fail as on a full disk
   // (SIGXFSZ ignored, so a write past the limit is an error, not a kill).
-  auto full = run("cd " + dir + " && (sleep 8; echo status; echo dump tokens; "
-                    "sleep 4; echo dump tokens; echo quit) | (trap \"\" XFSZ; "
-                    "ulimit -f 400; " + ingest + " > out.txt 2> err.txt; "
-                    "echo exit=$?)",
-                  60);
+  auto full
+    = run("cd " + dir
+            + " && (sleep 8; echo status; echo dump tokens; "
+              "sleep 4; echo dump tokens; echo quit) | (trap \"\" XFSZ; "
+              "ulimit -f 400; "
+            + ingest
+            + " > out.txt 2> err.txt; "
+              "echo exit=$?)",
+          60);
   auto out = read_all(dir + "/out.txt");
   auto err = read_all(dir + "/err.txt");
   INFO(full.output, out, err);
@@ -132,7 +135,8 @@ TEST_CASE("Keepa answering 5xx past the stall window: the janitor deletes "
        "echo quit\n";
   auto res = run("cd " + dir + " && (" + mock_binary + " --port " + port
                    + " --faults 500:1 > /dev/null 2> failing.log & echo $! > "
-                     "mock.pid; sh console.sh) | " + ingest
+                     "mock.pid; sh console.sh) | "
+                   + ingest
                    + " > out.txt 2> err.txt; echo exit=$?; "
                      "kill $(cat mock.pid)",
                  240);
@@ -141,10 +145,9 @@ TEST_CASE("Keepa answering 5xx past the stall window: the janitor deletes "
   CHECK(res.output.find("exit=0") != std::string::npos);
   auto answers = lines_starting(out, "");
   REQUIRE(answers.size() > 3);
-  CHECK(answers[0].rfind("error: janitor deleted nothing, ingestion stalled",
-                         0) == 0);
-  CHECK(answers[1].rfind("tokens unknown (Keepa has not answered yet", 0)
+  CHECK(answers[0].rfind("error: janitor deleted nothing, ingestion stalled", 0)
         == 0);
+  CHECK(answers[1].rfind("tokens unknown (Keepa has not answered yet", 0) == 0);
   CHECK(answers[1].find("NO KEEPA ANSWER for 1 min") != std::string::npos);
   CHECK(answers[1].find("janitor: ingestion stalled") != std::string::npos);
   CHECK(sqlite(db, "PRAGMA integrity_check") == "ok");

@@ -28,9 +28,8 @@ TEST_CASE("a deal query Keepa refuses stops discovery with Keepa's words, "
   auto log = fresh_dir("refused-mock") + "/mock.log";
   std::string dir;
   {
-    mock_process mock{mock_binary,
-                      "--products 3000 --deal-rate 1000 --refill-rate 2000",
-                      log};
+    mock_process mock{
+      mock_binary, "--products 3000 --deal-rate 1000 --refill-rate 2000", log};
     dir = engine_dir("refused", mock.url());
     auto db = dir + "/data/deals.db";
     auto first = run("cd " + dir + " && " + ingest + " --once", 300);
@@ -55,9 +54,9 @@ TEST_CASE("a deal query Keepa refuses stops discovery with Keepa's words, "
                     engine.output);
     // The pending deals are committed meanwhile: read the database itself
     // (WAL lets a reader in), bounded, between two status answers.
-    const std::string unfinished =
-      "SELECT COUNT(*) FROM deals WHERE status = 'pending' OR "
-      "last_full_fetch_utc IS NULL";
+    const std::string unfinished
+      = "SELECT COUNT(*) FROM deals WHERE status = 'pending' OR "
+        "last_full_fetch_utc IS NULL";
     bool landed = false;
     for (int i = 0; i < 60 && !landed; ++i) {
       engine.type("status");

@@ -15,9 +15,9 @@
 
 using keepa::test::engine_dir;
 using keepa::test::fresh_dir;
-using keepa::test::mock_process;
 using keepa::test::ingest;
 using keepa::test::mock_binary;
+using keepa::test::mock_process;
 using keepa::test::read_all;
 using keepa::test::run;
 using keepa::test::source;
@@ -56,10 +56,12 @@ TEST_CASE("soak with faults: stays up, progresses, no 429, floor kept, "
     // RSS after 10 s and 5 s before the end, a dump, then SIGTERM.
     auto middle = std::to_string(soak_seconds() - 15);
     auto res = run("cd " + dir + " && (sleep 10; echo status; sleep " + middle
-                     + "; echo dump) | (" + ingest + " 2> stderr.txt & "
-                     "pid=$!; sleep 10; grep VmRSS /proc/$pid/status; sleep "
-                     + middle + "; grep VmRSS /proc/$pid/status; sleep 5; "
-                     "kill -TERM $pid; wait $pid; echo exit=$?)",
+                     + "; echo dump) | (" + ingest
+                     + " 2> stderr.txt & "
+                       "pid=$!; sleep 10; grep VmRSS /proc/$pid/status; sleep "
+                     + middle
+                     + "; grep VmRSS /proc/$pid/status; sleep 5; "
+                       "kill -TERM $pid; wait $pid; echo exit=$?)",
                    soak_seconds() + 60);
     INFO(res.output);
     CHECK(res.output.find("exit=0") != std::string::npos);

@@ -24,7 +24,6 @@ namespace {
 
 const std::string secret = "SECRETKEY-7f3a9c1e5b";
 
-
 /// An environment made of a map.
 env_lookup env_of(std::map<std::string, std::string> vars) {
   return [vars](const std::string& name) -> std::optional<std::string> {
@@ -40,7 +39,8 @@ env_lookup env_of(std::map<std::string, std::string> vars) {
 /// the repo's deal_query.json (or `query`) into `dir`.
 void write_config(const temp_dir& dir, const std::string& find,
                   const std::string& replace, const std::string& query = "") {
-  auto ini = keepa::test::read_all(std::string{KEEPA_SOURCE_DIR} + "/config.ini");
+  auto ini
+    = keepa::test::read_all(std::string{KEEPA_SOURCE_DIR} + "/config.ini");
   ini.replace(ini.find("api_key ="), 9, "api_key = " + secret);
   if (find.empty())
     ini += "\n" + replace + "\n";
@@ -49,15 +49,14 @@ void write_config(const temp_dir& dir, const std::string& find,
   std::ofstream{dir / "config.ini"} << ini;
   std::ofstream{dir / "deal_query.json"}
     << (query.empty() ? keepa::test::read_all(std::string{KEEPA_SOURCE_DIR}
-                              + "/deal_query.json")
+                                              + "/deal_query.json")
                       : query);
 }
 
 /// load_config on `dir`'s config.ini.
-std::variant<config, config_error> load(const temp_dir& dir,
-                                        std::map<std::string, std::string> env
-                                        = {},
-                                        cli_options cli = {}) {
+std::variant<config, config_error>
+load(const temp_dir& dir, std::map<std::string, std::string> env = {},
+     cli_options cli = {}) {
   cli.config_path = dir / "config.ini";
   return load_config(cli, env_of(std::move(env)));
 }
@@ -138,9 +137,9 @@ TEST_CASE("the command line: unknown flags and missing values name the flag") {
 
 TEST_CASE("the usage text lists every flag and override") {
   auto text = usage();
-  for (auto word : {"--config", "--db", "--log-level", "--demo", "--once",
-                    "--help", "--version", "KEEPA_API_KEY", "KEEPA_BASE_URL",
-                    "KEEPA_DB"})
+  for (auto word :
+       {"--config", "--db", "--log-level", "--demo", "--once", "--help",
+        "--version", "KEEPA_API_KEY", "KEEPA_BASE_URL", "KEEPA_DB"})
     CHECK(text.find(word) != std::string::npos);
 }
 
@@ -166,11 +165,13 @@ TEST_CASE("the shipped config.ini loads with the key from the environment") {
   CHECK(c.log_level == "info");
   CHECK(c.log_file == defaults.log_file);
   CHECK(c.keepa.deal_query_json
-        == keepa::test::read_all(std::string{KEEPA_SOURCE_DIR} + "/deal_query.json"));
+        == keepa::test::read_all(std::string{KEEPA_SOURCE_DIR}
+                                 + "/deal_query.json"));
 }
 
 TEST_CASE("the shipped deal query is a newest-first US Books USED query") {
-  auto q = keepa::test::read_all(std::string{KEEPA_SOURCE_DIR} + "/deal_query.json");
+  auto q
+    = keepa::test::read_all(std::string{KEEPA_SOURCE_DIR} + "/deal_query.json");
   for (auto member : {"\"domainId\": 1", "\"includeCategories\": [283155]",
                       "\"priceTypes\": [2]", "\"sortType\": 1", "\"page\": 0",
                       "\"isRangeEnabled\": true"})
@@ -209,8 +210,7 @@ TEST_CASE("each bad value names its key and never the API key") {
     {"refresh_after_hours = 24", "refresh_after_hours = 0",
      "engine.refresh_after_hours"},
     {"deficit_floor = -180", "deficit_floor = 1", "engine.deficit_floor"},
-    {"deficit_floor = -180", "deficit_floor = -100001",
-     "engine.deficit_floor"},
+    {"deficit_floor = -180", "deficit_floor = -100001", "engine.deficit_floor"},
     {"request_timeout_s = 60", "request_timeout_s = 0",
      "keepa.request_timeout_s"},
     {"request_timeout_s = 60", "request_timeout_s = 601",
@@ -294,9 +294,9 @@ TEST_CASE("a deal query is checked field by field before any request: "
   };
   const row rows[] = {
     {used(R"("dateRange": 3)"), ""},
-    {used(R"("dateRange": "3")"), ""},  // ints as strings, as Keepa takes them
-    {used(R"("dateRange": 4)"), ""},    // undocumented, seen in use
-    {used(R"("dateRange": 7)"), ""},    // Keepa decides (and refuses it)
+    {used(R"("dateRange": "3")"), ""}, // ints as strings, as Keepa takes them
+    {used(R"("dateRange": 4)"), ""},   // undocumented, seen in use
+    {used(R"("dateRange": 7)"), ""},   // Keepa decides (and refuses it)
     {used(R"("dateRange": -1)"), "dateRange"},
     {used(R"("dateRange": "three")"), "dateRange"},
     {used(R"("dateRange": 3.5)"), "dateRange"},
@@ -326,7 +326,8 @@ TEST_CASE("a deal query is checked field by field before any request: "
     {R"({"priceTypes": [2, 1]})", "priceTypes"},
     {R"({"priceTypes": [4]})", "priceTypes"},
     {R"({"dateRange": 3})", "priceTypes"},
-    {R"({"priceTypes": [3], "deltaPercentRange": [50, 100]})", "deltaPercentRange"},
+    {R"({"priceTypes": [3], "deltaPercentRange": [50, 100]})",
+     "deltaPercentRange"},
     {R"({"priceTypes": [3], "deltaPercentRange": [80, 100]})", ""},
   };
   for (auto& r : rows) {
@@ -399,10 +400,10 @@ TEST_CASE("an empty key is an error unless --demo") {
 TEST_CASE("precedence: file < environment < command line") {
   temp_dir dir{"config-test"};
   write_config(dir, "path = data/deals.db", "path = file.db");
-  std::map<std::string, std::string> env{
-    {"KEEPA_API_KEY", "env-key"},
-    {"KEEPA_DB", "env.db"},
-    {"KEEPA_BASE_URL", "http://127.0.0.1:9"}};
+  std::map<std::string, std::string> env{{"KEEPA_API_KEY", "env-key"},
+                                         {"KEEPA_DB", "env.db"},
+                                         {"KEEPA_BASE_URL",
+                                          "http://127.0.0.1:9"}};
   auto file = std::get<config>(load(dir));
   CHECK(file.db_path == "file.db");
   CHECK(file.keepa.api_key == secret);
@@ -468,7 +469,8 @@ TEST_CASE("an API key pasted into another value is never echoed") {
     {"base_url = ftp://" + secret + "/", {}, "keepa.base_url"},
     // the key in the environment, the file's key left empty
     {"base_url = " + secret, {{"KEEPA_API_KEY", secret}}, "keepa.base_url"},
-    {"", {{"KEEPA_API_KEY", secret}, {"KEEPA_BASE_URL", secret}},
+    {"",
+     {{"KEEPA_API_KEY", secret}, {"KEEPA_BASE_URL", secret}},
      "KEEPA_BASE_URL"},
     // the key where a key name or a section name goes
     {secret + " = 1", {}, "keepa.***"},

@@ -60,8 +60,8 @@ TEST_CASE("refresh takes the ASIN and rewind a positive whole number of "
 }
 
 TEST_CASE("a bad line answers an error that lists the commands") {
-  for (auto bad : {"frobnicate", "status now", "refresh", "rewind",
-                   "quit please"}) {
+  for (auto bad :
+       {"frobnicate", "status now", "refresh", "rewind", "quit please"}) {
     CAPTURE(bad);
     auto answer = error(bad);
     CHECK(answer.rfind("error: unknown command '" + std::string{bad} + "'", 0)

@@ -51,7 +51,8 @@ TEST_CASE("console_input hands over lines without their line ends, skips "
   console_input in{fds[0], [&](const std::string& l) { got.add(l); }};
   put(fds[1], "status\r\n\n   \ndump wat");
   put(fds[1], "ermark\nquit");
-  CHECK(got.wait_for(2) == std::vector<std::string>{"status", "dump watermark"});
+  CHECK(got.wait_for(2)
+        == std::vector<std::string>{"status", "dump watermark"});
   close(fds[1]);
   CHECK(got.wait_for(3)
         == std::vector<std::string>{"status", "dump watermark", "quit"});

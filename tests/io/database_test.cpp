@@ -237,8 +237,8 @@ TEST_CASE("history past its retention is pruned, the rejection count stays "
   db.add_event("OLD", "price_drop", 20, 10, "2025-11-01T00:00:00Z");
   db.add_event("NEW", "price_drop", 20, 10, "2026-01-05T00:00:00Z");
   CHECK(db.counts().rejections == 2);
-  auto [rejections, events] =
-    db.prune_history("2026-01-02T00:00:00Z", "2025-12-06T00:00:00Z");
+  auto [rejections, events] = db.prune_history("2026-01-02T00:00:00Z",
+                                               "2025-12-06T00:00:00Z");
   CHECK(rejections == 1);
   CHECK(events == 1);
   CHECK(db.counts().rejections == 1);
@@ -260,7 +260,8 @@ TEST_CASE("a read that fails part-way is an error, never a short answer") {
     db.begin();
     for (int i = 0; i < 3000; ++i) {
       asins.push_back("A" + std::to_string(100000 + i));
-      db.reject({asins.back(), i, std::string(200, 'x')}, "2026-01-01T00:00:00Z");
+      db.reject({asins.back(), i, std::string(200, 'x')},
+                "2026-01-01T00:00:00Z");
     }
     db.commit();
   }

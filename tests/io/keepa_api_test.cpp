@@ -88,10 +88,10 @@ TEST_CASE("classification of every outcome, 429 included") {
   const auto api_error_body
     = body_with(R"("error":{"type":"invalidParameter","message":"bad"})");
   const row rows[] = {
-    {"token ok", endpoint::token, response(200, body_with("")),
-     call_status::ok, true},
-    {"product ok", endpoint::product, response(200, products),
-     call_status::ok, true},
+    {"token ok", endpoint::token, response(200, body_with("")), call_status::ok,
+     true},
+    {"product ok", endpoint::product, response(200, products), call_status::ok,
+     true},
     {"deal ok", endpoint::deal, response(200, deals), call_status::ok, true},
     {"429 with envelope", endpoint::product, response(429, body_with("")),
      call_status::not_enough_tokens, true},
@@ -155,9 +155,9 @@ TEST_CASE("the key never reaches a reply's detail") {
   auto leaky = response(0, "", "connect to /product?key=SECRETKEY123 failed");
   auto reply = classify_response(endpoint::product, leaky, secret);
   CHECK(reply.detail.find(secret) == std::string::npos);
-  auto echoed = response(
-    400, body_with(R"("error":{"type":"invalidParameter",)"
-                   R"("message":"invalid key SECRETKEY123"})"));
+  auto echoed = response(400,
+                         body_with(R"("error":{"type":"invalidParameter",)"
+                                   R"("message":"invalid key SECRETKEY123"})"));
   reply = classify_response(endpoint::token, echoed, secret);
   CHECK(reply.status == call_status::key_rejected);
   CHECK(reply.detail.find(secret) == std::string::npos);

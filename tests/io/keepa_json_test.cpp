@@ -29,18 +29,18 @@ std::string sample(const char* name) {
 }
 
 /// The literal body of a real 429 at 0 tokens (docs/keepa.md).
-constexpr const char* body_429 =
-  R"({ "timestamp": 1594177158252, "tokensLeft": 0, "refillIn": 38205, )"
-  R"("refillRate": 20, "tokenFlowReduction": 0.0, "tokensConsumed": 0, )"
-  R"("processingTimeInMs": 0 })";
+constexpr const char* body_429
+  = R"({ "timestamp": 1594177158252, "tokensLeft": 0, "refillIn": 38205, )"
+    R"("refillRate": 20, "tokenFlowReduction": 0.0, "tokensConsumed": 0, )"
+    R"("processingTimeInMs": 0 })";
 
 /// A 200 carrying an error object and a real envelope (docs/keepa.md).
-constexpr const char* body_error =
-  R"({"error":{"type":"invalidParameter","message":"You used an invalid )"
-  R"(parameter for this API call.","details":"asin: XXXXXXXXXX"},)"
-  R"("timestamp":1797840012345,"tokensLeft":59,"refillIn":26645,)"
-  R"("refillRate":5,"tokenFlowReduction":0.0,"tokensConsumed":0,)"
-  R"("processingTimeInMs":3})";
+constexpr const char* body_error
+  = R"({"error":{"type":"invalidParameter","message":"You used an invalid )"
+    R"(parameter for this API call.","details":"asin: XXXXXXXXXX"},)"
+    R"("timestamp":1797840012345,"tokensLeft":59,"refillIn":26645,)"
+    R"("refillRate":5,"tokenFlowReduction":0.0,"tokensConsumed":0,)"
+    R"("processingTimeInMs":3})";
 
 /// One row of a nasty-input table: `error_has` set means the body must be
 /// rejected with an error containing it; otherwise `check` sees the body.
@@ -98,8 +98,8 @@ const product_stats& only_stats(const keepa_body& b) {
 
 /// `{"deals":{"dr":[<deal>]}}` for a deal given as JSON members.
 std::string one_deal(const std::string& members) {
-  return R"({"deals":{"dr":[{"asin":"X")" + (members.empty() ? "" : "," + members)
-         + "}]}}";
+  return R"({"deals":{"dr":[{"asin":"X")"
+         + (members.empty() ? "" : "," + members) + "}]}}";
 }
 
 /// The only deal of `b`.
@@ -137,20 +137,23 @@ TEST_CASE("nasty input that is not a JSON object is rejected") {
     rejects("trailing garbage", R"({"tokensLeft":1} x)", "offset 17"),
     rejects("two objects", R"({"tokensLeft":1}{"tokensLeft":2})", "offset"),
     rejects("NUL byte then junk", nul_then_junk, "offset 16: a NUL byte"),
-    rejects("invalid UTF-8 in a string", "{\"title\":\"\xff\xfe\",\"tokensLeft\":1}",
-            "encoding"),
+    rejects("invalid UTF-8 in a string",
+            "{\"title\":\"\xff\xfe\",\"tokensLeft\":1}", "encoding"),
     rejects("overlong UTF-8", "{\"title\":\"\xc0\xaf\"}", "encoding"),
     rejects("lone surrogate escape", R"({"title":"\ud800"})", "surrogate"),
     rejects("single quotes", "{'tokensLeft':1}", "offset 1"),
     rejects("trailing comma", R"({"tokensLeft":1,})", "offset"),
     rejects("number beyond double", R"({"tokensLeft":1e400})", "too big"),
     rejects("100000 unclosed brackets", std::string(100000, '['), "offset"),
-    rejects("100000 unclosed objects", [] {
-      std::string s;
-      for (int i = 0; i < 100000; ++i)
-        s += R"({"a":)";
-      return s;
-    }(), "offset"),
+    rejects(
+      "100000 unclosed objects",
+      [] {
+        std::string s;
+        for (int i = 0; i < 100000; ++i)
+          s += R"({"a":)";
+        return s;
+      }(),
+      "offset"),
     rejects("100000 closed brackets", nested(100000, ""), "not a JSON object"),
   });
 }
@@ -193,23 +196,24 @@ TEST_CASE("nasty envelopes and error objects yield defaults") {
               CHECK(e.tokens_consumed == 0);
               CHECK(e.processing_time_ms == 0);
             }),
-    accepts("envelope fields of the wrong type",
-            R"({"tokensLeft":3,"refillIn":"26645","refillRate":null,)"
-            R"("tokenFlowReduction":"0.5","timestamp":1e300,"tokensConsumed":[]})",
-            [](auto& b) {
-              auto& e = envelope_of(b);
-              CHECK(e.refill_in_ms == 0);
-              CHECK(e.refill_rate == 0);
-              CHECK(e.token_flow_reduction == 0.0);
-              CHECK(e.timestamp_ms == 0);
-              CHECK(e.tokens_consumed == 0);
-            }),
+    accepts(
+      "envelope fields of the wrong type",
+      R"({"tokensLeft":3,"refillIn":"26645","refillRate":null,)"
+      R"("tokenFlowReduction":"0.5","timestamp":1e300,"tokensConsumed":[]})",
+      [](auto& b) {
+        auto& e = envelope_of(b);
+        CHECK(e.refill_in_ms == 0);
+        CHECK(e.refill_rate == 0);
+        CHECK(e.token_flow_reduction == 0.0);
+        CHECK(e.timestamp_ms == 0);
+        CHECK(e.tokens_consumed == 0);
+      }),
     accepts("a decimal with 400 zeros", // found by fuzz/keepa_json_fuzz.cpp
             R"({"tokensLeft":1,"tokenFlowReduction":0.)" + std::string(400, '0')
               + "}",
             [](auto& b) { CHECK(envelope_of(b).token_flow_reduction == 0.0); }),
-    accepts("a 301-digit integer", R"({"tokensLeft":1)" + std::string(300, '0')
-                                     + "}",
+    accepts("a 301-digit integer",
+            R"({"tokensLeft":1)" + std::string(300, '0') + "}",
             [](auto& b) { CHECK_FALSE(b.envelope); }),
     accepts("error not an object", R"({"error":"boom","tokensLeft":1})",
             [](auto& b) { CHECK_FALSE(b.error); }),
@@ -295,22 +299,25 @@ TEST_CASE("nasty products and csv yield defaults or warnings") {
               CHECK(csv[35].empty());
             }),
     accepts("csv with 40 entries keeps 36",
-            one_product(R"("csv":[)" + [] {
-              std::string s;
-              for (int i = 0; i < 40; ++i)
-                s += (i ? ",[" : "[") + std::to_string(i) + "]";
-              return s;
-            }() + "]"),
+            one_product(R"("csv":[)" +
+                        [] {
+                          std::string s;
+                          for (int i = 0; i < 40; ++i)
+                            s += (i ? ",[" : "[") + std::to_string(i) + "]";
+                          return s;
+                        }()
+                        + "]"),
             [](auto& b) {
               auto& csv = only_product(b).csv;
               REQUIRE(csv.size() == 36);
               CHECK(csv[35] == ints{35});
             }),
-    accepts("csv entry with non-numbers",
-            one_product(R"("csv":[[1,"a",null,true,{},[2],1.5,2.0]])"),
-            [](auto& b) {
-              CHECK(only_product(b).csv[0] == ints{1, -1, -1, -1, -1, -1, -1, 2});
-            }),
+    accepts(
+      "csv entry with non-numbers",
+      one_product(R"("csv":[[1,"a",null,true,{},[2],1.5,2.0]])"),
+      [](auto& b) {
+        CHECK(only_product(b).csv[0] == ints{1, -1, -1, -1, -1, -1, -1, 2});
+      }),
     accepts("csv entry a number", one_product(R"("csv":[5,[1,2]])"),
             [](auto& b) {
               CHECK(only_product(b).csv[0].empty());
@@ -332,8 +339,9 @@ TEST_CASE("nasty products and csv yield defaults or warnings") {
                     == ints{-1, -1, -1, int64_max, int64_min, 3});
             }),
     accepts("huge scalars fall back to defaults",
-            one_product(R"("lastUpdate":1e300,"rootCategory":18446744073709551615,)"
-                        R"("productType":4294967297,"trackingSince":-1e300)"),
+            one_product(
+              R"("lastUpdate":1e300,"rootCategory":18446744073709551615,)"
+              R"("productType":4294967297,"trackingSince":-1e300)"),
             [](auto& b) {
               auto& p = only_product(b);
               CHECK(p.last_update == -1);
@@ -341,16 +349,18 @@ TEST_CASE("nasty products and csv yield defaults or warnings") {
               CHECK(p.product_type == 0);
               CHECK(p.tracking_since == -1);
             }),
-    accepts("negative scalars kept",
-            one_product(R"("rootCategory":-5,"publicationDate":-1,"productType":-3)"),
-            [](auto& b) {
-              auto& p = only_product(b);
-              CHECK(p.root_category == -5);
-              CHECK(p.publication_date == -1);
-              CHECK(p.product_type == -3);
-            }),
+    accepts(
+      "negative scalars kept",
+      one_product(R"("rootCategory":-5,"publicationDate":-1,"productType":-3)"),
+      [](auto& b) {
+        auto& p = only_product(b);
+        CHECK(p.root_category == -5);
+        CHECK(p.publication_date == -1);
+        CHECK(p.product_type == -3);
+      }),
     accepts("strings of the wrong type",
-            one_product(R"("title":5,"parentAsin":null,"manufacturer":[],"binding":{})"),
+            one_product(
+              R"("title":5,"parentAsin":null,"manufacturer":[],"binding":{})"),
             [](auto& b) {
               auto& p = only_product(b);
               CHECK(p.title.empty());
@@ -361,13 +371,16 @@ TEST_CASE("nasty products and csv yield defaults or warnings") {
     accepts("escaped unicode in a title",
             one_product(R"("title":"Caf\u00e9 \ud83d\ude00 \"q\"")"),
             [](auto& b) {
-              CHECK(only_product(b).title == "Caf\xc3\xa9 \xf0\x9f\x98\x80 \"q\"");
+              CHECK(only_product(b).title
+                    == "Caf\xc3\xa9 \xf0\x9f\x98\x80 \"q\"");
             }),
     accepts("categoryTree with unusable entries",
-            one_product(R"("categoryTree":[null,{"catId":1},{"name":"Books"},5,)"
-                        R"({"catId":2,"name":7}])"),
+            one_product(
+              R"("categoryTree":[null,{"catId":1},{"name":"Books"},5,)"
+              R"({"catId":2,"name":7}])"),
             [](auto& b) {
-              CHECK(only_product(b).category_tree == std::vector<std::string>{"Books"});
+              CHECK(only_product(b).category_tree
+                    == std::vector<std::string>{"Books"});
             }),
     accepts("fbaFees null", one_product(R"("fbaFees":null)"),
             [](auto& b) { CHECK(only_product(b).fba_pick_pack_fee == -1); }),
@@ -377,16 +390,20 @@ TEST_CASE("nasty products and csv yield defaults or warnings") {
     accepts("only the deprecated referralFeePercent",
             one_product(R"("referralFeePercent":15)"),
             [](auto& b) {
-              CHECK(only_product(b).referral_fee_percent == doctest::Approx(15));
+              CHECK(only_product(b).referral_fee_percent
+                    == doctest::Approx(15));
             }),
-    accepts("referralFeePercentage null falls back",
-            one_product(R"("referralFeePercentage":null,"referralFeePercent":12)"),
-            [](auto& b) {
-              CHECK(only_product(b).referral_fee_percent == doctest::Approx(12));
-            }),
+    accepts(
+      "referralFeePercentage null falls back",
+      one_product(R"("referralFeePercentage":null,"referralFeePercent":12)"),
+      [](auto& b) {
+        CHECK(only_product(b).referral_fee_percent == doctest::Approx(12));
+      }),
     accepts("referralFeePercentage a string",
             one_product(R"("referralFeePercentage":"15")"),
-            [](auto& b) { CHECK(only_product(b).referral_fee_percent == -1.0); }),
+            [](auto& b) {
+              CHECK(only_product(b).referral_fee_percent == -1.0);
+            }),
   });
 }
 
@@ -450,8 +467,9 @@ TEST_CASE("nasty stats and offers yield defaults") {
               CHECK(offers[0].is_shippable);
             }),
     accepts("offer fields of the wrong type",
-            one_product(R"("offers":[{"isFBA":1,"isShippable":"no","condition":1e10,)"
-                        R"("sellerId":5,"offerCSV":[1,null,-1]}])"),
+            one_product(
+              R"("offers":[{"isFBA":1,"isShippable":"no","condition":1e10,)"
+              R"("sellerId":5,"offerCSV":[1,null,-1]}])"),
             [](auto& b) {
               auto& o = only_product(b).offers.at(0);
               CHECK_FALSE(o.is_fba);
@@ -505,28 +523,30 @@ TEST_CASE("nasty deal pages yield defaults or warnings") {
               REQUIRE(d.avg.size() == 1);
               CHECK(d.avg[0] == ints{1});
             }),
-    accepts("deal avg rows null or not arrays",
-            one_deal(R"("avg":[null,[1,null],"x"],"delta":5,"deltaPercent":null)"),
-            [](auto& b) {
-              auto& d = only_deal(b);
-              REQUIRE(d.avg.size() == 3);
-              CHECK(d.avg[0].empty());
-              CHECK(d.avg[1] == ints{1, -1});
-              CHECK(d.avg[2].empty());
-              CHECK(d.delta.empty());
-              CHECK(d.delta_percent.empty());
-            }),
+    accepts(
+      "deal avg rows null or not arrays",
+      one_deal(R"("avg":[null,[1,null],"x"],"delta":5,"deltaPercent":null)"),
+      [](auto& b) {
+        auto& d = only_deal(b);
+        REQUIRE(d.avg.size() == 3);
+        CHECK(d.avg[0].empty());
+        CHECK(d.avg[1] == ints{1, -1});
+        CHECK(d.avg[2].empty());
+        CHECK(d.delta.empty());
+        CHECK(d.delta_percent.empty());
+      }),
     accepts("deal image with unusable codes",
             one_deal(R"("image":[54,"x",1000,null,-3,10,49])"),
             [](auto& b) { CHECK(only_deal(b).image == "61"); }),
     accepts("deal image a number", one_deal(R"("image":5)"),
             [](auto& b) { CHECK(only_deal(b).image.empty()); }),
-    accepts("deal huge rootCat and warehouseCondition",
-            one_deal(R"("rootCat":9223372036854775807,"warehouseCondition":1e12)"),
-            [](auto& b) {
-              CHECK(only_deal(b).root_cat == int64_max);
-              CHECK(only_deal(b).warehouse_condition == 0);
-            }),
+    accepts(
+      "deal huge rootCat and warehouseCondition",
+      one_deal(R"("rootCat":9223372036854775807,"warehouseCondition":1e12)"),
+      [](auto& b) {
+        CHECK(only_deal(b).root_cat == int64_max);
+        CHECK(only_deal(b).warehouse_condition == 0);
+      }),
     accepts("category arrays with unusable entries",
             R"({"deals":{"dr":[],"categoryIds":[1,null,"2"],)"
             R"("categoryNames":["Books",null,5],"categoryCount":"3"}})",
@@ -776,8 +796,9 @@ TEST_CASE("parse_envelope, parse_product and parse_deal on single values") {
 }
 
 TEST_CASE("every truncation of a real body is an error, never a crash") {
-  for (auto full : {sample("keepa_product.json"), sample("keepa_deal_page.json"),
-                    std::string{body_429}, std::string{body_error}}) {
+  for (auto full :
+       {sample("keepa_product.json"), sample("keepa_deal_page.json"),
+        std::string{body_429}, std::string{body_error}}) {
     auto end = full.rfind('}') + 1; // only whitespace follows the object
     for (size_t n = 0; n <= full.size(); ++n) {
       CAPTURE(n);

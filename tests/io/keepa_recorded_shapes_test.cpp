@@ -25,19 +25,20 @@ std::string repeat(int n, const std::string& v) {
   return out + "]";
 }
 
-const std::string envelope =
-  R"("timestamp":1790277678673,"tokensLeft":1128,"refillIn":26645,)"
-  R"("refillRate":20,"tokenFlowReduction":0.0,"tokensConsumed":5,)"
-  R"("processingTimeInMs":12)";
+const std::string envelope
+  = R"("timestamp":1790277678673,"tokensLeft":1128,"refillIn":26645,)"
+    R"("refillRate":20,"tokenFlowReduction":0.0,"tokensConsumed":5,)"
+    R"("processingTimeInMs":12)";
 
 /// A /deal page of one deal with `n`-entry arrays, its rank drops and
 /// backInStock, no minRating, drDateIndex [] and dealsCached.
 std::string deal_page_body(int n, const std::string& drops365) {
   auto row = repeat(n, "-1");
   auto avg = "[" + row + "," + row + "," + row + "," + row + "]";
-  return "{" + envelope + R"(,"dealsCached":true,"deals":{"dr":[{)"
-         R"("asin":"0134093410","title":"Biology","rootCat":283155,)"
-         R"("creationDate":8399000,"lastUpdate":8400000,"current":)"
+  return "{" + envelope
+         + R"(,"dealsCached":true,"deals":{"dr":[{)"
+           R"("asin":"0134093410","title":"Biology","rootCat":283155,)"
+           R"("creationDate":8399000,"lastUpdate":8400000,"current":)"
          + row + R"(,"currentSince":)" + row + R"(,"deltaLast":)" + row
          + R"(,"avg":)" + avg + R"(,"delta":)" + avg + R"(,"deltaPercent":)"
          + avg
@@ -52,16 +53,18 @@ std::string deal_page_body(int n, const std::string& drops365) {
 /// A product with three offers, two of them historical, and the live one's
 /// index in liveOffersOrder; `n`-entry stats arrays.
 std::string product_body(int n) {
-  return "{" + envelope + R"(,"products":[{"asin":"0134093410",)"
-         R"("offers":[)"
-         R"({"offerId":1,"lastSeen":6200000,"condition":3,"isFBA":true,)"
-         R"("offerCSV":[6190000,1500,0]},)"
-         R"({"offerId":2,"lastSeen":8100000,"condition":4,)"
-         R"("offerCSV":[8090000,2400,0]},)"
-         R"({"offerId":3,"lastSeen":8400000,"condition":4,)"
-         R"("offerCSV":[8399000,2400,399]}],)"
-         R"("liveOffersOrder":[2],"stats":{"current":)"
-         + repeat(n, "2400") + R"(,"totalOfferCount":121,)"
+  return "{" + envelope
+         + R"(,"products":[{"asin":"0134093410",)"
+           R"("offers":[)"
+           R"({"offerId":1,"lastSeen":6200000,"condition":3,"isFBA":true,)"
+           R"("offerCSV":[6190000,1500,0]},)"
+           R"({"offerId":2,"lastSeen":8100000,"condition":4,)"
+           R"("offerCSV":[8090000,2400,0]},)"
+           R"({"offerId":3,"lastSeen":8400000,"condition":4,)"
+           R"("offerCSV":[8399000,2400,399]}],)"
+           R"("liveOffersOrder":[2],"stats":{"current":)"
+         + repeat(n, "2400")
+         + R"(,"totalOfferCount":121,)"
            R"("offerCountFBA":-2,"offerCountFBM":-2}}]})";
 }
 
@@ -147,14 +150,19 @@ TEST_CASE("error.details null, empty or a field name, keys in any order") {
     const char* details;
   };
   const row rows[] = {
-    {R"({"error":{"type":"invalidParameter","message":"m","details":null},"tokensLeft":5})",
+    {R"({"error":{"type":"invalidParameter","message":"m",)"
+     R"("details":null},"tokensLeft":5})",
      ""},
-    {R"({"error":{"details":"","message":"m","type":"invalidParameter"},"tokensLeft":5})",
+    {R"({"error":{"details":"","message":"m",)"
+     R"("type":"invalidParameter"},"tokensLeft":5})",
      ""},
-    {R"({"tokensLeft":5,"error":{"message":"m","details":"dateRange","type":"invalidParameter"}})",
+    {R"({"tokensLeft":5,"error":{"message":"m","details":"dateRange",)"
+     R"("type":"invalidParameter"}})",
      "dateRange"},
-    {R"({"error":{"message":"m","type":"invalidParameter"},"tokensLeft":5})", ""},
-    {R"({"error":{"message":"m","type":"invalidParameter","details":7},"tokensLeft":5})",
+    {R"({"error":{"message":"m","type":"invalidParameter"},"tokensLeft":5})",
+     ""},
+    {R"({"error":{"message":"m","type":"invalidParameter",)"
+     R"("details":7},"tokensLeft":5})",
      ""},
   };
   for (auto& r : rows) {
@@ -172,16 +180,17 @@ TEST_CASE("error.details null, empty or a field name, keys in any order") {
 
 TEST_CASE("a 400 is a refused query or a refused key, told apart by the "
           "error object and the endpoint") {
-  const std::string zero_envelope =
-    R"("processingTimeInMs":0,"refillIn":0,"refillRate":0,)"
-    R"("timestamp":1790277678673,"tokenFlowReduction":0.0,)"
-    R"("tokensConsumed":0,"tokensLeft":0)";
-  const std::string bad_key =
-    R"({"error":{"details":"","message":"You used an invalid parameter for )"
-    R"(this API call.","type":"invalidParameter"},)" + zero_envelope + "}";
-  const std::string live =
-    R"("timestamp":1790277678673,"tokensLeft":300,"refillIn":26645,)"
-    R"("refillRate":20,"tokenFlowReduction":0.0,"tokensConsumed":0)";
+  const std::string zero_envelope
+    = R"("processingTimeInMs":0,"refillIn":0,"refillRate":0,)"
+      R"("timestamp":1790277678673,"tokenFlowReduction":0.0,)"
+      R"("tokensConsumed":0,"tokensLeft":0)";
+  const std::string bad_key
+    = R"({"error":{"details":"","message":"You used an invalid parameter for )"
+      R"(this API call.","type":"invalidParameter"},)"
+      + zero_envelope + "}";
+  const std::string live
+    = R"("timestamp":1790277678673,"tokensLeft":300,"refillIn":26645,)"
+      R"("refillRate":20,"tokenFlowReduction":0.0,"tokensConsumed":0)";
   struct row {
     const char* name;
     endpoint ep;
@@ -192,11 +201,15 @@ TEST_CASE("a 400 is a refused query or a refused key, told apart by the "
   const row rows[] = {
     {"invalid dateRange, field named", endpoint::deal,
      R"({"error":{"type":"invalidParameter","message":"queryJSON is of )"
-     R"(invalid format","details":"dateRange"},)" + live + "}",
-     call_status::query_refused, "HTTP 400, invalidParameter: queryJSON is of invalid format (details: dateRange)"},
+     R"(invalid format","details":"dateRange"},)"
+       + live + "}",
+     call_status::query_refused,
+     "HTTP 400, invalidParameter: queryJSON is of invalid format (details: "
+     "dateRange)"},
     {"selection encoded twice, details null", endpoint::deal,
      R"({"error":{"type":"invalidParameter","message":"queryJSON is missing )"
-     R"(or invalid","details":null},)" + zero_envelope + "}",
+     R"(or invalid","details":null},)"
+       + zero_envelope + "}",
      call_status::query_refused, "queryJSON is missing or invalid"},
     {"live envelope, generic message", endpoint::deal,
      R"({"error":{"message":"bad","details":""},)" + live + "}",

@@ -23,7 +23,6 @@ namespace {
 
 const std::string secret = "SECRETKEY-7f3a9c1e5b";
 
-
 /// Puts back a plain stderr default logger, closing any log file.
 void reset_default_logger() {
   spdlog::set_default_logger(std::make_shared<spdlog::logger>(

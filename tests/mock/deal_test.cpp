@@ -115,10 +115,8 @@ TEST_CASE_FIXTURE(handler_fixture, "a query is a snapshot for 120 s, later "
 TEST_CASE_FIXTURE(handler_fixture, "/deal by POST equals GET selection=") {
   start();
   auto by_get = json(deal_target(used_selection(1)));
-  auto by_post = parse(h->handle({"POST", "/deal/?key=mock-key",
-                                  used_selection(1)},
-                                 now)
-                         .body);
+  auto by_post = parse(
+    h->handle({"POST", "/deal/?key=mock-key", used_selection(1)}, now).body);
   REQUIRE(deals(by_get).Size() == deals(by_post).Size());
   CHECK(std::string{deals(by_get)[7]["asin"].GetString()}
         == deals(by_post)[7]["asin"].GetString());
@@ -128,12 +126,28 @@ TEST_CASE_FIXTURE(handler_fixture, "deal objects have Keepa's fields") {
   start();
   auto doc = json(deal_target(used_selection(0)));
   auto& x = deals(doc)[0];
-  for (auto key : {"asin", "title", "rootCat", "categories", "image",
-                   "creationDate", "lastUpdate", "current", "currentSince",
-                   "deltaLast", "avg", "delta", "deltaPercent",
-                   "warehouseCondition", "salesRankDrops30", "salesRankDrops90",
-                   "salesRankDrops180", "salesRankDrops365", "backInStock",
-                   "dateIntervalIndex", "lightningStart", "flags"})
+  for (auto key : {"asin",
+                   "title",
+                   "rootCat",
+                   "categories",
+                   "image",
+                   "creationDate",
+                   "lastUpdate",
+                   "current",
+                   "currentSince",
+                   "deltaLast",
+                   "avg",
+                   "delta",
+                   "deltaPercent",
+                   "warehouseCondition",
+                   "salesRankDrops30",
+                   "salesRankDrops90",
+                   "salesRankDrops180",
+                   "salesRankDrops365",
+                   "backInStock",
+                   "dateIntervalIndex",
+                   "lightningStart",
+                   "flags"})
     CHECK_MESSAGE(x.HasMember(key), key);
   // As in every recorded deal: no minRating, flags null.
   CHECK_FALSE(x.HasMember("minRating"));

@@ -116,9 +116,9 @@ TEST_CASE_FIXTURE(handler_fixture, "a selection Keepa refuses: 400 with the "
     CHECK_FALSE(d.HasMember("deals"));
   }
   // dateRange 4 is not documented but works (seen in use): treated as 3.
-  CHECK(get(deal_target(R"({"domainId":1,"priceTypes":[2],"dateRange":4})"))
-          .status
-        == 200);
+  CHECK(
+    get(deal_target(R"({"domainId":1,"priceTypes":[2],"dateRange":4})")).status
+    == 200);
   CHECK(h->stats(now).tokens_consumed == 5);
 }
 

@@ -108,9 +108,9 @@ struct handler_fixture {
 class http_conn {
 public:
   struct reply {
-    int status = 0;           // 0 = the connection broke
-    std::string body;         // decompressed
-    std::string encoding;     // Content-Encoding
+    int status = 0;       // 0 = the connection broke
+    std::string body;     // decompressed
+    std::string encoding; // Content-Encoding
     size_t content_length = 0;
     bool keep_alive = false;
   };

@@ -27,10 +27,12 @@ TEST_CASE_FIXTURE(handler_fixture, "plain /product costs 1 per product, "
   std::string p = "/product?key=mock-key&domain=1&asin=";
   CHECK(consumed(p + three) == 3);
   CHECK(consumed(p + asins(100)) == 100);
-  CHECK(consumed("/product?key=mock-key&domain=1&stats=180&asin=" + three) == 3);
-  CHECK(consumed("/product?key=mock-key&domain=1&stats=1&history=0&days=30&asin="
-                 + three)
+  CHECK(consumed("/product?key=mock-key&domain=1&stats=180&asin=" + three)
         == 3);
+  CHECK(
+    consumed("/product?key=mock-key&domain=1&stats=1&history=0&days=30&asin="
+             + three)
+    == 3);
   CHECK(consumed(p + three.substr(0, 10) + "%2C" + three.substr(11, 10)) == 2);
 }
 
@@ -86,7 +88,8 @@ TEST_CASE_FIXTURE(handler_fixture, "offers holds historical offers too, "
       REQUIRE(idx < offers.Size());
       live_ids.insert(idx);
       if (k > 0)
-        CHECK(landed(static_cast<unsigned>(live[k - 1].GetInt())) <= landed(idx));
+        CHECK(landed(static_cast<unsigned>(live[k - 1].GetInt()))
+              <= landed(idx));
     }
     auto used_now = p["stats"]["current"][2].GetInt64();
     for (unsigned k = 0; k < offers.Size(); ++k) {
@@ -156,8 +159,8 @@ TEST_CASE_FIXTURE(handler_fixture, "history=0 makes csv null, stats adds a "
   CHECK(p["csv"].IsArray());
   CHECK_FALSE(p.HasMember("stats"));
   CHECK_FALSE(p.HasMember("offers"));
-  auto no_history = json("/product?key=mock-key&domain=1&history=0&stats=90&asin="
-                         + asins(1));
+  auto no_history = json(
+    "/product?key=mock-key&domain=1&history=0&stats=90&asin=" + asins(1));
   auto& q = no_history["products"][0];
   CHECK(q["csv"].IsNull());
   REQUIRE(q.HasMember("stats"));
@@ -208,7 +211,8 @@ TEST_CASE_FIXTURE(handler_fixture, "product shape: identity, categories, "
     REQUIRE(csv[21].IsArray());
     CHECK(csv[21].Size() % 3 == 0);
     for (unsigned i = 0; i < csv[21].Size(); i += 3) // [t, price, shipping]
-      CHECK(csv[21][i + 2].GetInt() == (csv[21][i + 1].GetInt() < 0 ? -1 : 399));
+      CHECK(csv[21][i + 2].GetInt()
+            == (csv[21][i + 1].GetInt() < 0 ? -1 : 399));
     REQUIRE(csv[3].IsArray());
     dead += num(p["stats"], "salesRankDrops365") == 0;
     // Times ascend and stay in the past.

@@ -234,9 +234,9 @@ TEST_CASE("throughput: /token over one kept-alive connection (printed, not "
     int ok = 0;
     for (int i = 0; i < n; ++i)
       ok += c.send("/token?key=mock-key", gzip).status == 200;
-    auto s = std::chrono::duration<double>(std::chrono::steady_clock::now()
-                                           - start)
-               .count();
+    auto s
+      = std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
     CHECK(ok == n);
     std::printf("mock-keepa /token keep-alive%s: %.0f req/s\n",
                 gzip ? " gzip" : "", n / s);

@@ -79,8 +79,8 @@ TEST_CASE("inferred sales and List at: a table of histories") {
   };
   auto no_history = with_sales({});
   auto new_only = with_sales({});
-  new_only.csv[static_cast<size_t>(csv_type::count_new)] = {at("2026-05-01"), 9,
-                                                            at("2026-05-02"), 8};
+  new_only.csv[static_cast<size_t>(csv_type::count_new)]
+    = {at("2026-05-01"), 9, at("2026-05-02"), 8};
   row rows[] = {
     {"no history", no_history, 0, std::nullopt, "rejected: no inferred sales"},
     {"New-only offers", new_only, 0, std::nullopt,
@@ -88,27 +88,33 @@ TEST_CASE("inferred sales and List at: a table of histories") {
     {"one sale", with_sales({{"2026-05-01", 3000}}), 1, 30.0,
      "inferred sales (sparse)"},
     {"three sales in three months: the trap, the highest month wins",
-     with_sales({{"2026-03-01", 3000}, {"2026-04-01", 3400},
-                 {"2026-05-01", 3200}}),
+     with_sales(
+       {{"2026-03-01", 3000}, {"2026-04-01", 3400}, {"2026-05-01", 3200}}),
      3, 34.0, "inferred sales"},
     {"a $4,000 outlier is filtered",
-     with_sales({{"2026-03-01", 3000}, {"2026-03-05", 3100},
-                 {"2026-03-09", 3000}, {"2026-03-12", 400000}}),
+     with_sales({{"2026-03-01", 3000},
+                 {"2026-03-05", 3100},
+                 {"2026-03-09", 3000},
+                 {"2026-03-12", 400000}}),
      3, 30.0, "inferred sales"},
     {"a repeated price in the peak month is its mode",
-     with_sales({{"2026-08-01", 5000}, {"2026-08-05", 5000},
-                 {"2026-08-09", 5600}, {"2026-02-01", 3000}}),
+     with_sales({{"2026-08-01", 5000},
+                 {"2026-08-05", 5000},
+                 {"2026-08-09", 5600},
+                 {"2026-02-01", 3000}}),
      3, 50.0, "inferred sales"}, // IQR drops the lone $30
     {"a seasonal textbook in its trough keeps its peak price",
-     with_sales({{"2026-08-10", 9000}, {"2026-08-20", 9000},
-                 {"2026-01-15", 7000}, {"2026-04-10", 4000},
+     with_sales({{"2026-08-10", 9000},
+                 {"2026-08-20", 9000},
+                 {"2026-01-15", 7000},
+                 {"2026-04-10", 4000},
                  {"2026-05-10", 3500}},
                 2000),
      5, 90.0, "inferred sales (seasonal peak)"},
     {"over 3x the used price without a seasonal peak is rejected",
-     with_sales({{"2026-06-01", 9000}, {"2026-06-03", 9000},
-                 {"2026-06-05", 9100}},
-                2000),
+     with_sales(
+       {{"2026-06-01", 9000}, {"2026-06-03", 9000}, {"2026-06-05", 9100}},
+       2000),
      3, std::nullopt,
      "rejected: over 3x the used price without a seasonal peak"},
     {"above the hard cap is rejected",
@@ -140,9 +146,8 @@ TEST_CASE("the Amazon ceiling caps List at at 90% of the lowest Amazon "
 
 TEST_CASE("a price capped by Amazon is final: the ratio to the used price "
           "does not reject it") {
-  auto p = with_sales({{"2026-06-01", 9000}, {"2026-06-03", 9000},
-                       {"2026-06-05", 9100}},
-                      2000);
+  auto p = with_sales(
+    {{"2026-06-01", 9000}, {"2026-06-03", 9000}, {"2026-06-05", 9100}}, 2000);
   p.stats->current[0] = 8000;
   p.stats->avg365 = std::vector<int64_t>(36, -1);
   auto est = estimate_list_at(infer_sales(p, now), p, fee_settings{});
@@ -231,20 +236,35 @@ TEST_CASE("price now reads live offers only: liveOffersOrder, or recent "
   };
   const std::vector<row> rows = {
     {"cheapest used offer historical, the live one pricier",
-     {used_offer(now - 90 * day, 1900, 0, true), used_offer(now - 30 * day, 2750, 0, true),
+     {used_offer(now - 90 * day, 1900, 0, true),
+      used_offer(now - 30 * day, 2750, 0, true),
       used_offer(now - 3, 2750, 399, false), fresh},
-     std::vector<int>{2, 3}, 31.49, true},
+     std::vector<int>{2, 3},
+     31.49,
+     true},
     {"only the historical offer has today's price: shipping unknown",
-     {used_offer(now - 30 * day, 2750, 0, true), used_offer(now - 3, 2800, 399, false)},
-     std::vector<int>{1}, 27.50, false},
+     {used_offer(now - 30 * day, 2750, 0, true),
+      used_offer(now - 3, 2800, 399, false)},
+     std::vector<int>{1},
+     27.50,
+     false},
     {"liveOffersOrder empty: no live offer at all",
-     {used_offer(now - 3, 2750, 399, false)}, std::vector<int>{}, 27.50, false},
+     {used_offer(now - 3, 2750, 399, false)},
+     std::vector<int>{},
+     27.50,
+     false},
     {"no liveOffersOrder (older bodies): the first recent match",
-     {used_offer(now - 30 * day, 2750, 0, true), used_offer(now - 3, 2750, 399, false)},
-     std::nullopt, 27.50, true},
+     {used_offer(now - 30 * day, 2750, 0, true),
+      used_offer(now - 3, 2750, 399, false)},
+     std::nullopt,
+     27.50,
+     true},
     {"no liveOffersOrder: an offer last seen over a year ago is not live",
-     {used_offer(now - 400 * day, 2750, 0, true), used_offer(now - 3, 2750, 399, false)},
-     std::nullopt, 31.49, true},
+     {used_offer(now - 400 * day, 2750, 0, true),
+      used_offer(now - 3, 2750, 399, false)},
+     std::nullopt,
+     31.49,
+     true},
   };
   for (auto& r : rows) {
     CAPTURE(r.name);
@@ -304,9 +324,8 @@ TEST_CASE("the List at rejection names the configured ratio") {
   fee_settings fees;
   fees.max_list_to_price = 2.5;
   // Sales at $60 against used $20: over 2.5x, no seasonal peak.
-  auto p = with_sales({{"2026-06-01", 6000}, {"2026-06-03", 6000},
-                       {"2026-06-05", 6100}},
-                      2000);
+  auto p = with_sales(
+    {{"2026-06-01", 6000}, {"2026-06-03", 6000}, {"2026-06-05", 6100}}, 2000);
   auto estimate = estimate_list_at(infer_sales(p, now), p, fees);
   CHECK_FALSE(estimate.list_at);
   CHECK(estimate.source

@@ -42,7 +42,8 @@ TEST_CASE("upsert SQL names only the columns it updates") {
   u.set(column::price_now, 1.0).set(column::last_seen_utc, std::string{"t"});
   auto sql = upsert_sql(column_mask(u));
   CHECK(sql.find("price_now = excluded.price_now") != std::string::npos);
-  CHECK(sql.find("last_seen_utc = excluded.last_seen_utc") != std::string::npos);
+  CHECK(sql.find("last_seen_utc = excluded.last_seen_utc")
+        != std::string::npos);
   CHECK(sql.find("list_at") == std::string::npos);
   CHECK(sql.find("title") == std::string::npos);
 }
@@ -60,16 +61,17 @@ TEST_CASE("a light row never carries the preserved columns") {
   basis.list_at = 40.0;
   basis.one_yr_avg = 30.0;
   auto u = light_row(stats_product(), basis, now_ms, fee_settings{});
-  for (auto c : {column::list_at, column::one_yr_avg, column::title,
-                 column::status, column::first_seen_utc,
-                 column::last_full_fetch_utc, column::seasonality,
-                 column::price_source, column::keepa_last_update})
+  for (auto c :
+       {column::list_at, column::one_yr_avg, column::title, column::status,
+        column::first_seen_utc, column::last_full_fetch_utc,
+        column::seasonality, column::price_source, column::keepa_last_update})
     CHECK(u.find(c) == nullptr);
   REQUIRE(u.find(column::price_now) != nullptr);
   CHECK(std::get<double>(*u.find(column::price_now)) == doctest::Approx(15.0));
   // all-in 15 × 1.05 + 2.75 + 3.99 = 22.49; fees 40 × 0.15 + 5.50 = 11.50
   CHECK(std::get<double>(*u.find(column::profit)) == doctest::Approx(6.01));
-  CHECK(std::get<double>(*u.find(column::percent_down)) == doctest::Approx(50.0));
+  CHECK(std::get<double>(*u.find(column::percent_down))
+        == doctest::Approx(50.0));
   CHECK(std::get<int64_t>(*u.find(column::used_offer_count)) == 7);
 }
 

@@ -43,7 +43,10 @@ TEST_CASE("peek filter: each rejection names its reason") {
     {"no stats", [](product& p) { p.stats.reset(); }, "no stats"},
     {"empty current", [](product& p) { p.stats->current.clear(); },
      "no buy price"},
-    {"current all -1", [](product& p) { p.stats->current = {-1, -1, -1}; },
+    {"current all -1",
+     [](product& p) {
+       p.stats->current = {-1, -1, -1};
+     },
      "no buy price"},
     {"no used averages",
      [](product& p) {

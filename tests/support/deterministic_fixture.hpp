@@ -50,8 +50,8 @@ struct deterministic_fixture {
   template <class State, class Handle>
   State& state_of(const Handle& h) {
     auto* ptr = caf::actor_cast<caf::abstract_actor*>(h);
-    auto* typed = dynamic_cast<typename Handle::template stateful_base<State>*>(
-      ptr);
+    auto* typed
+      = dynamic_cast<typename Handle::template stateful_base<State>*>(ptr);
     REQUIRE(typed != nullptr);
     return typed->state;
   }

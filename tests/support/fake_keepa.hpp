@@ -78,9 +78,9 @@ struct fake_keepa_state {
                            .count();
     env.refill_rate = rate;
     env.token_flow_reduction = flow_reduction;
-    env.refill_in_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         next_tick - now)
-                         .count();
+    env.refill_in_ms
+      = std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - now)
+          .count();
     if (balance <= 0 && cost > 0) {
       ++http_429;
       r.status = call_status::not_enough_tokens;

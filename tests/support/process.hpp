@@ -5,12 +5,12 @@
 // fails the test instead of hanging it, and with its stdin open.
 
 #include <array>
-#include <cstdio>
-#include <string>
-#include <unistd.h>
 #include <csignal>
+#include <cstdio>
 #include <fcntl.h>
+#include <string>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace keepa::test {
 
@@ -28,8 +28,8 @@ inline process_result run(const std::string& command, int timeout_s = 60) {
     return result;
   // Only the child holds the read end; the write end stays with the test.
   fcntl(input[1], F_SETFD, FD_CLOEXEC);
-  auto line = "timeout -k 5 " + std::to_string(timeout_s) + " sh -c '"
-              + command + "' 2>&1 0<&" + std::to_string(input[0]);
+  auto line = "timeout -k 5 " + std::to_string(timeout_s) + " sh -c '" + command
+              + "' 2>&1 0<&" + std::to_string(input[0]);
   FILE* pipe = popen(line.c_str(), "r");
   close(input[0]);
   if (pipe == nullptr) {
@@ -70,7 +70,8 @@ inline std::string read_all(const std::string& path) {
 }
 
 /// The binaries and the source tree under test.
-inline const std::string ingest = std::string{KEEPA_BINARY_DIR} + "/keepa-ingest";
+inline const std::string ingest = std::string{KEEPA_BINARY_DIR}
+                                  + "/keepa-ingest";
 inline const std::string mock_binary = std::string{KEEPA_BINARY_DIR}
                                        + "/mock-keepa";
 inline const std::string source = KEEPA_SOURCE_DIR;
@@ -115,7 +116,8 @@ public:
                + flags + " 2>" + log + "'";
     pipe_ = popen(cmd.c_str(), "r");
     pid_ = std::stoi(line());
-    auto listening = line(); // "listening on 127.0.0.1:<port>": blocks until ready
+    auto listening
+      = line(); // "listening on 127.0.0.1:<port>": blocks until ready
     port = listening.substr(listening.rfind(':') + 1);
   }
 
