@@ -32,12 +32,7 @@ struct commit_fixture : test::spend_fixture {
   }
 
   commit_stats stats() {
-    auto h = (*self)->request(pool, caf::infinite, atom::stats_v);
-    run();
-    commit_stats out;
-    h.receive([&](const commit_stats& s) { out = s; },
-              [](const caf::error&) { FAIL("no stats"); });
-    return out;
+    return stats_of<commit_stats>(pool);
   }
 };
 

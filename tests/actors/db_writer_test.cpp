@@ -101,12 +101,7 @@ struct db_writer_fixture : test::deterministic_fixture {
   }
 
   db_stats stats() {
-    auto h = (*self)->request(db, caf::infinite, atom::stats_v);
-    run();
-    db_stats out;
-    h.receive([&](const db_stats& s) { out = s; },
-              [](const caf::error&) { FAIL("no stats"); });
-    return out;
+    return stats_of<db_stats>(db);
   }
 };
 

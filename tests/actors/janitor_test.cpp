@@ -5,6 +5,7 @@
 
 #include "actors/db_writer.hpp"
 #include "actors/janitor.hpp"
+#include "db_writer_helpers.hpp"
 #include "support/deterministic_fixture.hpp"
 #include "support/process.hpp"
 #include "support/sqlite_read.hpp"
@@ -85,24 +86,27 @@ struct janitor_fixture : test::deterministic_fixture {
     auto now = iso_utc(wall());
     deal_update u;
     u.asin = asin;
-    u.set(column::status, std::string{"active"})
+    u.set(column::status, std::string{to_string(deal_status::active)})
       .set(column::price_now, 10.0)
       .set(column::first_seen_utc, now)
       .set(column::last_seen_utc, now)
       .set(column::last_full_fetch_utc, now);
-    write_batch b;
-    b.upserts.push_back(u);
-    caf::anon_send(db, atom::write_v, std::move(b));
-    flush();
+    test::write_durably(*this, db, std::move(u));
   }
 
   void flush() {
-    auto h = (*self)->request(db, caf::infinite, atom::flush_v);
-    run();
-    h.receive([](uint64_t) {},
-              [](const caf::error& err) {
-                FAIL("flush failed: " << error_text(err));
-              });
+    test::flush_db(*this, db);
+  }
+
+  /// Starts with a retention of one hour and row A seen two hours of
+  /// engine-alive time ago: past its retention.
+  void start_with_expired_row() {
+    janitor_settings s;
+    s.retention_hours = 1;
+    start(s);
+    seen("A");
+    caf::anon_send(db, atom::alive_v, ms(2h));
+    flush();
   }
 
   int64_t rows() {
@@ -111,12 +115,7 @@ struct janitor_fixture : test::deterministic_fixture {
 
   /// The engine-alive clock as DB_WRITER keeps it.
   int64_t alive_ms() {
-    auto h = (*self)->request(db, caf::infinite, atom::stats_v);
-    run();
-    int64_t out = -1;
-    h.receive([&](const db_stats& s) { out = s.alive_ms; },
-              [](const caf::error&) { FAIL("no db stats"); });
-    return out;
+    return stats_of<db_stats>(db).alive_ms;
   }
 
   /// The console's `janitor` command.
@@ -132,12 +131,7 @@ struct janitor_fixture : test::deterministic_fixture {
   }
 
   janitor_stats stats() {
-    auto h = (*self)->request(janitor, caf::infinite, atom::stats_v);
-    run();
-    janitor_stats out;
-    h.receive([&](const janitor_stats& s) { out = s; },
-              [](const caf::error&) { FAIL("no stats"); });
-    return out;
+    return stats_of<janitor_stats>(janitor);
   }
 
   /// Runs `sql` on a connection of its own, as another program would.
@@ -218,13 +212,7 @@ TEST_CASE_FIXTURE(janitor_fixture, "rows expire by engine-alive time, not "
 
 TEST_CASE_FIXTURE(janitor_fixture, "nothing is deleted while ingestion is "
                                    "stalled, and the pass says so") {
-  janitor_settings s;
-  s.retention_hours = 1;
-  start(s);
-  seen("A");
-  // Two hours of engine-alive time: A is past retention.
-  caf::anon_send(db, atom::alive_v, ms(2h));
-  flush();
+  start_with_expired_row();
   // Keepa silent for 31 min, past the 30 min stall window.
   keepa_up = false;
   advance(31min, 1min);
@@ -268,12 +256,7 @@ TEST_CASE_FIXTURE(janitor_fixture, "the first pass runs one interval after "
 TEST_CASE_FIXTURE(janitor_fixture, "a token bucket that does not answer "
                                    "earns no alive time and skips the "
                                    "pass") {
-  janitor_settings s;
-  s.retention_hours = 1;
-  start(s);
-  seen("A");
-  caf::anon_send(db, atom::alive_v, ms(2h));
-  flush();
+  start_with_expired_row();
   silent = true;
   advance(10min, 1min);
   CHECK(stats().credited_ms == 0);
@@ -290,12 +273,7 @@ TEST_CASE_FIXTURE(janitor_fixture, "a token bucket that does not answer "
 
 TEST_CASE_FIXTURE(janitor_fixture, "a purge the database refuses is "
                                    "reported, and deletes nothing") {
-  janitor_settings s;
-  s.retention_hours = 1;
-  start(s);
-  seen("A");
-  caf::anon_send(db, atom::alive_v, ms(2h));
-  flush();
+  start_with_expired_row();
   exec("CREATE TRIGGER keep BEFORE DELETE ON deals BEGIN "
        "SELECT RAISE(ABORT, 'disk full (test)'); END");
   auto line = purge();

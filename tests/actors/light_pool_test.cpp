@@ -129,12 +129,7 @@ struct light_fixture : test::deterministic_fixture {
   }
 
   pool_stats stats() {
-    auto h = (*self)->request(pool, caf::infinite, atom::stats_v);
-    run();
-    pool_stats out;
-    h.receive([&](const pool_stats& s) { out = s; },
-              [](const caf::error&) { FAIL("no stats"); });
-    return out;
+    return stats_of<pool_stats>(pool);
   }
 };
 

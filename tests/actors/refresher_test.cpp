@@ -6,6 +6,7 @@
 
 #include "actors/db_writer.hpp"
 #include "actors/refresher.hpp"
+#include "db_writer_helpers.hpp"
 #include "support/deterministic_fixture.hpp"
 #include "support/process.hpp"
 
@@ -93,7 +94,7 @@ struct refresher_fixture : test::deterministic_fixture {
     auto now = iso_utc(wall());
     deal_update u;
     u.asin = asin;
-    u.set(column::status, std::string{"active"})
+    u.set(column::status, std::string{to_string(deal_status::active)})
       .set(column::price_now, 10.0)
       .set(column::list_at, 30.0)
       .set(column::first_seen_utc, std::string{"2026-10-20T00:00:00Z"})
@@ -101,19 +102,11 @@ struct refresher_fixture : test::deterministic_fixture {
       .set(column::last_full_fetch_utc, fetched);
     if (!light_fetched.empty())
       u.set(column::last_light_fetch_utc, light_fetched);
-    write_batch b;
-    b.upserts.push_back(u);
-    caf::anon_send(db, atom::write_v, std::move(b));
-    flush();
+    test::write_durably(*this, db, std::move(u));
   }
 
   void flush() {
-    auto h = (*self)->request(db, caf::infinite, atom::flush_v);
-    run();
-    h.receive([](uint64_t) {},
-              [](const caf::error& err) {
-                FAIL("flush failed: " << error_text(err));
-              });
+    test::flush_db(*this, db);
   }
 
   /// The ASINs sent to lane `cls`, over every pass, in order ("A B").
@@ -126,12 +119,7 @@ struct refresher_fixture : test::deterministic_fixture {
   }
 
   refresher_stats stats() {
-    auto h = (*self)->request(refresher, caf::infinite, atom::stats_v);
-    run();
-    refresher_stats out;
-    h.receive([&](const refresher_stats& s) { out = s; },
-              [](const caf::error&) { FAIL("no stats"); });
-    return out;
+    return stats_of<refresher_stats>(refresher);
   }
 };
 

@@ -85,12 +85,7 @@ struct router_fixture : test::deterministic_fixture {
   }
 
   router_stats stats() {
-    auto h = (*self)->request(router, caf::infinite, atom::stats_v);
-    run();
-    router_stats out;
-    h.receive([&](const router_stats& s) { out = s; },
-              [](const caf::error&) { FAIL("no stats"); });
-    return out;
+    return stats_of<router_stats>(router);
   }
 };
 

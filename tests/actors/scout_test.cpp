@@ -128,12 +128,7 @@ struct scout_fixture : test::deterministic_fixture {
   }
 
   scout_stats stats() {
-    auto h = (*self)->request(scout, caf::infinite, atom::stats_v);
-    run();
-    scout_stats out;
-    h.receive([&](const scout_stats& s) { out = s; },
-              [](const caf::error&) { FAIL("no stats"); });
-    return out;
+    return stats_of<scout_stats>(scout);
   }
 };
 

@@ -36,12 +36,7 @@ struct watermark_fixture : test::deterministic_fixture {
   }
 
   watermark_stats stats() {
-    auto h = (*self)->request(wm, caf::infinite, atom::stats_v);
-    run();
-    watermark_stats out;
-    h.receive([&](const watermark_stats& s) { out = s; },
-              [](const caf::error&) { FAIL("no stats"); });
-    return out;
+    return stats_of<watermark_stats>(wm);
   }
 };
 

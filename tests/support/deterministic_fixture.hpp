@@ -56,6 +56,18 @@ struct deterministic_fixture {
     return typed->state;
   }
 
+  /// Asks `actor` for its stats, runs every queued job and answers them;
+  /// fails the test without an answer.
+  template <class Stats, class Handle>
+  Stats stats_of(const Handle& actor) {
+    auto h = (*self)->request(actor, caf::infinite, atom::stats_v);
+    run();
+    Stats out;
+    h.receive([&](const Stats& s) { out = s; },
+              [](const caf::error&) { FAIL("no stats"); });
+    return out;
+  }
+
   /// Runs every queued job.
   void run() {
     sched->run();
