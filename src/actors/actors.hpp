@@ -94,13 +94,16 @@ using db_writer_actor = caf::typed_actor<
   // Answers the writer's state.
   caf::replies_to<atom::stats>::with<db_stats>>;
 
-/// PEEK_POOL: cheap stats for new ASINs, the peek filter, pending rows.
+/// PEEK_POOL: peeks at new listings (1 token each, stats and sales history)
+/// and judges them: survivors become pending rows for the commit pool, the
+/// rest rejections.
 using peek_pool_actor = caf::typed_actor<
-  // Queues new listings for a peek.
+  // Queues new listings, valued by their payload, and sends what fits.
   caf::reacts_to<atom::enqueue, deal_list>,
   // Internal: after the backoff, sends the parked batches again.
   caf::reacts_to<atom::retry>,
-  // Internal: looks again whether the commit pool is short of work.
+  // Internal: asks the commit pool whether it is short of work, and peeks
+  // if so.
   caf::reacts_to<atom::pace>,
   // Answers the pool's state.
   caf::replies_to<atom::stats>::with<peek_stats>>;
@@ -141,12 +144,12 @@ using router_actor = caf::typed_actor<
 
 /// SCOUT: walks the /deal query every cycle.
 using scout_actor = caf::typed_actor<
-  // Starts a cycle now unless one is running.
+  // Starts a cycle now unless one runs, or resumes a held one.
   caf::reacts_to<atom::run>,
   // The watermark was rewound to this value: a running cycle reads down to
-  // it, else a cycle starts now.
+  // it, else a cycle starts (or a held one resumes) now.
   caf::reacts_to<atom::rewind, keepa_minutes>,
-  // Internal: the cycle timer of one generation.
+  // Internal: starts the scheduled cycle (stale generations are ignored).
   caf::reacts_to<atom::wake, uint64_t>,
   // Answers the scout's state.
   caf::replies_to<atom::stats>::with<scout_stats>>;
@@ -154,7 +157,8 @@ using scout_actor = caf::typed_actor<
 /// REFRESHER: light-refreshes every active row whose newest fetch is older
 /// than `refresh_after_hours`, and first those near the retention deadline.
 using refresher_actor = caf::typed_actor<
-  // Internal: the timer of the next pass.
+  // Internal: runs a pass (rows near the deadline, then due rows, within
+  // the refresher's share of the refill) and arms the next one.
   caf::reacts_to<atom::wake>,
   // Answers the refresher's state, with the capacity estimate.
   caf::replies_to<atom::stats>::with<refresher_stats>>;
