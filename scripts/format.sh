@@ -3,8 +3,10 @@
 # With --check, changes nothing and fails listing the files that differ.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mapfile -t files < <(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' \
-  'tests/*.hpp' 'bench/*.cpp' 'bench/*.hpp')
+# Tracked files and new ones git does not ignore.
+mapfile -t files < <(git ls-files --cached --others --exclude-standard \
+  'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp' \
+  'bench/*.hpp')
 if [ "${1:-}" = --check ]; then
   bad=()
   for f in "${files[@]}"; do

@@ -75,5 +75,4 @@ void collect(engine_actor::stateful_pointer<engine_state> self,
   collect(self, std::make_shared<pipeline_snapshot>(), 0, std::move(done));
 }
 
-
 } // namespace keepa
