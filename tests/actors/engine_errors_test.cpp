@@ -17,6 +17,9 @@ TEST_CASE("an engine error carries its code and its words, and the actor "
   CHECK(err != engine_errc::query_refused);
   CHECK(error_text(err) == "Keepa said no");
   caf::actor_system_config cfg;
+  // CAF's test scheduler: no worker threads (TSan sees races inside
+  // Debian's uninstrumented libcaf_core on the real one).
+  cfg.set("scheduler.policy", caf::atom("testing"));
   add_engine_errors(cfg);
   caf::actor_system sys{cfg};
   CHECK(sys.render(err) == "keepa: key_refused (Keepa said no)");
