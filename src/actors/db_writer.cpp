@@ -196,8 +196,10 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
       self->state.timer_armed = false;
       flush_now(self);
     },
-    // Answers what the database knows of these ASINs.
+    // Answers what the database knows of these ASINs, after committing
+    // what was queued before the question.
     [=](atom::lookup, const std::vector<std::string>& asins) {
+      flush_now(self);
       return guarded(self, [&](database& db) {
         return lookup_result{db.find(asins), db.find_rejections(asins)};
       });
@@ -206,8 +208,11 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
     [=](atom::pending, uint64_t limit) {
       return guarded(self, [&](database& db) { return db.pending(limit); });
     },
-    // Answers the rows near their deadline and the other due rows.
+    // Answers the rows near their deadline and the other due rows, after
+    // committing what was queued before the question (a refresh that just
+    // landed is not due again).
     [=](atom::stale, const refresh_query& q) {
+      flush_now(self);
       auto alive = self->state.stats.alive_ms;
       return guarded(self, [&](database& db) {
         auto deadline = db.near_deadline(alive, q.deadline_age_ms,

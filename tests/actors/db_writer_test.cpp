@@ -216,3 +216,27 @@ TEST_CASE_FIXTURE(db_writer_fixture, "a flush that cannot commit answers "
   CHECK_FALSE(health[1].first);
   CHECK(health[1].second.empty());
 }
+
+TEST_CASE_FIXTURE(db_writer_fixture, "a read sees every write sent before "
+                                     "it, committed first") {
+  start();
+  write(rejection_of("A"));
+  auto h = (*self)->request(db, caf::infinite, atom::lookup_v,
+                            std::vector<std::string>{"A"});
+  run();
+  h.receive(
+    [](const lookup_result& r) {
+      REQUIRE(r.rejected.size() == 1);
+      CHECK(r.rejected[0].asin == "A");
+    },
+    [](const caf::error&) { FAIL("no lookup answer"); });
+  CHECK(stats().transactions_total == 1);
+  // The refresher's question commits first too.
+  write(rejection_of("B"));
+  auto due = (*self)->request(db, caf::infinite, atom::stale_v,
+                              refresh_query{});
+  run();
+  due.receive([](const refresh_due&) {},
+              [](const caf::error&) { FAIL("no stale answer"); });
+  CHECK(rejections_stored() == 2);
+}
