@@ -125,6 +125,8 @@ struct simulation : test::deterministic_fixture {
   int64_t hours_running = 0;
   /// Listings estimated to have left /deal unread.
   int64_t shed = 0;
+  /// /product asks of the retired ASINs when they were retired.
+  int64_t retired_asks_before = 0;
 
   simulation(int64_t refill_per_min, int deal_rate) : rate{refill_per_min} {
     mock::options m;
@@ -347,6 +349,47 @@ struct simulation : test::deterministic_fixture {
       keepa->retire(asin);
       retired.insert(asin);
     }
+    retired_asks_before = retired_asks();
+  }
+
+  test::in_process_keepa_state& client_state() {
+    return state_of<test::in_process_keepa_state>(client);
+  }
+
+  /// /product asks of the retired ASINs so far.
+  int64_t retired_asks() {
+    int64_t n = 0;
+    for (auto& asin : retired)
+      if (auto i = client_state().product_asks.find(asin);
+          i != client_state().product_asks.end())
+        n += i->second;
+    return n;
+  }
+
+  /// Light refreshes of an ASIN Keepa still knows within 10 minutes of
+  /// its last one.
+  int64_t double_refreshes() {
+    int64_t n = 0;
+    for (auto& [asin, times] : client_state().double_refreshes)
+      if (retired.count(asin) == 0)
+        n += times;
+    return n;
+  }
+
+  /// Price-drop events recorded twice for one drop: the same ASIN, old and
+  /// new price.
+  int64_t doubled_drops() {
+    return reader{db_path}.scalar(
+      "SELECT COUNT(*) FROM (SELECT COUNT(*) AS n FROM events GROUP BY asin, "
+      "old_price, new_price HAVING n > 1)");
+  }
+
+  /// Pending rows first seen more than an hour ago.
+  int64_t stuck_pending() {
+    return reader{db_path}.scalar(
+      "SELECT COUNT(*) FROM deals WHERE status = 'pending' AND "
+      "first_seen_utc < '"
+      + iso_utc(now_ms() - hour_ms) + "'");
   }
 
   void report(const std::string& plan) {
@@ -354,31 +397,36 @@ struct simulation : test::deterministic_fixture {
     std::ostringstream tokens;
     for (auto& [kind, n] : spent)
       tokens << kind << " " << n << " ";
-    MESSAGE(
-      plan << ": rows before the 4-day downtime " << rows_before_downtime
-           << ", after the restart " << rows_after_downtime
-           << "; deleted while Keepa knew them " << deleted_known
-           << "; oldest active row " << oldest_active_hours
-           << " h; refresh lateness past " << refresh_after_hours << " h p50 "
-           << quantile(lateness_hours, 0.5) << " h, p99 "
-           << quantile(lateness_hours, 0.99) << " h, max " << latest_late
-           << " h (" << latest_late_outside_wave
-           << " h outside the 3 days after the downtime); tokens by "
-              "kind: "
-           << tokens.str() << "; database peak " << file_peak / 1024
-           << " KiB, WAL peak " << wal_peak / 1024
-           << " KiB; rows at the end: rejections "
-           << reader{db_path}.scalar("SELECT COUNT(*) FROM rejections")
-           << ", events "
-           << reader{db_path}.scalar("SELECT COUNT(*) FROM events")
-           << " (false drops " << false_drops() << ")"
-           << "; router map peak " << routed_peak
-           << "; longest a listing held the watermark "
-           << static_cast<double>(held_peak_ms) / hour_ms
-           << " h; shed listings about " << shed
-           << "; discovery cycles per hour "
-           << static_cast<double>(cycles)
-                / static_cast<double>(std::max<int64_t>(1, hours_running)));
+    MESSAGE(plan << ": rows before the 4-day downtime " << rows_before_downtime
+                 << ", after the restart " << rows_after_downtime
+                 << "; deleted while Keepa knew them " << deleted_known
+                 << "; oldest active row " << oldest_active_hours
+                 << " h; refresh lateness past " << refresh_after_hours
+                 << " h p50 " << quantile(lateness_hours, 0.5) << " h, p99 "
+                 << quantile(lateness_hours, 0.99) << " h, max " << latest_late
+                 << " h (" << latest_late_outside_wave
+                 << " h outside the 3 days after the downtime); tokens by "
+                    "kind: "
+                 << tokens.str() << "; database peak " << file_peak / 1024
+                 << " KiB, WAL peak " << wal_peak / 1024
+                 << " KiB; rows at the end: rejections "
+                 << reader{db_path}.scalar("SELECT COUNT(*) FROM rejections")
+                 << ", events "
+                 << reader{db_path}.scalar("SELECT COUNT(*) FROM events")
+                 << " (false drops " << false_drops() << ")"
+                 << "; router map peak " << routed_peak
+                 << "; longest a listing held the watermark "
+                 << static_cast<double>(held_peak_ms) / hour_ms
+                 << " h; shed listings about " << shed
+                 << "; discovery cycles per hour "
+                 << static_cast<double>(cycles)
+                      / static_cast<double>(std::max<int64_t>(1, hours_running))
+                 << "; light refreshes of an ASIN within 10 min of its last "
+                 << double_refreshes() << "; doubled drop events "
+                 << doubled_drops()
+                 << "; ASINs asked for after Keepa forgot them "
+                 << retired_asks() - retired_asks_before
+                 << "; pending rows older than an hour " << stuck_pending());
   }
 
   ~simulation() {
@@ -420,6 +468,13 @@ void check_two_weeks(simulation& sim, const std::string& plan) {
         == 0);
   CHECK(sim.retired.size() == 20);
   CHECK(sim.false_drops() == 0);
+  // Paid once: no row refreshed twice at once, no drop recorded twice, a
+  // forgotten product asked for a few times only, no survivor left
+  // pending.
+  CHECK(sim.double_refreshes() == 0);
+  CHECK(sim.stuck_pending() == 0);
+  CHECK(sim.retired_asks() - sim.retired_asks_before
+        <= 3 * static_cast<int64_t>(sim.retired.size()));
   // Bounded for weeks: no rejection kept past its 72 h, a small WAL.
   CHECK(db.scalar("SELECT COUNT(*) FROM rejections WHERE rejected_utc < '"
                   + iso_utc(sim.now_ms() - 73 * hour_ms) + "'")

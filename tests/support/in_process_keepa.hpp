@@ -4,9 +4,12 @@
 // mock (mock::handler) in-process, on the same virtual clock as the engine.
 // Requests are built and replies classified and parsed by the production
 // code (io/keepa_api, io/keepa_json); only the HTTP transport is skipped.
-// `down` makes every call fail as a network error would (an outage).
+// `down` makes every call fail as a network error would (an outage). It
+// counts what a seller pays for twice: light refreshes of an ASIN within
+// 10 minutes of the last one, and the /product asks of each ASIN.
 
 #include "actors/actors.hpp"
+#include "actors/light_pool.hpp"
 #include "io/keepa_api.hpp"
 #include "mock/handler.hpp"
 
@@ -14,6 +17,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include <functional>
+#include <map>
 #include <memory>
 
 namespace keepa::test {
@@ -23,8 +27,29 @@ struct in_process_keepa_state {
   std::function<int64_t()> now_ms;
   api_settings api{"http://mock", "mock-key", 1, std::chrono::seconds{60}};
   bool down = false;
+  /// Light refreshes asked within 10 minutes of the same ASIN's last one,
+  /// by ASIN.
+  std::map<std::string, int64_t> double_refreshes;
+  std::map<std::string, int64_t> last_light_ms;
+  /// How often each ASIN was asked for in a /product call.
+  std::map<std::string, int64_t> product_asks;
 
   static inline constexpr const char* name = "in_process_keepa";
+
+  /// Counts the ASINs of a /product call.
+  void count(const product_request& req) {
+    bool light = req.params == light_params();
+    auto now = now_ms();
+    for (auto& asin : req.asins) {
+      ++product_asks[asin];
+      if (!light)
+        continue;
+      auto [last, first] = last_light_ms.try_emplace(asin, now);
+      if (!first && now - last->second < 600000)
+        ++double_refreshes[asin];
+      last->second = now;
+    }
+  }
 
   /// Runs one request through the mock and classifies the answer.
   keepa_reply call(endpoint ep, const http_request& req) {
@@ -54,6 +79,7 @@ inline keepa_client_actor::behavior_type make_in_process_keepa(
                               make_token_request(self->state.api));
     },
     [=](atom::product, const product_request& req) {
+      self->state.count(req);
       return self->state.call(endpoint::product,
                               make_product_request(self->state.api, req));
     },
