@@ -33,6 +33,11 @@ using token_bucket_actor = caf::typed_actor<
   caf::replies_to<atom::call, keepa_call>::with<keepa_reply>,
   // Internal: the refill tick (or a re-sync retry) of one generation.
   caf::reacts_to<atom::wake, uint64_t>,
+  // Internal: answers `retryable` to calls held for grant_wait_limit.
+  caf::reacts_to<atom::expire>,
+  // Moves the waiting call with this id (keepa_call::id) up to the
+  // priority given, if it waits in a lower one.
+  caf::reacts_to<atom::promote, uint64_t, call_priority>,
   // Stops (true) or restarts (false) granting; queued calls are kept.
   caf::reacts_to<atom::pause, bool>,
   // Answers the bucket's state.
@@ -100,8 +105,8 @@ using db_writer_actor = caf::typed_actor<
 using peek_pool_actor = caf::typed_actor<
   // Queues new listings, valued by their payload, and sends what fits.
   caf::reacts_to<atom::enqueue, deal_list>,
-  // Internal: after the backoff, sends the parked batches again.
-  caf::reacts_to<atom::retry>,
+  // Internal: after the backoff of a lane, sends its parked batches again.
+  caf::reacts_to<atom::retry, uint64_t>,
   // Internal: asks the commit pool whether it is short of work, and peeks
   // if so.
   caf::reacts_to<atom::pace>,
@@ -112,8 +117,8 @@ using peek_pool_actor = caf::typed_actor<
 using commit_pool_actor = caf::typed_actor<
   // Queues peek survivors for the heavy fetch.
   caf::reacts_to<atom::enqueue, std::vector<survivor>>,
-  // Internal: after the backoff, sends the parked batches again.
-  caf::reacts_to<atom::retry>,
+  // Internal: after the backoff of a lane, sends its parked batches again.
+  caf::reacts_to<atom::retry, uint64_t>,
   // Internal: reads the pending rows to resume (again after a failure).
   caf::reacts_to<atom::pending>,
   // Answers the pool's state.
@@ -122,12 +127,13 @@ using commit_pool_actor = caf::typed_actor<
 /// LIGHT_POOL: light refreshes of stored deals.
 using light_pool_actor = caf::typed_actor<
   // Queues stored deals for a light refresh in the lane of their class; a
-  // deal queued already moves up to a more urgent lane, never down.
+  // deal queued already moves up to a more urgent lane, never down, and
+  // one in flight in a later lane has its call raised in the bucket.
   caf::reacts_to<atom::enqueue, light_jobs, refresh_class>,
-  // Internal: after the backoff, sends the parked batches again.
-  caf::reacts_to<atom::retry>,
+  // Internal: after the backoff of a lane, sends its parked batches again.
+  caf::reacts_to<atom::retry, uint64_t>,
   // Answers the pool's state.
-  caf::replies_to<atom::stats>::with<pool_stats>>;
+  caf::replies_to<atom::stats>::with<light_stats>>;
 
 /// ROUTER: decides for each listing: payload refresh, light, peek or known.
 using router_actor = caf::typed_actor<

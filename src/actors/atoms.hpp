@@ -33,6 +33,8 @@ CAF_ADD_ATOM(keepa, keepa::atom, release, "release")
 CAF_ADD_ATOM(keepa, keepa::atom, pace, "pace")
 CAF_ADD_ATOM(keepa, keepa::atom, retry, "retry")
 CAF_ADD_ATOM(keepa, keepa::atom, subscribe, "subscribe")
+CAF_ADD_ATOM(keepa, keepa::atom, expire, "expire")
+CAF_ADD_ATOM(keepa, keepa::atom, promote, "promote")
 
 namespace keepa::atom {
 

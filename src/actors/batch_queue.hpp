@@ -1,62 +1,209 @@
 #pragma once
 
-// What the peek, commit and light pools share: jobs waiting in lanes (in
-// grant order, each lane with call slots of its own, so that a call of a
-// later lane waiting in the token bucket never holds back an earlier one),
-// batches of at most `batch` ASINs, failed batches parked in their lane
-// until one shared backoff expires, and the loop that sends batches through
-// the token bucket.
+// The queueing rules the peek, commit and light pools share, as plain code
+// tested without actors (tests/actors/batch_queue_test.cpp): jobs wait in
+// lanes (in grant order, each lane with call slots and a backoff of its
+// own), go out in batches of at most `batch`, and a failed batch is parked
+// in its lane until that lane's backoff expires. With `one_per_asin`, an
+// ASIN has one copy at most, waiting, parked or in flight, over all lanes.
 
-#include "actors/actors.hpp"
 #include "actors/backoff.hpp"
-#include "actors/defaults.hpp"
-#include "actors/type_ids.hpp"
 #include "model/keepa_time.hpp"
-
-#include <caf/stateful_actor.hpp>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <array>
 #include <deque>
 #include <functional>
+#include <map>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace keepa {
 
 template <class Job, size_t Lanes = 1>
-struct batch_queue {
+class batch_queue {
+public:
   /// Jobs of one class.
   struct lane {
     std::deque<Job> waiting;
-    /// Failed batches wait here for the backoff; the others go on.
+    /// Failed batches wait here for the lane's backoff.
     std::vector<Job> parked;
+    /// Calls in flight (or waiting for a grant).
     size_t in_flight = 0;
+    backoff retry;
+    bool retry_armed = false;
   };
 
+  /// Where a queued ASIN is (with one_per_asin).
+  enum class place { waiting, parked, in_flight };
+
+  struct slot {
+    size_t lane;
+    place where;
+    /// The call it is in, while in flight (take()'s count).
+    uint64_t call = 0;
+  };
+
+  explicit batch_queue(bool one_per_asin = false)
+    : one_per_asin_(one_per_asin) {
+  }
+
+  /// The most ASINs in one call.
   size_t batch = 1;
   /// Calls in flight (or waiting for a grant) per lane.
   size_t max_in_flight = 2;
-  std::array<lane, Lanes> lanes;
-  backoff retry;
-  bool retry_armed = false;
-  /// True for a job left behind in lane `i` after it moved elsewhere; take()
-  /// drops such jobs (moving a job never searches a lane).
-  std::function<bool(const Job&, size_t i)> moved;
   /// Unset, take() serves a lane in arrival order; set, it reorders the
   /// lane's waiting jobs first (serve_best_first).
   std::function<void(std::deque<Job>&)> order;
-  /// Unset, batches go out whenever a slot is free; set, only while it
-  /// says yes (the pool then sends again when that changes).
-  std::function<bool()> ready;
-  /// Takes a batch Keepa refused for good (an error answer, an unexpected
-  /// status); unset, such a batch is parked and retried like a failed one.
-  std::function<void(const std::vector<Job>&, const keepa_reply&)> refused;
+
+  /// Queues `job` in lane `i` and says whether it did. With one_per_asin,
+  /// a job whose ASIN waits (or is parked) in a later lane moves here, and
+  /// one that waits in lane `i` or an earlier one has its copy replaced in
+  /// place, the newer job winning; an ASIN in flight is left alone.
+  bool enqueue(Job job, size_t i) {
+    if (!one_per_asin_) {
+      lanes_[i].waiting.push_back(std::move(job));
+      return true;
+    }
+    auto [at, fresh] = index_.try_emplace(job.asin, slot{i, place::waiting});
+    if (fresh) {
+      lanes_[i].waiting.push_back(std::move(job));
+      return true;
+    }
+    auto& s = at->second;
+    if (s.where == place::in_flight)
+      return false;
+    bool moves = s.lane > i;
+    auto replace_or_erase = [&](auto& from) {
+      auto copy = std::find_if(from.begin(), from.end(), [&](const Job& j) {
+        return j.asin == job.asin;
+      });
+      if (moves)
+        from.erase(copy);
+      else
+        *copy = std::move(job);
+    };
+    auto& l = lanes_[s.lane];
+    if (s.where == place::waiting)
+      replace_or_erase(l.waiting);
+    else
+      replace_or_erase(l.parked);
+    if (!moves)
+      return false;
+    s = slot{i, place::waiting};
+    lanes_[i].waiting.push_back(std::move(job));
+    return true;
+  }
+
+  /// Takes the next batch of lane `i` (empty when none waits) and counts
+  /// it in flight.
+  std::vector<Job> take(size_t i) {
+    auto& w = lanes_[i].waiting;
+    if (order)
+      order(w);
+    std::vector<Job> out;
+    if (w.empty())
+      return out;
+    ++calls_;
+    while (out.size() < batch && !w.empty()) {
+      mark(w.front().asin, i, place::in_flight, calls_);
+      out.push_back(std::move(w.front()));
+      w.pop_front();
+    }
+    ++lanes_[i].in_flight;
+    return out;
+  }
+
+  /// The id of the call take() filled last (1, 2, ...).
+  uint64_t last_call() const {
+    return calls_;
+  }
+
+  /// The call to raise to lane `i`'s priority so that `asin` is served
+  /// as soon as lane `i` would serve it: set when it is in flight in a
+  /// later lane.
+  std::optional<uint64_t> call_to_raise(const std::string& asin,
+                                        size_t i) const {
+    auto* s = find(asin);
+    if (s && s->where == place::in_flight && s->lane > i)
+      return s->call;
+    return std::nullopt;
+  }
+
+  /// Ends a call of lane `i` whose jobs are done or given up.
+  void finish(size_t i, const std::vector<Job>& batch) {
+    --lanes_[i].in_flight;
+    forget(batch);
+  }
+
+  /// Ends a failed call of lane `i`: its jobs wait for the lane's backoff.
+  void park(size_t i, std::vector<Job> batch) {
+    --lanes_[i].in_flight;
+    for (auto& job : batch) {
+      mark(job.asin, i, place::parked);
+      lanes_[i].parked.push_back(std::move(job));
+    }
+  }
+
+  /// Ends a call of lane `i` whose jobs go out again first, at once (a
+  /// batch split in smaller ones).
+  void put_back(size_t i, std::vector<Job> batch) {
+    --lanes_[i].in_flight;
+    auto& w = lanes_[i].waiting;
+    for (auto job = batch.rbegin(); job != batch.rend(); ++job) {
+      mark(job->asin, i, place::waiting);
+      w.push_front(std::move(*job));
+    }
+  }
+
+  /// Ends lane `i`'s backoff: its parked jobs go first, they have waited
+  /// already.
+  void unpark(size_t i) {
+    auto& l = lanes_[i];
+    for (auto& job : l.parked)
+      mark(job.asin, i, place::waiting);
+    l.waiting.insert(l.waiting.begin(), l.parked.begin(), l.parked.end());
+    l.parked.clear();
+    l.retry_armed = false;
+  }
+
+  /// Removes the waiting jobs of lane `i` that `drop` says, and returns
+  /// them.
+  template <class Pred>
+  std::vector<Job> remove_waiting(size_t i, Pred drop) {
+    auto& w = lanes_[i].waiting;
+    auto keep = std::stable_partition(w.begin(), w.end(),
+                                      [&](const Job& j) { return !drop(j); });
+    std::vector<Job> out(std::make_move_iterator(keep),
+                         std::make_move_iterator(w.end()));
+    w.erase(keep, w.end());
+    forget(out);
+    return out;
+  }
+
+  /// Where `asin` is, if one_per_asin and queued.
+  const slot* find(const std::string& asin) const {
+    auto i = index_.find(asin);
+    return i == index_.end() ? nullptr : &i->second;
+  }
+
+  const lane& at(size_t i) const {
+    return lanes_[i];
+  }
+
+  lane& at(size_t i) {
+    return lanes_[i];
+  }
+
+  static constexpr size_t lane_count() {
+    return Lanes;
+  }
 
   /// Jobs waiting, parked ones included.
   size_t size() const {
     size_t n = 0;
-    for (auto& l : lanes)
+    for (auto& l : lanes_)
       n += l.waiting.size() + l.parked.size();
     return n;
   }
@@ -64,34 +211,32 @@ struct batch_queue {
   /// Calls in flight over all lanes.
   size_t in_flight() const {
     size_t n = 0;
-    for (auto& l : lanes)
+    for (auto& l : lanes_)
       n += l.in_flight;
     return n;
   }
 
-  /// Takes the next batch of lane `i`; empty when none waits.
-  std::vector<Job> take(size_t i) {
-    auto& w = lanes[i].waiting;
-    if (order)
-      order(w);
-    std::vector<Job> out;
-    while (out.size() < batch && !w.empty()) {
-      if (!moved || !moved(w.front(), i))
-        out.push_back(std::move(w.front()));
-      w.pop_front();
-    }
-    return out;
+  /// With one_per_asin: ASINs queued or in flight.
+  size_t known() const {
+    return index_.size();
   }
 
-  /// Ends the backoff: parked jobs go first in their lane, they have
-  /// waited already.
-  void unpark() {
-    for (auto& l : lanes) {
-      l.waiting.insert(l.waiting.begin(), l.parked.begin(), l.parked.end());
-      l.parked.clear();
-    }
-    retry_armed = false;
+private:
+  void mark(const std::string& asin, size_t i, place where, uint64_t call = 0) {
+    if (one_per_asin_)
+      index_[asin] = slot{i, where, call};
   }
+
+  void forget(const std::vector<Job>& jobs) {
+    if (one_per_asin_)
+      for (auto& job : jobs)
+        index_.erase(job.asin);
+  }
+
+  bool one_per_asin_;
+  uint64_t calls_ = 0;
+  std::array<lane, Lanes> lanes_;
+  std::map<std::string, slot> index_;
 };
 
 /// Orders `jobs` (each with a `value` and a `queued_ms`) for take(): the
@@ -122,95 +267,6 @@ inline double profit_per_token(double value, keepa_minutes last_update,
                                keepa_minutes now, bool update_param) {
   bool cheap = update_param && last_update >= 0 && now - last_update < 50;
   return value / (cheap ? 5.0 : 12.0);
-}
-
-/// Makes `self`'s pool (its state with `jobs`, `settings.levers` and
-/// `now_ms`) serve its jobs best first: by expected profit per token,
-/// within best_first_max_wait_ms.
-template <class Job, class Self>
-void order_best_first(Self self) {
-  self->state.jobs.order = [self](std::deque<Job>& jobs) {
-    auto now = self->state.now_ms();
-    auto minutes = to_keepa_minutes(now);
-    bool update = self->state.settings.levers.update_param;
-    serve_best_first(jobs, now, best_first_max_wait_ms, [=](const Job& j) {
-      return profit_per_token(j.value, j.last_update, minutes, update);
-    });
-  };
-}
-
-/// Parks a failed batch of lane `lane` of `self`'s pool and arms the
-/// wake-up (`run`) for the end of the shared backoff, unless one is armed.
-template <class Self, class Job>
-void park_batch(Self self, const char* pool, size_t lane,
-                const std::vector<Job>& batch, const std::string& why) {
-  auto& st = self->state;
-  auto& q = st.jobs;
-  ++st.stats.failed_total;
-  auto& parked = q.lanes[lane].parked;
-  parked.insert(parked.end(), batch.begin(), batch.end());
-  auto delay = q.retry.bump();
-  spdlog::warn("{}: batch of {} failed ({}); retry in {} s", pool, batch.size(),
-               why,
-               std::chrono::duration_cast<std::chrono::seconds>(delay).count());
-  if (!q.retry_armed) {
-    q.retry_armed = true;
-    self->delayed_send(self, delay, atom::retry_v);
-  }
-}
-
-/// Sends batches of `self`'s jobs through its token bucket while their
-/// lanes have free slots, earlier lanes first. `make_call(lane)` gives a
-/// call's kind, priority and parameters (the ASINs are added here);
-/// `on_answer(batch, body)` takes an answered batch. A failed batch, by
-/// reply or by CAF error, is parked and the other jobs go on; a refused one
-/// goes to the queue's `refused` when it has one.
-template <class Self, class MakeCall, class OnAnswer>
-void send_in_batches(Self self, const char* pool, MakeCall make_call,
-                     OnAnswer on_answer) {
-  auto& st = self->state;
-  auto& q = st.jobs;
-  for (size_t i = 0; i < q.lanes.size(); ++i) {
-    while (q.lanes[i].in_flight < q.max_in_flight && (!q.ready || q.ready())) {
-      auto batch = q.take(i);
-      if (batch.empty())
-        break;
-      keepa_call call = make_call(i);
-      auto& asins = std::get<product_request>(call.request).asins;
-      for (auto& job : batch)
-        asins.push_back(job.asin);
-      ++q.lanes[i].in_flight;
-      auto next = [=] {
-        --self->state.jobs.lanes[i].in_flight;
-        send_in_batches(self, pool, make_call, on_answer);
-      };
-      self
-        ->request(st.links.bucket, granted_call_timeout, atom::call_v,
-                  std::move(call))
-        .then(
-          [=](const keepa_reply& r) {
-            auto& jobs = self->state.jobs;
-            bool for_good = r.status == call_status::item_error
-                            || r.status == call_status::unexpected;
-            if (r.status == call_status::ok && r.body) {
-              jobs.retry.reset();
-              on_answer(batch, *r.body);
-            } else if (for_good && jobs.refused) {
-              jobs.refused(batch, r);
-            } else {
-              park_batch(self, pool, i, batch,
-                         to_string(r.status) + std::string{": "} + r.detail);
-            }
-            next();
-          },
-          [=](const caf::error& err) {
-            park_batch(self, pool, i, batch, to_string(err));
-            next();
-          });
-    }
-  }
-  st.stats.in_flight = q.in_flight();
-  st.stats.queued = q.size();
 }
 
 } // namespace keepa

@@ -1,5 +1,5 @@
 #include "actors/commit_pool.hpp"
-#include "actors/batch_queue.hpp"
+#include "actors/batch_sender.hpp"
 #include "actors/defaults.hpp"
 
 #include "model/deal_rows.hpp"
@@ -24,9 +24,32 @@ void send_batches(self_ptr self);
 void enqueue(self_ptr self, const std::vector<survivor>& keys) {
   auto& st = self->state;
   for (auto& k : keys)
-    if (st.known.insert(k.asin).second)
-      st.jobs.lanes[0].waiting.push_back(k);
+    if (!st.jobs.find(k.asin))
+      st.jobs.enqueue(k, 0);
   send_batches(self);
+}
+
+/// Asks again later for a survivor missing from the heavy fetch, or
+/// rejects it (into `out`) once missing_limit answers in a row lacked it.
+void retry_missing(self_ptr self, const survivor& k, write_batch& out,
+                   std::vector<survivor>& again) {
+  auto& st = self->state;
+  ++st.stats.failed_total;
+  auto misses = ++st.misses[k.asin];
+  if (misses < st.settings.missing_limit) {
+    spdlog::warn("commit_pool: {} missing from the heavy fetch; asking again "
+                 "later",
+                 k.asin);
+    again.push_back(k);
+    return;
+  }
+  st.misses.erase(k.asin);
+  spdlog::warn("commit_pool: {} missing from {} heavy fetches in a row; "
+               "rejected",
+               k.asin, misses);
+  out.rejections.push_back(
+    {k.asin, k.last_update,
+     "missing from " + std::to_string(misses) + " heavy fetches in a row"});
 }
 
 /// Writes the full rows of an answered batch.
@@ -38,15 +61,14 @@ void commit(self_ptr self, const std::vector<survivor>& batch,
     found.emplace(p.asin, &p);
   auto now = st.now_ms();
   write_batch out;
+  std::vector<survivor> again;
   for (auto& k : batch) {
-    st.known.erase(k.asin);
     auto i = found.find(k.asin);
     if (i == found.end()) {
-      // Stays pending; the next start retries it.
-      ++st.stats.failed_total;
-      spdlog::warn("commit_pool: {} missing from the heavy fetch", k.asin);
+      retry_missing(self, k, out, again);
       continue;
     }
+    st.misses.erase(k.asin);
     if (!has_live_data(*i->second)) {
       // Gone since its peek: judged, so it is neither active nor resumed.
       out.rejections.push_back(
@@ -63,7 +85,11 @@ void commit(self_ptr self, const std::vector<survivor>& batch,
     out.upserts.push_back(std::move(row));
     ++st.stats.done_total;
   }
-  self->send(st.links.db, atom::write_v, std::move(out));
+  if (!again.empty())
+    self->delayed_send(self, st.settings.missing_retry, atom::enqueue_v,
+                       std::move(again));
+  if (!out.upserts.empty() || !out.rejections.empty())
+    self->send(st.links.db, atom::write_v, std::move(out));
 }
 
 /// Queues the pending rows a previous run left (peeked, not committed); a
@@ -93,7 +119,7 @@ void resume_pending(self_ptr self) {
 /// Sends batches of survivors while slots are free.
 void send_batches(self_ptr self) {
   send_in_batches(
-    self, "commit_pool",
+    self, "commit_pool", always_ready,
     [self](size_t) {
       keepa_call call;
       call.kind = call_kind::commit;
@@ -104,6 +130,19 @@ void send_batches(self_ptr self) {
     },
     [self](const std::vector<survivor>& batch, const keepa_body& body) {
       commit(self, batch, body);
+    },
+    // Judged: their pending rows go, so they are not resumed forever; a
+    // later listing of the same products is peeked as new.
+    [self](const std::vector<survivor>& batch, const keepa_reply& r) {
+      spdlog::error("commit_pool: Keepa refused a batch of {} ({}: {}); "
+                    "these survivors are rejected",
+                    batch.size(), to_string(r.status), r.detail);
+      write_batch out;
+      for (auto& k : batch)
+        out.rejections.push_back(
+          {k.asin, k.last_update,
+           "Keepa refused the heavy fetch: " + r.detail});
+      self->send(self->state.links.db, atom::write_v, std::move(out));
     });
 }
 
@@ -126,12 +165,11 @@ commit_stats stats_of(commit_pool_state& st) {
   st.stats.profitable_last_hour = st.profitable_times.size();
   st.stats.queued = st.jobs.size();
   double value = 0;
-  for (auto& lane : st.jobs.lanes) {
-    for (auto& j : lane.waiting)
-      value += std::max(0.0, j.value);
-    for (auto& j : lane.parked)
-      value += std::max(0.0, j.value);
-  }
+  auto& lane = st.jobs.at(0);
+  for (auto& j : lane.waiting)
+    value += std::max(0.0, j.value);
+  for (auto& j : lane.parked)
+    value += std::max(0.0, j.value);
   st.stats.queued_value = value;
   return st.stats;
 }
@@ -153,8 +191,8 @@ make_commit_pool(commit_pool_actor::stateful_pointer<commit_pool_state> self,
       enqueue(self, keys);
     },
     // Retries the parked batches after the backoff.
-    [=](atom::retry) {
-      self->state.jobs.unpark();
+    [=](atom::retry, uint64_t lane) {
+      self->state.jobs.unpark(lane);
       send_batches(self);
     },
     // Reads the pending rows again after a failed read.

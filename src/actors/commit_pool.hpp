@@ -5,7 +5,7 @@
 #include "model/analytics.hpp"
 
 #include <deque>
-#include <set>
+#include <map>
 
 namespace keepa {
 
@@ -20,17 +20,24 @@ struct commit_settings {
   size_t batch = 5;
   fee_settings fees;
   spend_levers levers;
+  /// A survivor missing from the heavy fetch is asked again this much
+  /// later, and rejected once missing this many times in a row.
+  caf::timespan missing_retry = std::chrono::minutes{10};
+  int missing_limit = 3;
 };
 
 struct commit_pool_state {
   commit_links links;
   wall_clock now_ms;
   commit_settings settings;
-  batch_queue<survivor> jobs;
+  /// Survivors queued or in flight, one copy of each ASIN, so none is
+  /// bought twice.
+  batch_queue<survivor> jobs{true};
   /// When each profitable row of the last hour was written (Unix ms).
   std::deque<int64_t> profitable_times;
-  /// ASINs queued or in flight, so a survivor is never bought twice.
-  std::set<std::string> known;
+  /// Survivors missing from the heavy fetch, with how many times in a
+  /// row.
+  std::map<std::string, int> misses;
   commit_stats stats;
 
   static inline constexpr const char* name = "commit_pool";

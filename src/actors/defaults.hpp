@@ -26,4 +26,10 @@ inline constexpr caf::timespan engine_ask_timeout = std::chrono::seconds{10};
 /// itself (a reply or an error, within its own call timeout once granted).
 inline constexpr caf::timespan granted_call_timeout = std::chrono::hours{24};
 
+/// How long the token bucket holds a call before it answers `retryable`
+/// itself (paused, or held while the database cannot write): well before
+/// the caller's granted_call_timeout, so that no caller gives up a call
+/// the bucket would still grant, and asks for it twice.
+inline constexpr caf::timespan grant_wait_limit = std::chrono::hours{23};
+
 } // namespace keepa

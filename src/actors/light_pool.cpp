@@ -1,5 +1,5 @@
 #include "actors/light_pool.hpp"
-#include "actors/batch_queue.hpp"
+#include "actors/batch_sender.hpp"
 
 #include "model/deal_rows.hpp"
 
@@ -9,12 +9,28 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace keepa {
 
 namespace {
 
 using self_ptr = light_pool_actor::stateful_pointer<light_pool_state>;
+
+/// Counts a refresh Keepa answered without a live product; the row is
+/// marked gone (into `out`) after gone_after_misses in a row.
+void count_miss(light_pool_state& st, const stored_deal& job,
+                write_batch& out) {
+  ++st.stats.failed_total;
+  if (++st.misses[job.asin] < st.settings.gone_after_misses)
+    return;
+  st.misses.erase(job.asin);
+  ++st.stats.gone_total;
+  spdlog::info("light_pool: {} marked gone: Keepa returned no live product "
+               "for it {} times in a row",
+               job.asin, st.settings.gone_after_misses);
+  out.upserts.push_back(gone_row(job.asin));
+}
 
 /// Writes the light rows of an answered batch; nothing else is touched.
 void refresh(self_ptr self, const std::vector<stored_deal>& batch,
@@ -26,12 +42,12 @@ void refresh(self_ptr self, const std::vector<stored_deal>& batch,
   auto now = st.now_ms();
   write_batch out;
   for (auto& job : batch) {
-    st.known.erase(job.asin);
     auto i = found.find(job.asin);
     if (i == found.end() || !has_live_data(*i->second)) {
-      ++st.stats.failed_total;
+      count_miss(st, job, out);
       continue;
     }
+    st.misses.erase(job.asin);
     auto row = light_row(*i->second, job.basis(), now, st.settings.fees);
     if (job.status == deal_status::active
         && is_price_drop(job.price_now, job.shipping_included, row,
@@ -44,40 +60,39 @@ void refresh(self_ptr self, const std::vector<stored_deal>& batch,
     out.upserts.push_back(std::move(row));
     ++st.stats.done_total;
   }
-  self->send(st.links.db, atom::write_v, std::move(out));
+  if (!out.upserts.empty())
+    self->send(st.links.db, atom::write_v, std::move(out));
+}
+
+/// The grant class of a lane's calls.
+call_priority priority_of(refresh_class cls) {
+  constexpr call_priority by_class[refresh_class_count]
+    = {call_priority::urgent_refresh, call_priority::due_refresh,
+       call_priority::refresh};
+  return by_class[static_cast<size_t>(cls)];
 }
 
 /// Sends batches, urgent jobs first, while slots are free.
 void send_batches(self_ptr self) {
   send_in_batches(
-    self, "light_pool",
+    self, "light_pool", always_ready,
     [](size_t lane) {
-      constexpr call_priority by_class[refresh_class_count]
-        = {call_priority::urgent_refresh, call_priority::due_refresh,
-           call_priority::refresh};
       keepa_call call;
       call.kind = call_kind::light;
-      call.priority = by_class[lane];
+      call.priority = priority_of(static_cast<refresh_class>(lane));
       call.request = product_request{{}, light_params()};
       return call;
     },
     [self](const std::vector<stored_deal>& batch, const keepa_body& body) {
       refresh(self, batch, body);
+    },
+    // The rows stay as they are; the refresher queues them again at its
+    // next pass.
+    [](const std::vector<stored_deal>& batch, const keepa_reply& r) {
+      spdlog::error("light_pool: Keepa refused a batch of {} ({}: {}); "
+                    "these rows are not refreshed now",
+                    batch.size(), to_string(r.status), r.detail);
     });
-}
-
-/// Queues `job` in the lane of `cls`, or moves it there from a later lane
-/// if it waits already (the copy left behind is dropped when its lane
-/// comes to it); a job in an earlier lane stays where it is.
-void enqueue(self_ptr self, const stored_deal& job, refresh_class cls) {
-  auto& st = self->state;
-  auto [i, fresh] = st.known.emplace(job.asin, cls);
-  if (!fresh) {
-    if (i->second <= cls)
-      return;
-    i->second = cls;
-  }
-  st.jobs.lanes[static_cast<size_t>(cls)].waiting.push_back(job);
 }
 
 } // namespace
@@ -92,22 +107,27 @@ make_light_pool(light_pool_actor::stateful_pointer<light_pool_state> self,
   self->state.links = std::move(links);
   self->state.jobs.batch = std::max<size_t>(1, settings.batch);
   self->state.settings = std::move(settings);
-  self->state.jobs.moved = [self](const stored_deal& job, size_t lane) {
-    auto i = self->state.known.find(job.asin);
-    return i == self->state.known.end()
-           || static_cast<size_t>(i->second) != lane;
-  };
   self->state.now_ms = std::move(now_ms);
   return {
-    // Queues stored deals for a light refresh in their class's lane.
+    // Queues stored deals for a light refresh in their class's lane (a
+    // deal queued already moves up, never down; one in flight stays).
     [=](atom::enqueue, const light_jobs& jobs, refresh_class cls) {
-      for (auto& job : jobs)
-        enqueue(self, job, cls);
+      auto& q = self->state.jobs;
+      auto lane = static_cast<size_t>(cls);
+      std::set<uint64_t> raise;
+      for (auto& job : jobs) {
+        if (auto call = q.call_to_raise(job.asin, lane))
+          raise.insert(*call);
+        q.enqueue(job, lane);
+      }
+      for (auto call : raise)
+        self->send(self->state.links.bucket, atom::promote_v, call,
+                   priority_of(cls));
       send_batches(self);
     },
-    // Retries the parked batches after the backoff.
-    [=](atom::retry) {
-      self->state.jobs.unpark();
+    // Retries a lane's parked batches after its backoff.
+    [=](atom::retry, uint64_t lane) {
+      self->state.jobs.unpark(lane);
       send_batches(self);
     },
     // Answers the pool's state.

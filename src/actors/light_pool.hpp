@@ -22,18 +22,22 @@ struct light_settings {
   /// records a price-drop event.
   double drop_percent = 10;
   fee_settings fees;
+  /// A row Keepa answers this many light refreshes in a row without a live
+  /// product is marked gone.
+  int gone_after_misses = 3;
 };
 
 struct light_pool_state {
   light_links links;
   light_settings settings;
   wall_clock now_ms;
-  /// One lane per refresh_class, in grant order.
-  batch_queue<stored_deal, refresh_class_count> jobs;
-  /// ASINs queued or in flight, with their lane, so a deal is refreshed
-  /// once at a time.
-  std::map<std::string, refresh_class> known;
-  pool_stats stats;
+  /// One lane per refresh_class, in grant order; one copy of a deal over
+  /// all lanes, so it is refreshed once at a time.
+  batch_queue<stored_deal, refresh_class_count> jobs{true};
+  /// Active rows Keepa returned no live product for, with how many times
+  /// in a row; cleared by a live answer or by marking the row gone.
+  std::map<std::string, int> misses;
+  light_stats stats;
 
   static inline constexpr const char* name = "light_pool";
 };

@@ -93,6 +93,9 @@ struct keepa_call {
   call_kind kind = call_kind::peek;
   call_priority priority = call_priority::peek;
   keepa_request request;
+  /// Set by a pool that may ask the bucket to raise the call's priority
+  /// while it waits (`promote`); 0 otherwise.
+  uint64_t id = 0;
 
   /// How many units the cost estimate scales with (ASINs, or one page).
   size_t items() const;

@@ -1,5 +1,5 @@
 #include "actors/peek_pool.hpp"
-#include "actors/batch_queue.hpp"
+#include "actors/batch_sender.hpp"
 #include "actors/defaults.hpp"
 
 #include "model/deal_rows.hpp"
@@ -78,18 +78,15 @@ void judge(self_ptr self, const std::vector<listing>& batch,
 void give_up_outranked(self_ptr self) {
   auto& st = self->state;
   auto now = st.now_ms();
-  auto& waiting = st.jobs.lanes[0].waiting;
+  auto outranked = st.jobs.remove_waiting(0, [&](const listing& d) {
+    return now - d.queued_ms > best_first_max_wait_ms;
+  });
   write_batch out;
-  for (auto i = waiting.begin(); i != waiting.end();) {
-    if (now - i->queued_ms <= best_first_max_wait_ms) {
-      ++i;
-      continue;
-    }
-    out.rejections.push_back({i->asin, i->last_update,
+  for (auto& d : outranked) {
+    out.rejections.push_back({d.asin, d.last_update,
                               "outranked: waited 2 h for a peek while better "
                               "listings went first"});
-    out.settles.push_back({i->asin, i->last_update});
-    i = waiting.erase(i);
+    out.settles.push_back({d.asin, d.last_update});
   }
   if (out.settles.empty())
     return;
@@ -99,12 +96,27 @@ void give_up_outranked(self_ptr self) {
   self->send(st.links.db, atom::write_v, std::move(out));
 }
 
+/// True when a peek may go: always without best first; with it, only
+/// while the commit pool is short of work (and a `pace` look is asked for
+/// when it is not).
+bool ready(self_ptr self) {
+  auto& st = self->state;
+  if (!st.settings.levers.best_first
+      || st.commit_backlog < st.settings.commit_ahead)
+    return true;
+  if (!st.pacing) {
+    st.pacing = true;
+    self->send(self, atom::pace_v);
+  }
+  return false;
+}
+
 /// Sends batches of new listings while slots are free.
 void send_batches(self_ptr self) {
   if (self->state.settings.levers.best_first)
     give_up_outranked(self);
   send_in_batches(
-    self, "peek_pool",
+    self, "peek_pool", [self] { return ready(self); },
     [self](size_t) {
       keepa_call call;
       call.kind = call_kind::peek;
@@ -115,6 +127,18 @@ void send_batches(self_ptr self) {
     },
     [self](const std::vector<listing>& batch, const keepa_body& body) {
       judge(self, batch, body);
+    },
+    // A batch Keepa refuses for good would hold the watermark forever:
+    // its listings are given up, counted and logged, and a later listing
+    // of the same products is peeked as new.
+    [self](const std::vector<listing>& batch, const keepa_reply& r) {
+      spdlog::error("peek_pool: Keepa refused a batch of {} ({}: {}); these "
+                    "listings are given up unread",
+                    batch.size(), to_string(r.status), r.detail);
+      std::vector<deal_key> keys;
+      for (auto& d : batch)
+        keys.push_back({d.asin, d.last_update});
+      self->send(self->state.links.watermark, atom::release_v, std::move(keys));
     });
 }
 
@@ -124,7 +148,7 @@ void pace(self_ptr self) {
   constexpr auto look_again = std::chrono::seconds{1};
   auto again = [self, look_again] {
     auto& st = self->state;
-    bool blocked = !st.jobs.lanes[0].waiting.empty()
+    bool blocked = !st.jobs.at(0).waiting.empty()
                    && st.commit_backlog >= st.settings.commit_ahead;
     st.pacing = blocked;
     if (blocked)
@@ -160,45 +184,21 @@ make_peek_pool(peek_pool_actor::stateful_pointer<peek_pool_state> self,
     // buy: a survivor peeked far ahead only ages (its offers cost more
     // after an hour), and later listings may rank higher.
     self->state.jobs.max_in_flight = 1;
-    self->state.jobs.ready = [self] {
-      auto& st = self->state;
-      if (st.commit_backlog < st.settings.commit_ahead)
-        return true;
-      if (!st.pacing) {
-        st.pacing = true;
-        self->send(self, atom::pace_v);
-      }
-      return false;
-    };
     order_best_first<listing>(self);
   }
-  // A batch Keepa refuses for good would hold the watermark forever: its
-  // listings are given up, counted and logged, and a later listing of the
-  // same products is peeked as new.
-  self->state.jobs.refused = [self](const std::vector<listing>& batch,
-                                    const keepa_reply& r) {
-    auto& st = self->state;
-    spdlog::error("peek_pool: Keepa refused a batch of {} ({}: {}); these "
-                  "listings are given up unread",
-                  batch.size(), to_string(r.status), r.detail);
-    std::vector<deal_key> keys;
-    for (auto& d : batch)
-      keys.push_back({d.asin, d.last_update});
-    self->send(st.links.watermark, atom::release_v, std::move(keys));
-  };
   return {
     // Queues new listings, valued by their payload, and sends what fits.
     [=](atom::enqueue, const deal_list& deals) {
       auto& st = self->state;
       auto now = st.now_ms();
       for (auto& d : *deals)
-        st.jobs.lanes[0].waiting.push_back(
-          {d, payload_value(d, st.settings.fees).value_or(0), now});
+        st.jobs.enqueue(
+          {d, payload_value(d, st.settings.fees).value_or(0), now}, 0);
       send_batches(self);
     },
     // Retries the parked batches after the backoff.
-    [=](atom::retry) {
-      self->state.jobs.unpark();
+    [=](atom::retry, uint64_t lane) {
+      self->state.jobs.unpark(lane);
       send_batches(self);
     },
     // Looks whether the commit pool is short of work, and peeks if so.

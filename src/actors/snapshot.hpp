@@ -13,7 +13,7 @@ struct pipeline_snapshot {
   router_stats router;
   peek_stats peek;
   commit_stats commit;
-  pool_stats light;
+  light_stats light;
   bucket_stats bucket;
   watermark_stats watermark;
   db_stats db;

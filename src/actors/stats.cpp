@@ -66,6 +66,7 @@ void put_pool(json_writer& w, const pool_stats& s) {
   put(w, "queued", s.queued);
   put(w, "in_flight", s.in_flight);
   put(w, "done_total", s.done_total);
+  put(w, "refused_total", s.refused_total);
 }
 
 } // namespace
@@ -83,6 +84,7 @@ void to_json(json_writer& w, const bucket_stats& s, bool engine_paused) {
   put(w, "in_flight", s.in_flight);
   put(w, "calls_total", s.calls_total);
   put(w, "failures_total", s.failures_total);
+  put(w, "expired_total", s.expired_total);
   put(w, "lowest_balance", s.lowest_balance);
   put_bool(w, "synced", s.synced);
   put_bool(w, "paused", s.paused || engine_paused);
@@ -92,10 +94,11 @@ void to_json(json_writer& w, const bucket_stats& s, bool engine_paused) {
   w.EndObject();
 }
 
-void to_json(json_writer& w, const pool_stats& s) {
+void to_json(json_writer& w, const light_stats& s) {
   w.StartObject();
   put_pool(w, s);
   put(w, "failed_total", s.failed_total);
+  put(w, "gone_total", s.gone_total);
   w.EndObject();
 }
 
@@ -129,6 +132,7 @@ void to_json(json_writer& w, const db_stats& s) {
   put(w, "rows", s.rows.total);
   put(w, "active", s.rows.active);
   put(w, "pending", s.rows.pending);
+  put(w, "gone", s.rows.gone);
   put(w, "rejections", s.rows.rejections);
   put(w, "pending_writes", s.pending_writes);
   put(w, "written_total", s.written_total);

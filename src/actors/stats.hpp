@@ -31,6 +31,8 @@ struct bucket_stats {
   uint64_t http_429_total = 0;
   uint64_t calls_total = 0;
   uint64_t failures_total = 0;
+  /// Calls answered `retryable` after grant_wait_limit without a grant.
+  uint64_t expired_total = 0;
   double lowest_balance = 0;
   bool paused = false;
   std::string halted; // why requests stopped (key refused), or empty
@@ -58,10 +60,20 @@ struct pool_stats {
   uint64_t in_flight = 0;
   uint64_t done_total = 0;
   uint64_t failed_total = 0;
+  /// Jobs given up because Keepa (or the bucket) refused their batch for
+  /// good.
+  uint64_t refused_total = 0;
+};
+
+/// LIGHT_POOL's counters.
+struct light_stats : pool_stats {
+  /// Rows marked `gone`: Keepa returned no live product for them
+  /// gone_after_misses times in a row.
+  uint64_t gone_total = 0;
 };
 
 /// Writes the dump's `light` member.
-void to_json(json_writer& w, const pool_stats& s);
+void to_json(json_writer& w, const light_stats& s);
 
 /// PEEK_POOL's counters.
 struct peek_stats : pool_stats {

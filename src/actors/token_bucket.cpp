@@ -112,6 +112,8 @@ void settle(self_ptr self, waiting_call w, double est, const keepa_reply& r) {
       ++st.stats.http_429_total;
       spdlog::warn("token_bucket: 429 with {} tokens left; call re-queued",
                    r.envelope ? r.envelope->tokens_left : 0);
+      w.queued_at = now;
+      self->delayed_send(self, st.settings.max_wait, atom::expire_v);
       st.queues[static_cast<size_t>(w.call.priority)].push_front(std::move(w));
       break;
     case call_status::key_rejected:
@@ -161,12 +163,54 @@ bool refuse_if_too_large(self_ptr self, waiting_call& w) {
   if (st.rate <= 0 || est <= st.cap())
     return false;
   keepa_reply r;
-  r.status = call_status::item_error;
+  r.status = call_status::too_large;
   r.detail = "the call needs about " + std::to_string(std::lround(est))
              + " tokens, more than the bucket holds ("
              + std::to_string(std::lround(st.cap())) + "); split it";
   w.promise.deliver(r);
   return true;
+}
+
+/// Answers `retryable` to the calls held max_wait without a grant, so that
+/// their callers, who wait a little longer, ask again instead of giving
+/// up a call the bucket would still grant.
+void expire_waiting(self_ptr self) {
+  auto& st = self->state;
+  auto oldest = self->clock().now() - st.settings.max_wait;
+  for (auto& queue : st.queues)
+    for (auto w = queue.begin(); w != queue.end();) {
+      if (w->queued_at > oldest) {
+        ++w;
+        continue;
+      }
+      keepa_reply r;
+      r.status = call_status::retryable;
+      r.detail = "held by the token bucket too long (paused or waiting); "
+                 "ask again";
+      w->promise.deliver(r);
+      ++st.stats.expired_total;
+      w = queue.erase(w);
+    }
+}
+
+/// Moves the waiting call `id` up to `prio` if it waits in a lower class
+/// (a row in it came near its deadline); a call granted already goes on.
+void promote(self_ptr self, uint64_t id, call_priority prio) {
+  auto& st = self->state;
+  auto to = static_cast<size_t>(prio);
+  for (size_t from = to + 1; from < st.queues.size(); ++from) {
+    auto& queue = st.queues[from];
+    auto w
+      = std::find_if(queue.begin(), queue.end(),
+                     [&](const waiting_call& c) { return c.call.id == id; });
+    if (w == queue.end())
+      continue;
+    w->call.priority = prio;
+    st.queues[to].push_back(std::move(*w));
+    queue.erase(w);
+    pump(self);
+    return;
+  }
 }
 
 /// Grants waiting calls in priority order while the balance allows; the
@@ -276,9 +320,18 @@ make_token_bucket(token_bucket_actor::stateful_pointer<token_bucket_state> self,
     [=](atom::call, keepa_call call) -> caf::result<keepa_reply> {
       auto rp = self->make_response_promise<keepa_reply>();
       auto prio = static_cast<size_t>(call.priority);
-      self->state.queues[prio].push_back(waiting_call{std::move(call), rp});
+      self->state.queues[prio].push_back(
+        waiting_call{std::move(call), rp, self->clock().now()});
+      self->delayed_send(self, self->state.settings.max_wait, atom::expire_v);
       pump(self);
       return rp;
+    },
+    // Answers the calls held too long; the others wait on.
+    [=](atom::expire) { expire_waiting(self); },
+    // Raises a waiting call's priority.
+    [=](atom::promote, uint64_t id, call_priority prio) {
+      if (id != 0)
+        promote(self, id, prio);
     },
     // Wakes at a refill tick (stale generations are ignored).
     [=](atom::wake, uint64_t generation) {

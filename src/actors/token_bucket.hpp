@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "actors/actors.hpp"
+#include "actors/defaults.hpp"
 
 #include <array>
 #include <deque>
@@ -24,6 +25,8 @@ struct bucket_settings {
   caf::timespan resync_after = std::chrono::minutes{5};
   /// Delay before retrying a failed /token.
   caf::timespan sync_retry = std::chrono::seconds{5};
+  /// A call held this long without a grant is answered `retryable`.
+  caf::timespan max_wait = grant_wait_limit;
 };
 
 /// How long the bucket waits for KEEPA_CLIENT when one HTTP exchange may
@@ -37,6 +40,7 @@ inline caf::timespan call_timeout_for(caf::timespan request_timeout) {
 struct waiting_call {
   keepa_call call;
   caf::typed_response_promise<keepa_reply> promise;
+  caf::actor_clock::time_point queued_at;
 };
 
 struct token_bucket_state {

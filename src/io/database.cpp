@@ -426,7 +426,8 @@ row_counts database::counts() {
   }
   auto* stmt = cached("SELECT COUNT(*), COALESCE(SUM("
                       + status_is(deal_status::active) + "), 0), COALESCE(SUM("
-                      + status_is(deal_status::pending) + "), 0) FROM deals");
+                      + status_is(deal_status::pending) + "), 0), COALESCE(SUM("
+                      + status_is(deal_status::gone) + "), 0) FROM deals");
   statement_use use{stmt};
   row_counts out;
   if (sqlite3_step(stmt) != SQLITE_ROW)
@@ -434,6 +435,7 @@ row_counts database::counts() {
   out.total = sqlite3_column_int64(stmt, 0);
   out.active = sqlite3_column_int64(stmt, 1);
   out.pending = sqlite3_column_int64(stmt, 2);
+  out.gone = sqlite3_column_int64(stmt, 3);
   out.rejections = rejections_;
   return out;
 }

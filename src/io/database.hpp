@@ -62,6 +62,7 @@ struct row_counts {
   int64_t total = 0;
   int64_t active = 0;
   int64_t pending = 0;
+  int64_t gone = 0;
   int64_t rejections = 0;
 };
 

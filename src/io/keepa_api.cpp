@@ -29,6 +29,8 @@ const char* to_string(call_status s) {
       return "item_error";
     case call_status::unexpected:
       return "unexpected";
+    case call_status::too_large:
+      return "too_large";
   }
   return "unknown";
 }

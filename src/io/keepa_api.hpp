@@ -39,6 +39,9 @@ enum class call_status : uint8_t {
   item_error,
   /// Any other HTTP status (404, 405, 3xx...): a bug on our side.
   unexpected,
+  /// Refused by the token bucket before any request: the call costs more
+  /// than the bucket ever holds. A smaller batch may go.
+  too_large,
 };
 
 /// The lower-case name of a status, for logs and dumps.

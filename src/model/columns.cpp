@@ -122,11 +122,21 @@ std::string update_sql(uint32_t mask) {
 }
 
 const char* to_string(deal_status s) {
-  return s == deal_status::active ? "active" : "pending";
+  switch (s) {
+    case deal_status::active:
+      return "active";
+    case deal_status::gone:
+      return "gone";
+    case deal_status::pending:
+      break;
+  }
+  return "pending";
 }
 
 deal_status deal_status_of(std::string_view text) {
-  return text == "active" ? deal_status::active : deal_status::pending;
+  if (text == "active")
+    return deal_status::active;
+  return text == "gone" ? deal_status::gone : deal_status::pending;
 }
 
 } // namespace keepa

@@ -54,13 +54,15 @@ inline constexpr size_t column_count = static_cast<size_t>(column::count_);
 
 /// What `deals.status` says of a row: peeked and waiting for its heavy
 /// fetch, or fetched in full with its analytics.
-enum class deal_status : uint8_t { pending, active };
+/// A row's `status`: waiting for its heavy fetch, a full row, or a row
+/// whose product Keepa stopped returning (no token is spent on it again).
+enum class deal_status : uint8_t { pending, active, gone };
 
-/// The text `deals.status` stores ("pending", "active").
+/// The text `deals.status` stores ("pending", "active", "gone").
 const char* to_string(deal_status s);
 
-/// The status a stored text stands for. Only "active" is active: any other
-/// row waits for (or retries) its heavy fetch.
+/// The status a stored text stands for. Any text but "active" and "gone"
+/// waits for (or retries) its heavy fetch.
 deal_status deal_status_of(std::string_view text);
 
 /// A column's SQL name and type.

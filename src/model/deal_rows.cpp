@@ -174,6 +174,14 @@ deal_update light_row(const product& p, const price_basis& basis,
   return u;
 }
 
+deal_update gone_row(const std::string& asin) {
+  deal_update u;
+  u.asin = asin;
+  u.mode = write_mode::update_only;
+  u.set(column::status, std::string{to_string(deal_status::gone)});
+  return u;
+}
+
 bool has_live_data(const product& p) {
   return p.stats && p.product_type != 4;
 }

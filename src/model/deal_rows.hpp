@@ -46,6 +46,10 @@ deal_update full_row(const product& p, keepa_minutes last_update,
 deal_update light_row(const product& p, const price_basis& basis,
                       int64_t now_ms, const fee_settings& fees);
 
+/// Marks an active row `gone` (update only): Keepa stopped returning its
+/// product. Nothing else changes, so the janitor deletes it on time.
+deal_update gone_row(const std::string& asin);
+
 /// True when Keepa's answer for `p` is a sign of life: a known product
 /// (not productType 4) with stats. Anything else must not be written as a
 /// deal, nor keep one alive past the janitor.

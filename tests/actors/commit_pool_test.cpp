@@ -15,9 +15,9 @@ namespace {
 struct commit_fixture : test::spend_fixture {
   commit_pool_actor pool;
 
-  void start(spend_levers levers) {
+  void start(spend_levers levers, size_t batch = 1) {
     commit_settings settings;
-    settings.batch = 1;
+    settings.batch = batch;
     settings.levers = levers;
     pool = spawn(make_commit_pool,
                  commit_links{caf::actor_cast<token_bucket_actor>(bucket),
@@ -95,4 +95,58 @@ TEST_CASE_FIXTURE(commit_fixture, "arrival order without the levers, and no "
   enqueue({job("L", -1, 1, 0), job("H", -1, 9, 0)});
   CHECK(asked() == std::vector<std::string>{"L", "H"});
   CHECK(param(0, "update").empty());
+}
+
+TEST_CASE_FIXTURE(commit_fixture, "a survivor missing from the heavy fetch "
+                                  "is asked again 10 min later, and "
+                                  "rejected after three misses in a row") {
+  start(spend_levers{});
+  enqueue({job("M", -1, 1, clock()())});
+  CHECK(asked() == std::vector<std::string>{"M"});
+  CHECK(writes.empty());
+  advance(10min, 1min);
+  CHECK(asked() == std::vector<std::string>{"M", "M"});
+  advance(10min, 1min);
+  CHECK(asked() == std::vector<std::string>{"M", "M", "M"});
+  CHECK(rejections()
+        == std::vector<std::string>{"M: missing from 3 heavy fetches in a "
+                                    "row"});
+  advance(1h, 1min);
+  CHECK(calls.size() == 3);
+  CHECK(stats().failed_total == 3);
+}
+
+TEST_CASE_FIXTURE(commit_fixture, "a batch Keepa refuses for good is "
+                                  "rejected, not asked again") {
+  refuse = [](const keepa_call&) { return call_status::item_error; };
+  start(spend_levers{});
+  enqueue({job("R", -1, 1, clock()())});
+  advance(1h, 1min);
+  CHECK(asked() == std::vector<std::string>{"R"});
+  CHECK(rejections()
+        == std::vector<std::string>{"R: Keepa refused the heavy fetch: "
+                                    "refused"});
+  auto s = stats();
+  CHECK(s.refused_total == 1);
+  CHECK(s.queued == 0);
+}
+
+TEST_CASE_FIXTURE(commit_fixture, "a batch too large for the token bucket "
+                                  "goes out again at once in halves") {
+  refuse = [](const keepa_call& c) -> std::optional<call_status> {
+    if (c.items() > 2)
+      return call_status::too_large;
+    return std::nullopt;
+  };
+  for (auto a : {"A", "B", "C", "D"})
+    catalog[a] = test::good_product(a);
+  start(spend_levers{false, false, false, false, false}, 4);
+  auto now_ms = clock()();
+  enqueue({job("A", -1, 1, now_ms), job("B", -1, 1, now_ms),
+           job("C", -1, 1, now_ms), job("D", -1, 1, now_ms)});
+  CHECK(asked() == std::vector<std::string>{"ABCD", "AB", "CD"});
+  auto s = stats();
+  CHECK(s.done_total == 4);
+  CHECK(s.refused_total == 0);
+  CHECK(rejections().empty());
 }

@@ -7,6 +7,7 @@
 #include "actors/light_pool.hpp"
 #include "support/deterministic_fixture.hpp"
 #include "support/sample_products.hpp"
+#include "support/test_doubles.hpp"
 
 #include <doctest/doctest.h>
 
@@ -25,6 +26,8 @@ struct light_fixture : test::deterministic_fixture {
   std::vector<keepa_call> calls;
   std::vector<caf::response_promise> promises;
   std::vector<write_batch> writes;
+  /// The bucket's `promote` messages: call id and priority.
+  std::vector<std::pair<uint64_t, call_priority>> promoted;
   /// Run inside the bucket on its next `run`.
   std::function<void()> in_bucket;
   caf::actor bucket;
@@ -45,11 +48,18 @@ struct light_fixture : test::deterministic_fixture {
               in_bucket = nullptr;
               f();
             },
+            [this](atom::promote, uint64_t id, call_priority prio) {
+              promoted.emplace_back(id, prio);
+            },
           };
         });
-    db = spawn([this]() -> caf::behavior {
-      return {
-        [this](atom::write, const write_batch& b) { writes.push_back(b); }};
+    // The pool only ever writes, and never an empty batch.
+    db = spawn([this](caf::event_based_actor* db_self) -> caf::behavior {
+      db_self->set_default_handler(test::fail_on_unexpected);
+      return {[this](atom::write, const write_batch& b) {
+        CHECK_FALSE(test::is_empty(b));
+        writes.push_back(b);
+      }};
     });
   }
 
@@ -107,6 +117,14 @@ struct light_fixture : test::deterministic_fixture {
     reply(i, r);
   }
 
+  /// Answers call `i` with `status`.
+  void reply_status(size_t i, call_status status) {
+    keepa_reply r;
+    r.status = status;
+    r.detail = "refused";
+    reply(i, r);
+  }
+
   /// Answers call `i` with a CAF error, as a timeout would.
   void fail(size_t i) {
     REQUIRE(i < promises.size());
@@ -128,8 +146,8 @@ struct light_fixture : test::deterministic_fixture {
     return out;
   }
 
-  pool_stats stats() {
-    return stats_of<pool_stats>(pool);
+  light_stats stats() {
+    return stats_of<light_stats>(pool);
   }
 };
 
@@ -315,4 +333,112 @@ TEST_CASE_FIXTURE(light_fixture, "an answered batch writes light rows and "
   CHECK(calls.size() == 1);
   enqueue({"B"}, refresh_class::due);
   CHECK(asked() == "AB B");
+}
+
+TEST_CASE_FIXTURE(light_fixture, "a deal asked for in a more urgent lane "
+                                 "while it is in flight is not asked "
+                                 "again") {
+  start();
+  enqueue({"X"}, refresh_class::idle);
+  enqueue({"X"}, refresh_class::deadline);
+  CHECK(asked() == "X");
+  CHECK(stats().queued == 0);
+  // Its call waits in the bucket at the idle class: raised to urgent.
+  REQUIRE(promoted.size() == 1);
+  CHECK(promoted[0].first == calls[0].id);
+  CHECK(calls[0].id != 0);
+  CHECK(promoted[0].second == call_priority::urgent_refresh);
+  enqueue({"X"}, refresh_class::idle);
+  CHECK(promoted.size() == 1);
+  answer(0);
+  CHECK(asked() == "X");
+  REQUIRE(writes.size() == 1);
+}
+
+TEST_CASE_FIXTURE(light_fixture, "after a deal moved up and was refreshed, "
+                                 "the copy it left in its old lane is never "
+                                 "sent, and a new request queues one copy") {
+  start();
+  enqueue({"A", "B", "X"}, refresh_class::idle);
+  CHECK(asked() == "A B");
+  enqueue({"X"}, refresh_class::deadline);
+  CHECK(asked() == "A B X");
+  answer(2);
+  // X is due again (idle), while A and B still hold the idle slots.
+  enqueue({"X"}, refresh_class::idle);
+  CHECK(stats().queued == 1);
+  answer(0);
+  answer(1);
+  CHECK(asked() == "A B X X");
+  answer(3);
+  CHECK(asked() == "A B X X");
+  CHECK(stats().queued == 0);
+  CHECK(stats().in_flight == 0);
+}
+
+TEST_CASE_FIXTURE(light_fixture, "a batch Keepa refuses for good is given "
+                                 "up, not retried, and its rows may be "
+                                 "queued again") {
+  start();
+  enqueue({"A"}, refresh_class::due);
+  reply_status(0, call_status::item_error);
+  advance(10min, 1s);
+  CHECK(asked() == "A");
+  auto s = stats();
+  CHECK(s.refused_total == 1);
+  CHECK(s.failed_total == 0);
+  CHECK(s.queued == 0);
+  CHECK(writes.empty());
+  enqueue({"A"}, refresh_class::due);
+  CHECK(asked() == "A A");
+}
+
+TEST_CASE_FIXTURE(light_fixture, "each lane backs off on its own: a success "
+                                 "in another lane does not shorten it") {
+  start();
+  enqueue({"I"}, refresh_class::idle);
+  fail(0);
+  advance(1s, 1ms);
+  REQUIRE(asked() == "I I");
+  fail(1);
+  // The idle lane now waits 2 s; a deadline refresh succeeds meanwhile.
+  enqueue({"D"}, refresh_class::deadline);
+  answer(2);
+  advance(1s, 1ms);
+  CHECK(asked() == "I I D");
+  advance(1s, 1ms);
+  CHECK(asked() == "I I D I");
+}
+
+TEST_CASE_FIXTURE(light_fixture, "a row Keepa answers without a live "
+                                 "product three times in a row is marked "
+                                 "gone, and an answer with nothing to write "
+                                 "writes nothing") {
+  start();
+  for (int i = 0; i < 3; ++i) {
+    enqueue({"G"}, refresh_class::due);
+    answer(static_cast<size_t>(i), {"G"});
+    if (i < 2)
+      CHECK(writes.empty());
+  }
+  REQUIRE(writes.size() == 1);
+  REQUIRE(writes[0].upserts.size() == 1);
+  auto& gone = writes[0].upserts[0];
+  CHECK(gone.asin == "G");
+  CHECK(gone.mode == write_mode::update_only);
+  CHECK(std::get<std::string>(*gone.find(column::status)) == "gone");
+  CHECK(gone.find(column::last_seen_utc) == nullptr);
+  auto s = stats();
+  CHECK(s.gone_total == 1);
+  CHECK(s.failed_total == 3);
+  // A live answer in between starts the count again.
+  enqueue({"H"}, refresh_class::due);
+  answer(3, {"H"});
+  enqueue({"H"}, refresh_class::due);
+  answer(4);
+  enqueue({"H"}, refresh_class::due);
+  answer(5, {"H"});
+  enqueue({"H"}, refresh_class::due);
+  answer(6, {"H"});
+  CHECK(stats().gone_total == 1);
 }

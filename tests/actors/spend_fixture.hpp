@@ -6,9 +6,11 @@
 
 #include "support/deterministic_fixture.hpp"
 #include "support/sample_products.hpp"
+#include "support/test_doubles.hpp"
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,8 @@ struct spend_fixture : deterministic_fixture {
   std::vector<survivor> survivors;
   /// With `hold`, calls are never answered (they stay in flight).
   bool hold = false;
+  /// Set, answers with the status it gives for a call instead of products.
+  std::function<std::optional<call_status>(const keepa_call&)> refuse;
   std::vector<caf::response_promise> held;
   caf::actor bucket;
   caf::actor db;
@@ -38,6 +42,12 @@ struct spend_fixture : deterministic_fixture {
                 held.push_back(bucket_self->make_response_promise());
                 return held.back();
               }
+              if (auto status = refuse ? refuse(call) : std::nullopt) {
+                keepa_reply r;
+                r.status = *status;
+                r.detail = "refused";
+                return r;
+              }
               keepa_body body;
               body.has_products = true;
               for (auto& a : std::get<product_request>(call.request).asins)
@@ -50,9 +60,13 @@ struct spend_fixture : deterministic_fixture {
             },
           };
         });
-    db = spawn([this]() -> caf::behavior {
+    db = spawn([this](caf::event_based_actor* db_self) -> caf::behavior {
+      db_self->set_default_handler(fail_on_unexpected);
       return {
-        [this](atom::write, const write_batch& b) { writes.push_back(b); },
+        [this](atom::write, const write_batch& b) {
+          CHECK_FALSE(is_empty(b));
+          writes.push_back(b);
+        },
         [](atom::pending, uint64_t) { return std::vector<std::string>{}; },
       };
     });

@@ -28,6 +28,28 @@ caf::behavior make_caller(caf::event_based_actor* self,
   };
 }
 
+/// Sends one call and, as the pools do, sends it again a second after any
+/// answer but ok (a timeout included).
+caf::behavior make_insistent_caller(caf::event_based_actor* self,
+                                    token_bucket_actor bucket, replies out) {
+  return {
+    [=](atom::call, const keepa_call& c) {
+      auto again = [=] { self->delayed_send(self, 1s, atom::call_v, c); };
+      self->request(bucket, granted_call_timeout, atom::call_v, c)
+        .then(
+          [=](const keepa_reply& r) {
+            out->push_back(r);
+            if (r.status != call_status::ok)
+              again();
+          },
+          [=](const caf::error&) {
+            out->push_back(keepa_reply{});
+            again();
+          });
+    },
+  };
+}
+
 keepa_call product_call(call_kind kind, call_priority prio, size_t asins) {
   keepa_call c;
   c.kind = kind;
@@ -138,7 +160,7 @@ TEST_CASE_FIXTURE(bucket_fixture, "a call larger than the bucket is "
   start(300, 5);
   call(product_call(call_kind::commit, call_priority::commit, 100));
   REQUIRE(got->size() == 1);
-  CHECK(got->at(0).status == call_status::item_error);
+  CHECK(got->at(0).status == call_status::too_large);
   CHECK(got->at(0).detail.find("split") != std::string::npos);
   CHECK(calls_of("product") == 0);
 }
@@ -316,4 +338,48 @@ TEST_CASE_FIXTURE(bucket_fixture, "a resync that fails while a tick is armed "
   advance(10min, 1s);
   CHECK(got->size() == 1);
   CHECK(calls_of("product") == 1);
+}
+
+TEST_CASE_FIXTURE(bucket_fixture, "a waiting call raised to a higher "
+                                  "class is granted as one of it") {
+  start(0, 20);
+  auto idle = product_call(call_kind::light, call_priority::refresh, 10);
+  idle.id = 7;
+  call(idle);
+  call(product_call(call_kind::peek, call_priority::peek, 5));
+  caf::anon_send(aut, atom::promote_v, uint64_t{7},
+                 call_priority::urgent_refresh);
+  // An unknown id changes nothing.
+  caf::anon_send(aut, atom::promote_v, uint64_t{8},
+                 call_priority::urgent_refresh);
+  run();
+  CHECK(bucket().queues[0].size() == 1);
+  advance(61s, 500ms);
+  // The raised call (10 ASINs) goes before the peek (5) it waited behind.
+  REQUIRE(fake().log.size() >= 2);
+  CHECK(fake().log.at(1) == "product:10");
+  CHECK(bucket().queues[0].empty());
+}
+
+TEST_CASE_FIXTURE(bucket_fixture, "a call held through a 30 h pause is "
+                                  "answered before its caller gives up, and "
+                                  "runs once after the pause") {
+  start(100, 5);
+  caf::anon_send(aut, atom::pause_v, true);
+  auto insistent = spawn(make_insistent_caller, aut, got);
+  caf::anon_send(insistent, atom::call_v,
+                 product_call(call_kind::light, call_priority::refresh, 3));
+  advance(30h, 1min);
+  CHECK(calls_of("product") == 0);
+  // Answered by the bucket at 23 h and asked again: one call waits.
+  REQUIRE(got->size() == 1);
+  CHECK(got->at(0).status == call_status::retryable);
+  CHECK(bucket().waiting() == 1);
+  CHECK(bucket().stats.expired_total == 1);
+  caf::anon_send(aut, atom::pause_v, false);
+  advance(2h, 1min);
+  CHECK(calls_of("product") == 1);
+  CHECK(bucket().waiting() == 0);
+  REQUIRE(got->size() == 2);
+  CHECK(got->at(1).status == call_status::ok);
 }

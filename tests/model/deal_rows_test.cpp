@@ -220,11 +220,13 @@ TEST_CASE("a change of price definition is not a price drop") {
   CHECK(is_price_drop(13.99, int64_t{0}, u, 10));
 }
 
-TEST_CASE("deals.status stores pending and active, and only active reads "
-          "back as active") {
+TEST_CASE("deals.status stores pending, active and gone, and an unknown "
+          "text reads back as pending") {
   CHECK(std::string{to_string(deal_status::pending)} == "pending");
   CHECK(std::string{to_string(deal_status::active)} == "active");
   CHECK(deal_status_of("active") == deal_status::active);
   CHECK(deal_status_of("pending") == deal_status::pending);
   CHECK(deal_status_of("") == deal_status::pending);
+  CHECK(std::string{to_string(deal_status::gone)} == "gone");
+  CHECK(deal_status_of("gone") == deal_status::gone);
 }
