@@ -163,11 +163,13 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
     [=](atom::subscribe, watermark_actor wm) { self->state.watermark = wm; },
     // Remembers whom to tell when writes start or stop failing.
     [=](atom::subscribe, engine_actor engine) { self->state.engine = engine; },
-    // Queues writes and commits by size or after a short delay.
+    // Queues writes and commits by size or after a short delay. A batch
+    // without rows settles at once when nothing waits (behind queued
+    // writes it waits for their commit); an empty one does nothing.
     [=](atom::write, write_batch& b) {
       auto& st = self->state;
-      if (rows_of(b) == 0 && !b.settles.empty() && st.queued.empty()) {
-        if (st.watermark)
+      if (rows_of(b) == 0 && (b.settles.empty() || st.queued.empty())) {
+        if (!b.settles.empty() && st.watermark)
           self->send(st.watermark, atom::settle_v, std::move(b.settles));
         return;
       }

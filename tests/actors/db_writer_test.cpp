@@ -216,3 +216,21 @@ TEST_CASE_FIXTURE(db_writer_fixture, "a flush that cannot commit answers "
   CHECK_FALSE(health[1].first);
   CHECK(health[1].second.empty());
 }
+
+TEST_CASE_FIXTURE(db_writer_fixture, "a write of nothing is a no-op: no "
+                                     "transaction, no settle, no recount") {
+  start();
+  write(rejection_of("A"));
+  advance(200ms);
+  auto before = stats();
+  REQUIRE(before.transactions_total == 1);
+  REQUIRE(settled.size() == 1);
+  write(write_batch{});
+  advance(1s);
+  auto after = stats();
+  CHECK(after.transactions_total == 1);
+  CHECK(after.pending_writes == 0);
+  CHECK(after.written_total == 1);
+  CHECK(settled.size() == 1);
+}
+
