@@ -87,7 +87,7 @@ using db_writer_actor = caf::typed_actor<
   // is stored with the next commit and stamped on every row seen.
   caf::reacts_to<atom::alive, int64_t>,
   // Deletes rows unseen for more than this much engine-alive time (ms);
-  // answers how many.
+  // answers how many, or an error while queued writes cannot commit.
   caf::replies_to<atom::purge, int64_t>::with<int64_t>,
   // Answers one system_state value ("" when absent).
   caf::replies_to<atom::read_state, std::string>::with<std::string>,

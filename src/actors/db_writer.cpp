@@ -220,12 +220,18 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
       });
     },
     // Deletes rows unseen for longer than the retention in engine-alive
-    // time, and history past its own retention, after committing queued
-    // writes; then truncates the write-ahead log.
-    [=](atom::purge, int64_t retention_ms) {
+    // time, and history past its own retention, once every queued write
+    // is committed (else it refuses: a sighting still queued would be
+    // lost); then truncates the write-ahead log.
+    [=](atom::purge, int64_t retention_ms) -> caf::result<int64_t> {
       flush_now(self);
-      ++self->state.purges;
       auto& st = self->state;
+      if (!st.queued.empty())
+        return make_engine_error(engine_errc::database,
+                                 "the database cannot write, so nothing is "
+                                 "purged: "
+                                   + st.stats.last_error);
+      ++st.purges;
       return guarded(self, [&](database& db) {
         auto now = st.now_ms();
         auto deleted = db.delete_expired(st.stats.alive_ms, retention_ms, now);
