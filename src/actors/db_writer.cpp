@@ -7,7 +7,6 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
-#include <charconv>
 #include <filesystem>
 
 namespace keepa {
@@ -134,16 +133,20 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
   self->state.settings = settings;
   self->state.now_ms = std::move(now_ms);
   try {
-    self->state.db = std::make_unique<database>(settings.path);
-    auto stored = self->state.db->state(alive_key).value_or("0");
-    auto [end, ec] = std::from_chars(
-      stored.data(), stored.data() + stored.size(), self->state.stats.alive_ms);
-    if (ec != std::errc{} || end != stored.data() + stored.size()) {
+    auto& db = *(self->state.db = std::make_unique<database>(settings.path));
+    auto stored = db.state(alive_key).value_or("0");
+    auto alive = state_number(stored);
+    if (!alive)
       spdlog::warn("db_writer: system_state {} is not a number ('{}'); the "
                    "engine-alive clock starts at 0",
                    alive_key, stored);
-      self->state.stats.alive_ms = 0;
-    }
+    self->state.stats.alive_ms = alive.value_or(0);
+    // Rows another program wrote count as seen now: a full retention
+    // window, and the deadline lane before it ends.
+    if (auto stamped = db.stamp_unstamped(self->state.stats.alive_ms))
+      spdlog::info("db_writer: {} rows without an engine-alive stamp count "
+                   "as seen now",
+                   stamped);
   } catch (const database_error& e) {
     spdlog::error("db_writer: {}", e.what());
     self->quit(make_engine_error(engine_errc::database, e.what()));
@@ -234,7 +237,8 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
       ++st.purges;
       return guarded(self, [&](database& db) {
         auto now = st.now_ms();
-        auto deleted = db.delete_expired(st.stats.alive_ms, retention_ms, now);
+        db.stamp_unstamped(st.stats.alive_ms);
+        auto deleted = db.delete_expired(st.stats.alive_ms, retention_ms);
         auto ms = [](std::chrono::hours h) {
           return std::chrono::duration_cast<std::chrono::milliseconds>(h)
             .count();

@@ -287,3 +287,44 @@ TEST_CASE_FIXTURE(janitor_fixture, "a purge the database refuses is "
   CHECK(purge() == "ok: janitor deleted 1 rows");
   CHECK(stats().note.empty());
 }
+
+TEST_CASE_FIXTURE(janitor_fixture, "rows written without an engine-alive "
+                                   "stamp count as seen at the start: a "
+                                   "full retention window, refreshed before "
+                                   "it ends") {
+  // An earlier version's database: the contract's columns of its time, no
+  // seen_alive_ms. 100 active rows last seen five minutes short of 72 h
+  // ago.
+  exec("CREATE TABLE deals (asin TEXT PRIMARY KEY, status TEXT, price_now "
+       "REAL, first_seen_utc TEXT, last_seen_utc TEXT, last_full_fetch_utc "
+       "TEXT)");
+  auto seen = iso_utc(wall() - ms(72h - 5min));
+  for (int i = 0; i < 100; ++i)
+    exec("INSERT INTO deals VALUES ('OLD" + std::to_string(i)
+         + "', 'active', 10.0, '" + seen + "', '" + seen + "', '" + seen
+         + "')");
+  start();
+  REQUIRE(rows() == 100);
+  CHECK(scalar(path, "SELECT COUNT(*) FROM deals WHERE seen_alive_ms IS "
+                     "NULL")
+        == 0);
+  // Ten minutes later, past their retention in wall time, a pass deletes
+  // none of them.
+  advance(10min, 1min);
+  REQUIRE(alive_ms() == ms(10min));
+  CHECK(purge() == "ok: janitor deleted 0 rows");
+  CHECK(rows() == 100);
+  // At 75 % of the retention they are near their deadline, like any row.
+  caf::anon_send(db, atom::alive_v, ms(54h - 10min) + 1);
+  refresh_query q;
+  q.deadline_age_ms = ms(54h);
+  q.deadline_limit = 1000;
+  auto h = (*self)->request(db, caf::infinite, atom::stale_v, q);
+  run();
+  h.receive([](const refresh_due& due) { CHECK(due.deadline.size() == 100); },
+            [](const caf::error& err) { FAIL(error_text(err)); });
+  // Never refreshed, they go once the retention has run in alive time.
+  caf::anon_send(db, atom::alive_v, ms(18h));
+  CHECK(purge() == "ok: janitor deleted 100 rows");
+  CHECK(rows() == 0);
+}
