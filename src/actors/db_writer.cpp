@@ -178,13 +178,15 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
       }
       queue(self, std::move(b));
     },
-    // Adds engine-alive time; stored with the next commit.
+    // Adds engine-alive time, stored with the next commit; answers the
+    // clock.
     [=](atom::alive, int64_t credit_ms) {
       auto& st = self->state;
       st.stats.alive_ms += std::max<int64_t>(0, credit_ms);
       write_batch b;
       b.state.emplace_back(alive_key, std::to_string(st.stats.alive_ms));
       queue(self, std::move(b));
+      return st.stats.alive_ms;
     },
     // Commits everything queued now.
     [=](atom::flush) -> caf::result<uint64_t> {
