@@ -89,10 +89,11 @@ using db_writer_actor = caf::typed_actor<
   // rows due for a refresh.
   caf::replies_to<atom::stale, refresh_query>::with<refresh_due>,
   // Adds engine-alive time (ms) to the clock retention is measured in; it
-  // is stored with the next commit and stamped on every row seen.
-  caf::reacts_to<atom::alive, int64_t>,
+  // is stored with the next commit and stamped on every row seen. Answers
+  // the clock.
+  caf::replies_to<atom::alive, int64_t>::with<int64_t>,
   // Deletes rows unseen for more than this much engine-alive time (ms);
-  // answers how many.
+  // answers how many, or an error while queued writes cannot commit.
   caf::replies_to<atom::purge, int64_t>::with<int64_t>,
   // Answers one system_state value ("" when absent).
   caf::replies_to<atom::read_state, std::string>::with<std::string>,

@@ -7,7 +7,6 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
-#include <charconv>
 #include <filesystem>
 
 namespace keepa {
@@ -134,16 +133,20 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
   self->state.settings = settings;
   self->state.now_ms = std::move(now_ms);
   try {
-    self->state.db = std::make_unique<database>(settings.path);
-    auto stored = self->state.db->state(alive_key).value_or("0");
-    auto [end, ec] = std::from_chars(
-      stored.data(), stored.data() + stored.size(), self->state.stats.alive_ms);
-    if (ec != std::errc{} || end != stored.data() + stored.size()) {
+    auto& db = *(self->state.db = std::make_unique<database>(settings.path));
+    auto stored = db.state(alive_key).value_or("0");
+    auto alive = state_number(stored);
+    if (!alive)
       spdlog::warn("db_writer: system_state {} is not a number ('{}'); the "
                    "engine-alive clock starts at 0",
                    alive_key, stored);
-      self->state.stats.alive_ms = 0;
-    }
+    self->state.stats.alive_ms = alive.value_or(0);
+    // Rows another program wrote count as seen now: a full retention
+    // window, and the deadline lane before it ends.
+    if (auto stamped = db.stamp_unstamped(self->state.stats.alive_ms))
+      spdlog::info("db_writer: {} rows without an engine-alive stamp count "
+                   "as seen now",
+                   stamped);
   } catch (const database_error& e) {
     spdlog::error("db_writer: {}", e.what());
     self->quit(make_engine_error(engine_errc::database, e.what()));
@@ -163,23 +166,27 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
     [=](atom::subscribe, watermark_actor wm) { self->state.watermark = wm; },
     // Remembers whom to tell when writes start or stop failing.
     [=](atom::subscribe, engine_actor engine) { self->state.engine = engine; },
-    // Queues writes and commits by size or after a short delay.
+    // Queues writes and commits by size or after a short delay. A batch
+    // without rows settles at once when nothing waits (behind queued
+    // writes it waits for their commit); an empty one does nothing.
     [=](atom::write, write_batch& b) {
       auto& st = self->state;
-      if (rows_of(b) == 0 && !b.settles.empty() && st.queued.empty()) {
-        if (st.watermark)
+      if (rows_of(b) == 0 && (b.settles.empty() || st.queued.empty())) {
+        if (!b.settles.empty() && st.watermark)
           self->send(st.watermark, atom::settle_v, std::move(b.settles));
         return;
       }
       queue(self, std::move(b));
     },
-    // Adds engine-alive time; stored with the next commit.
+    // Adds engine-alive time, stored with the next commit; answers the
+    // clock.
     [=](atom::alive, int64_t credit_ms) {
       auto& st = self->state;
       st.stats.alive_ms += std::max<int64_t>(0, credit_ms);
       write_batch b;
       b.state.emplace_back(alive_key, std::to_string(st.stats.alive_ms));
       queue(self, std::move(b));
+      return st.stats.alive_ms;
     },
     // Commits everything queued now.
     [=](atom::flush) -> caf::result<uint64_t> {
@@ -223,15 +230,22 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
       });
     },
     // Deletes rows unseen for longer than the retention in engine-alive
-    // time, and history past its own retention, after committing queued
-    // writes; then truncates the write-ahead log.
-    [=](atom::purge, int64_t retention_ms) {
+    // time, and history past its own retention, once every queued write
+    // is committed (else it refuses: a sighting still queued would be
+    // lost); then truncates the write-ahead log.
+    [=](atom::purge, int64_t retention_ms) -> caf::result<int64_t> {
       flush_now(self);
-      ++self->state.purges;
       auto& st = self->state;
+      if (!st.queued.empty())
+        return make_engine_error(engine_errc::database,
+                                 "the database cannot write, so nothing is "
+                                 "purged: "
+                                   + st.stats.last_error);
+      ++st.purges;
       return guarded(self, [&](database& db) {
         auto now = st.now_ms();
-        auto deleted = db.delete_expired(st.stats.alive_ms, retention_ms, now);
+        db.stamp_unstamped(st.stats.alive_ms);
+        auto deleted = db.delete_expired(st.stats.alive_ms, retention_ms);
         auto ms = [](std::chrono::hours h) {
           return std::chrono::duration_cast<std::chrono::milliseconds>(h)
             .count();

@@ -20,10 +20,14 @@ int64_t ms_of(caf::timespan d) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
 }
 
+/// Called with whether a pass deleted what it should, and the console's
+/// line.
+using pass_done = std::function<void(bool, std::string)>;
+
 /// A retention pass: deletes the rows past retention in engine-alive time,
-/// unless Keepa has not answered for the stall window. Calls `done` with
-/// the console's line.
-void pass(self_ptr self, std::function<void(std::string)> done) {
+/// unless Keepa has not answered for the stall window or the database
+/// cannot write.
+void pass(self_ptr self, pass_done done) {
   self->request(self->state.links.bucket, ask_timeout, atom::stats_v)
     .then(
       [=](const bucket_stats& b) {
@@ -35,7 +39,7 @@ void pass(self_ptr self, std::function<void(std::string)> done) {
                           + std::to_string(b.since_success_ms / 60000)
                           + " min; deleting nothing";
           spdlog::warn("janitor: {}", st.stats.note);
-          done("error: janitor deleted nothing, " + st.stats.note);
+          done(false, "error: janitor deleted nothing, " + st.stats.note);
           return;
         }
         auto retention_ms = st.settings.retention_hours * 3600000;
@@ -48,23 +52,68 @@ void pass(self_ptr self, std::function<void(std::string)> done) {
               spdlog::info("janitor: deleted {} rows unseen for {} h of "
                            "engine-alive time",
                            deleted, st.settings.retention_hours);
-              done("ok: janitor deleted " + std::to_string(deleted) + " rows");
+              done(true,
+                   "ok: janitor deleted " + std::to_string(deleted) + " rows");
             },
             [=](const caf::error& err) {
               self->state.stats.note = "failed: " + error_text(err);
-              spdlog::error("janitor: {}", error_text(err));
-              done("error: janitor failed: " + error_text(err));
+              spdlog::error("janitor: {}; trying again at the next pass",
+                            error_text(err));
+              done(false, "error: janitor failed: " + error_text(err));
             });
       },
       [=](const caf::error& err) {
         self->state.stats.note = "skipped: the token bucket did not answer";
-        done("error: janitor skipped, the token bucket did not answer ("
-             + error_text(err) + ")");
+        done(false, "error: janitor skipped, the token bucket did not answer ("
+                      + error_text(err) + ")");
+      });
+}
+
+/// Runs the scheduled pass when the engine-alive clock reached it, and
+/// stores the clock's value once it succeeded.
+void run_when_due(self_ptr self, int64_t alive_ms) {
+  auto& st = self->state;
+  if (alive_ms < st.next_pass_alive_ms)
+    return;
+  st.next_pass_alive_ms = alive_ms + ms_of(st.settings.interval);
+  pass(self, [=](bool ok, const std::string&) {
+    if (!ok)
+      return;
+    write_batch b;
+    b.state.emplace_back(last_pass_key, std::to_string(alive_ms));
+    self->send(self->state.links.db, atom::write_v, std::move(b));
+  });
+}
+
+/// Schedules the next pass an interval after the stored last one.
+void load_last_pass(self_ptr self) {
+  auto& st = self->state;
+  self
+    ->request(st.links.db, db_timeout, atom::read_state_v,
+              std::string{last_pass_key})
+    .then(
+      [=](const std::string& value) {
+        auto last = state_number(value);
+        if (!last) {
+          if (!value.empty())
+            spdlog::warn("janitor: system_state {} is not a number ('{}'); "
+                         "the next pass runs at once",
+                         last_pass_key, value);
+          return;
+        }
+        auto& st = self->state;
+        st.next_pass_alive_ms = std::max(st.next_pass_alive_ms,
+                                         *last + ms_of(st.settings.interval));
+      },
+      [=](const caf::error& err) {
+        spdlog::warn("janitor: the last pass is unknown ({}); the next "
+                     "runs at once",
+                     error_text(err));
       });
 }
 
 /// Credits the time since the last tick while Keepa answers, then runs the
-/// hourly pass when it is due.
+/// scheduled pass when the engine-alive clock reached it.
 void tick(self_ptr self) {
   self->request(self->state.links.bucket, ask_timeout, atom::stats_v)
     .then(
@@ -75,14 +124,16 @@ void tick(self_ptr self) {
           now - st.last_tick, std::chrono::milliseconds{b.since_success_ms},
           st.settings.alive_gap, b.succeeded);
         st.last_tick = now;
-        if (credit > 0) {
-          st.stats.credited_ms += credit;
-          self->send(st.links.db, atom::alive_v, credit);
-        }
-        if (now >= st.next_pass) {
-          st.next_pass = now + st.settings.interval;
-          pass(self, [](const std::string&) {});
-        }
+        if (credit <= 0)
+          return;
+        st.stats.credited_ms += credit;
+        self->request(st.links.db, db_timeout, atom::alive_v, credit)
+          .then([=](int64_t alive_ms) { run_when_due(self, alive_ms); },
+                [=](const caf::error& err) {
+                  spdlog::warn("janitor: the engine-alive clock did not "
+                               "answer ({})",
+                               error_text(err));
+                });
       },
       [=](const caf::error& err) {
         // The time is not credited: a silent minute never counts.
@@ -110,10 +161,11 @@ make_janitor(janitor_actor::stateful_pointer<janitor_state> self,
   st.settings = settings;
   st.now_ms = std::move(now_ms);
   st.last_tick = self->clock().now();
-  st.next_pass = st.last_tick + settings.interval;
+  load_last_pass(self);
   self->delayed_send(self, settings.tick, atom::wake_v);
   return {
-    // Credits engine-alive time, runs the pass when due, and re-arms.
+    // Credits engine-alive time, runs the scheduled pass when due, and
+    // re-arms.
     [=](atom::wake) {
       self->delayed_send(self, self->state.settings.tick, atom::wake_v);
       tick(self);
@@ -121,7 +173,7 @@ make_janitor(janitor_actor::stateful_pointer<janitor_state> self,
     // Runs a retention pass now; answers the console's line.
     [=](atom::purge) -> caf::result<std::string> {
       auto rp = self->make_response_promise<std::string>();
-      pass(self, [rp](std::string line) mutable { rp.deliver(line); });
+      pass(self, [rp](bool, std::string line) mutable { rp.deliver(line); });
       return rp;
     },
     // Answers the janitor's state.

@@ -7,9 +7,12 @@
 //
 // Every minute it asks the token bucket whether Keepa answered recently and
 // credits the minute to DB_WRITER's engine-alive clock, which is stored in
-// system_state and stamped on every row seen. Every hour (and on the
-// `janitor` command) it deletes the rows whose stamp is older than the
-// retention period.
+// system_state and stamped on every row seen. Every interval of that clock
+// (and on the `janitor` command) it deletes the rows whose stamp is older
+// than the retention period. The clock's value at the last scheduled pass
+// is stored too, so a restart never postpones a pass: one that is due runs
+// at the first minute credited after the start, within a minute of
+// Keepa's first answer.
 
 #include "actors/actors.hpp"
 
@@ -34,15 +37,22 @@ struct janitor_settings {
   /// most this old.
   caf::timespan alive_gap = std::chrono::minutes{5};
   caf::timespan tick = std::chrono::minutes{1};
+  /// Engine-alive time between two scheduled passes.
   caf::timespan interval = std::chrono::hours{1};
 };
+
+/// The system_state key of the engine-alive clock (ms) at the last
+/// scheduled pass that succeeded.
+inline constexpr const char* last_pass_key = "janitor_alive_ms";
 
 struct janitor_state {
   janitor_links links;
   janitor_settings settings;
   wall_clock now_ms;
   caf::actor_clock::time_point last_tick;
-  caf::actor_clock::time_point next_pass;
+  /// The engine-alive clock (ms) at which the next scheduled pass is due:
+  /// at once while no stored pass says otherwise.
+  int64_t next_pass_alive_ms = 0;
   janitor_stats stats;
 
   static inline constexpr const char* name = "janitor";
@@ -54,7 +64,8 @@ struct janitor_state {
 int64_t alive_credit_ms(caf::timespan elapsed, caf::timespan since_success,
                         caf::timespan gap, bool succeeded);
 
-/// Spawns JANITOR; its first pass runs one interval after the start.
+/// Spawns JANITOR; it reads when the last scheduled pass ran, and runs the
+/// next one when the engine-alive clock is an interval past it.
 janitor_actor::behavior_type
 make_janitor(janitor_actor::stateful_pointer<janitor_state> self,
              janitor_links links, janitor_settings settings, wall_clock now_ms);

@@ -20,6 +20,8 @@ engine_options engine_options_from(const config& cfg, bool once,
   o.event_drop_percent = cfg.engine.event_drop_percent;
   o.fees = cfg.fees;
   o.stall_window = std::chrono::minutes{cfg.engine.stall_minutes};
+  o.janitor_interval
+    = std::chrono::minutes{cfg.engine.janitor_interval_minutes};
   o.once = once;
   o.now_ms = std::move(now_ms);
   return o;

@@ -202,6 +202,8 @@ const std::vector<key_spec>& key_specs() {
     {"engine.event_drop_percent",
      set_number<e, &es::event_drop_percent, 1, 99>},
     {"engine.stall_minutes", set_number<e, &es::stall_minutes, 1, 10080>},
+    {"engine.janitor_interval_minutes",
+     set_number<e, &es::janitor_interval_minutes, 1, 1440>},
     {"fees.prep", set_number<f, &fe::prep, 0, 1000>},
     {"fees.shipping_estimate", set_number<f, &fe::shipping_estimate, 0, 1000>},
     {"fees.tax_percent", set_number<f, &fe::tax_percent, 0, 100>},

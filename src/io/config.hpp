@@ -36,6 +36,8 @@ struct engine_settings {
   /// Without a successful Keepa response for this long, ingestion counts
   /// as stalled and the janitor deletes nothing.
   int stall_minutes = 30;
+  /// Engine-alive minutes between two janitor passes.
+  int janitor_interval_minutes = 60;
 };
 
 struct config {

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <charconv>
 #include <filesystem>
 #include <set>
 
@@ -120,6 +121,15 @@ struct statement_once {
 };
 
 } // namespace
+
+std::optional<int64_t> state_number(const std::string& value) {
+  int64_t out = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(),
+                                   out);
+  if (ec != std::errc{} || end != value.data() + value.size())
+    return std::nullopt;
+  return out;
+}
 
 database::database(const std::string& path) {
   auto parent = std::filesystem::path{path}.parent_path();
@@ -367,19 +377,17 @@ std::vector<stored_deal> database::due(const std::string& before_iso,
   return read_all_stored(stmt);
 }
 
-int64_t database::delete_expired(int64_t alive_ms, int64_t retention_ms,
-                                 int64_t now_ms) {
-  auto* stamp = cached(
-    "UPDATE deals SET seen_alive_ms = ?1 - (?2 - CAST(strftime('%s', "
-    "last_seen_utc) AS INTEGER) * 1000) WHERE seen_alive_ms IS NULL AND "
-    "strftime('%s', last_seen_utc) IS NOT NULL");
-  {
-    statement_use use{stamp};
-    sqlite3_bind_int64(stamp, 1, alive_ms);
-    sqlite3_bind_int64(stamp, 2, now_ms);
-    if (sqlite3_step(stamp) != SQLITE_DONE)
-      fail("stamping rows without an engine-alive time");
-  }
+int64_t database::stamp_unstamped(int64_t alive_ms) {
+  auto* stmt
+    = cached("UPDATE deals SET seen_alive_ms = ? WHERE seen_alive_ms IS NULL");
+  statement_use use{stmt};
+  sqlite3_bind_int64(stmt, 1, alive_ms);
+  if (sqlite3_step(stmt) != SQLITE_DONE)
+    fail("stamping rows without an engine-alive time");
+  return sqlite3_changes(db_);
+}
+
+int64_t database::delete_expired(int64_t alive_ms, int64_t retention_ms) {
   auto* stmt = cached("DELETE FROM deals WHERE seen_alive_ms < ?");
   statement_use use{stmt};
   sqlite3_bind_int64(stmt, 1, alive_ms - retention_ms);

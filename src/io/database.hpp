@@ -57,6 +57,9 @@ struct rejection {
   std::string reason;
 };
 
+/// A `system_state` value as a whole number; nullopt when it is not one.
+std::optional<int64_t> state_number(const std::string& value);
+
 /// Row counts by status.
 struct row_counts {
   int64_t total = 0;
@@ -119,13 +122,15 @@ public:
   std::vector<stored_deal> due(const std::string& before_iso, int64_t alive_ms,
                                int64_t age_ms, size_t limit);
 
-  /// Gives rows without an engine-alive stamp (written by an older version
-  /// or another tool) one from their wall-clock age at `now_ms`, so they
-  /// keep the wall-clock rule for the time before; then deletes rows last
-  /// seen more than `retention_ms` of engine-alive time before `alive_ms`.
-  /// Returns how many were deleted.
-  int64_t delete_expired(int64_t alive_ms, int64_t retention_ms,
-                         int64_t now_ms);
+  /// Stamps the rows without an engine-alive stamp (written by an older
+  /// version or another program) as seen at `alive_ms`: they get a full
+  /// retention window from now, and are refreshed before it ends like any
+  /// other row. Returns how many were stamped.
+  int64_t stamp_unstamped(int64_t alive_ms);
+
+  /// Deletes rows last seen more than `retention_ms` of engine-alive time
+  /// before `alive_ms` (never a row without a stamp); returns how many.
+  int64_t delete_expired(int64_t alive_ms, int64_t retention_ms);
 
   /// Deletes rejections judged before `rejections_before_iso` and events
   /// recorded before `events_before_iso`; returns how many of each.

@@ -11,6 +11,8 @@
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
+#include <variant>
+
 using namespace keepa;
 using namespace std::chrono_literals;
 using keepa::test::scalar;
@@ -94,6 +96,35 @@ struct db_writer_fixture : test::deterministic_fixture {
   void write(write_batch b) {
     caf::anon_send(db, atom::write_v, std::move(b));
     run();
+  }
+
+  /// An active row of `asin` seen now: stamped with the engine-alive clock
+  /// when it commits. With `update_only`, a refresh that never creates it.
+  static deal_update seen(const std::string& asin, bool update_only = false) {
+    deal_update u;
+    u.asin = asin;
+    u.mode = update_only ? write_mode::update_only : write_mode::upsert;
+    if (!update_only)
+      u.set(column::status, std::string{to_string(deal_status::active)});
+    u.set(column::price_now, 10.0)
+      .set(column::last_seen_utc, std::string{"2026-11-01T00:00:00Z"});
+    return u;
+  }
+
+  /// Asks for a purge of rows unseen for `retention_ms` of engine-alive
+  /// time; the count deleted, or the error's text.
+  std::variant<int64_t, std::string> purge(int64_t retention_ms) {
+    auto h = (*self)->request(db, caf::infinite, atom::purge_v, retention_ms);
+    run();
+    std::variant<int64_t, std::string> out;
+    h.receive([&](int64_t deleted) { out = deleted; },
+              [&](const caf::error& err) { out = error_text(err); });
+    return out;
+  }
+
+  int64_t rows_of(const std::string& asin) {
+    return scalar(path,
+                  "SELECT COUNT(*) FROM deals WHERE asin = '" + asin + "'");
   }
 
   int64_t rejections_stored() {
@@ -239,4 +270,66 @@ TEST_CASE_FIXTURE(db_writer_fixture, "a read sees every write sent before "
   due.receive([](const refresh_due&) {},
               [](const caf::error&) { FAIL("no stale answer"); });
   CHECK(rejections_stored() == 2);
+}
+
+TEST_CASE_FIXTURE(db_writer_fixture, "a write of nothing is a no-op: no "
+                                     "transaction, no settle, no recount") {
+  start();
+  write(rejection_of("A"));
+  advance(200ms);
+  auto before = stats();
+  REQUIRE(before.transactions_total == 1);
+  REQUIRE(settled.size() == 1);
+  write(write_batch{});
+  advance(1s);
+  auto after = stats();
+  CHECK(after.transactions_total == 1);
+  CHECK(after.pending_writes == 0);
+  CHECK(after.written_total == 1);
+  CHECK(settled.size() == 1);
+}
+
+TEST_CASE_FIXTURE(db_writer_fixture, "a purge asked while writes fail is "
+                                     "refused: it never deletes a row whose "
+                                     "sighting waits to be written") {
+  start();
+  // A is seen at alive 0; two hours of engine-alive time pass.
+  write_batch first;
+  first.upserts.push_back(seen("A"));
+  write(std::move(first));
+  advance(200ms);
+  caf::anon_send(db, atom::alive_v, int64_t{2 * 3600000});
+  advance(200ms);
+  REQUIRE(rows_of("A") == 1);
+  // The disk fills. A /deal page sees A again: its update waits in memory,
+  // behind a rejection the disk refuses.
+  exec(refuse_rejections);
+  auto again = rejection_of("X");
+  again.upserts.push_back(seen("A", true));
+  again.settles.push_back({"A", 200});
+  write(std::move(again));
+  advance(200ms);
+  REQUIRE(stats().pending_writes == 2);
+  // A purge with a retention of one hour: A's sighting is not durable, so
+  // nothing may be judged; the purge says why and deletes nothing.
+  auto refused = purge(3600000);
+  REQUIRE(std::holds_alternative<std::string>(refused));
+  CHECK(std::get<std::string>(refused).find("disk full (test)")
+        != std::string::npos);
+  CHECK(rows_of("A") == 1);
+  CHECK(settled.empty());
+  // The disk has room again: the sighting lands and stamps A anew.
+  exec(accept_rejections);
+  advance(2s);
+  CHECK(stats().pending_writes == 0);
+  CHECK(stats().dropped_refreshes_total == 0);
+  CHECK(rows_of("A") == 1);
+  CHECK(scalar(path, "SELECT seen_alive_ms FROM deals WHERE asin = 'A'")
+        == 2 * 3600000);
+  REQUIRE(settled.size() == 1);
+  CHECK(settled[0] == std::vector<deal_key>{{"X", 100}, {"A", 200}});
+  auto purged = purge(3600000);
+  REQUIRE(std::holds_alternative<int64_t>(purged));
+  CHECK(std::get<int64_t>(purged) == 0);
+  CHECK(rows_of("A") == 1);
 }

@@ -1,7 +1,8 @@
 // JANITOR: rows expire by engine-alive time (time the engine ran and Keepa
 // answered), never by wall time: a downtime or a Keepa outage does not
-// count, nothing is deleted while ingestion is stalled, and the first pass
-// runs one interval after the start.
+// count, nothing is deleted while ingestion is stalled, and the passes run
+// every interval of engine-alive time, the first one within a minute of
+// Keepa's first answer when it is due: a restart never postpones one.
 
 #include "actors/db_writer.hpp"
 #include "actors/janitor.hpp"
@@ -98,11 +99,21 @@ struct janitor_fixture : test::deterministic_fixture {
     test::flush_db(*this, db);
   }
 
+  /// Records that the last scheduled pass ran at `alive_ms` of the
+  /// engine-alive clock, as a previous run of the engine would.
+  void last_pass_at(int64_t alive_ms) {
+    exec("INSERT OR REPLACE INTO system_state VALUES ('janitor_alive_ms', '"
+         + std::to_string(alive_ms) + "', '2026-11-01T00:00:00Z')");
+  }
+
   /// Starts with a retention of one hour and row A seen two hours of
-  /// engine-alive time ago: past its retention.
+  /// engine-alive time ago: past its retention. The last scheduled pass
+  /// ran just now, so only the console's passes run in the next hour.
   void start_with_expired_row() {
     janitor_settings s;
     s.retention_hours = 1;
+    start_db();
+    last_pass_at(ms(2h));
     start(s);
     seen("A");
     caf::anon_send(db, atom::alive_v, ms(2h));
@@ -201,7 +212,7 @@ TEST_CASE_FIXTURE(janitor_fixture, "rows expire by engine-alive time, not "
   advance(30min, 1min);
   CHECK(stats().passes == 3);
   CHECK(rows() == 2);
-  // The pass at 70 min of alive time deletes A, seen 70 min ago.
+  // The next pass, past an hour of alive time since A was seen, deletes it.
   advance(10min, 1min);
   CHECK(stats().passes == 4);
   CHECK(rows() == 1);
@@ -235,22 +246,113 @@ TEST_CASE_FIXTURE(janitor_fixture, "nothing is deleted while ingestion is "
   CHECK(st.note.empty());
 }
 
-TEST_CASE_FIXTURE(janitor_fixture, "the first pass runs one interval after "
-                                   "the start, then every interval") {
+TEST_CASE_FIXTURE(janitor_fixture, "the first pass runs within a minute "
+                                   "of Keepa's first answer, then every "
+                                   "interval of engine-alive time") {
+  // Keepa has not answered yet: no alive time, no pass.
+  succeeded = false;
   start();
-  advance(59min, 1min);
+  advance(10min, 1min);
   CHECK(stats().passes == 0);
-  CHECK(stats().last_run_iso.empty());
+  succeeded = true;
   advance(1min, 1min);
   CHECK(stats().passes == 1);
-  CHECK(stats().last_run_iso == "2026-11-01T01:00:00Z");
-  // A console pass between two hourly ones does not move them.
+  CHECK(stats().last_run_iso == "2026-11-01T00:11:00Z");
+  // A console pass between two scheduled ones does not move them.
   advance(30min, 1min);
   CHECK(purge() == "ok: janitor deleted 0 rows");
   CHECK(stats().passes == 2);
-  advance(30min, 1min);
+  advance(29min, 1min);
+  CHECK(stats().passes == 2);
+  advance(1min, 1min);
   CHECK(stats().passes == 3);
-  CHECK(stats().last_run_iso == "2026-11-01T02:00:00Z");
+  CHECK(stats().last_run_iso == "2026-11-01T01:11:00Z");
+  // An outage stops the alive clock after five minutes, and the schedule
+  // with it: the next pass comes an hour of alive time later.
+  keepa_up = false;
+  advance(1h, 1min);
+  keepa_up = true;
+  advance(54min, 1min);
+  CHECK(stats().passes == 3);
+  advance(1min, 1min);
+  CHECK(stats().passes == 4);
+}
+
+TEST_CASE_FIXTURE(janitor_fixture, "a restart never postpones a pass: one "
+                                   "every 30 minutes for three days still "
+                                   "runs one per hour of alive time") {
+  uint64_t passes = 0;
+  for (int run = 0; run < 144; ++run) {
+    start();
+    advance(30min, 1min);
+    passes += stats().passes;
+    stop();
+  }
+  auto alive_hours = static_cast<double>(scalar(
+                       path, "SELECT value FROM system_state WHERE key = "
+                             "'alive_ms'"))
+                     / 3600000.0;
+  MESSAGE("janitor passes per alive hour with a restart every 30 min: "
+          << static_cast<double>(passes) / alive_hours << " (" << passes
+          << " passes in " << alive_hours << " alive hours)");
+  CHECK(alive_hours == doctest::Approx(72));
+  CHECK(static_cast<double>(passes) >= alive_hours);
+  // Never more than one per alive hour either: the schedule is the alive
+  // clock's, not the restarts'.
+  CHECK(static_cast<double>(passes) <= alive_hours + 1);
+}
+
+TEST_CASE_FIXTURE(janitor_fixture, "a restart runs a pass that came due "
+                                   "while it was down at Keepa's first "
+                                   "answer, and waits for one that is "
+                                   "not due") {
+  janitor_settings s;
+  s.interval = 3h;
+  start_db();
+  caf::anon_send(db, atom::alive_v, ms(10h));
+  // The last pass ran 3 h of alive time ago: due at the first answer.
+  last_pass_at(ms(7h));
+  start(s);
+  advance(1min, 1min);
+  CHECK(stats().passes == 1);
+  stop();
+  // Its own pass is stored: the next start waits 3 h of alive time.
+  start(s);
+  advance(2h + 59min, 1min);
+  CHECK(stats().passes == 0);
+  advance(1min, 1min);
+  CHECK(stats().passes == 1);
+}
+
+TEST_CASE_FIXTURE(janitor_fixture, "a scheduled pass while the database "
+                                   "cannot write deletes nothing, says so, "
+                                   "and runs again at the next pass") {
+  start_with_expired_row();
+  // The disk fills: a queued rejection cannot commit.
+  exec("CREATE TRIGGER refuse BEFORE INSERT ON rejections BEGIN "
+       "SELECT RAISE(ABORT, 'disk full (test)'); END");
+  write_batch b;
+  b.rejections.push_back({"X", 100, "no spread"});
+  caf::anon_send(db, atom::write_v, std::move(b));
+  // The scheduled pass comes due an hour of alive time after the last.
+  advance(1h, 1min);
+  auto st = stats();
+  CHECK(st.passes == 1);
+  CHECK(st.deleted_total == 0);
+  CHECK(st.note.find("the database cannot write, so nothing is purged")
+        != std::string::npos);
+  CHECK(st.note.find("disk full (test)") != std::string::npos);
+  CHECK(rows() == 1);
+  // The disk has room again: the retry commits, and the next pass, an
+  // hour of alive time later, deletes the row.
+  exec("DROP TRIGGER refuse");
+  advance(59min, 1min);
+  CHECK(stats().passes == 1);
+  CHECK(rows() == 1);
+  advance(1min, 1min);
+  CHECK(stats().passes == 2);
+  CHECK(stats().note.empty());
+  CHECK(rows() == 0);
 }
 
 TEST_CASE_FIXTURE(janitor_fixture, "a token bucket that does not answer "
@@ -286,4 +388,45 @@ TEST_CASE_FIXTURE(janitor_fixture, "a purge the database refuses is "
   exec("DROP TRIGGER keep");
   CHECK(purge() == "ok: janitor deleted 1 rows");
   CHECK(stats().note.empty());
+}
+
+TEST_CASE_FIXTURE(janitor_fixture, "rows written without an engine-alive "
+                                   "stamp count as seen at the start: a "
+                                   "full retention window, refreshed before "
+                                   "it ends") {
+  // An earlier version's database: the contract's columns of its time, no
+  // seen_alive_ms. 100 active rows last seen five minutes short of 72 h
+  // ago.
+  exec("CREATE TABLE deals (asin TEXT PRIMARY KEY, status TEXT, price_now "
+       "REAL, first_seen_utc TEXT, last_seen_utc TEXT, last_full_fetch_utc "
+       "TEXT)");
+  auto seen = iso_utc(wall() - ms(72h - 5min));
+  for (int i = 0; i < 100; ++i)
+    exec("INSERT INTO deals VALUES ('OLD" + std::to_string(i)
+         + "', 'active', 10.0, '" + seen + "', '" + seen + "', '" + seen
+         + "')");
+  start();
+  REQUIRE(rows() == 100);
+  CHECK(scalar(path, "SELECT COUNT(*) FROM deals WHERE seen_alive_ms IS "
+                     "NULL")
+        == 0);
+  // Ten minutes later, past their retention in wall time, a pass deletes
+  // none of them.
+  advance(10min, 1min);
+  REQUIRE(alive_ms() == ms(10min));
+  CHECK(purge() == "ok: janitor deleted 0 rows");
+  CHECK(rows() == 100);
+  // At 75 % of the retention they are near their deadline, like any row.
+  caf::anon_send(db, atom::alive_v, ms(54h - 10min) + 1);
+  refresh_query q;
+  q.deadline_age_ms = ms(54h);
+  q.deadline_limit = 1000;
+  auto h = (*self)->request(db, caf::infinite, atom::stale_v, q);
+  run();
+  h.receive([](const refresh_due& due) { CHECK(due.deadline.size() == 100); },
+            [](const caf::error& err) { FAIL(error_text(err)); });
+  // Never refreshed, they go once the retention has run in alive time.
+  caf::anon_send(db, atom::alive_v, ms(18h));
+  CHECK(purge() == "ok: janitor deleted 100 rows");
+  CHECK(rows() == 0);
 }

@@ -443,7 +443,7 @@ TEST_CASE_FIXTURE(pipeline_fixture, "a refresh of a row deleted while it "
   // The janitor (or anyone) deletes the row while its refresh waits.
   {
     database db{db_path};
-    REQUIRE(db.delete_expired(0, -1, 0) > 0);
+    REQUIRE(db.delete_expired(0, -1) > 0);
   }
   CHECK(command(engine, "resume") == "ok: resumed");
   advance(10s);

@@ -114,12 +114,11 @@ TEST_CASE("Keepa answering 5xx past the stall window: the janitor deletes "
     port = healthy.port;
   }
   auto db = dir + "/data/deals.db";
-  // Every row is past the retention horizon: a janitor pass that runs
-  // would delete them all.
-  // One more was never listed by the mock: only it is really gone.
-  sqlite(db, "UPDATE deals SET last_seen_utc = '2000-01-01T00:00:00Z'");
-  sqlite(db, "INSERT INTO deals (asin, status, last_seen_utc) VALUES "
-             "('B0GONE0000', 'active', '2000-01-01T00:00:00Z')");
+  // One more row was never listed by the mock and is past its retention in
+  // engine-alive time: a janitor pass that runs deletes it.
+  sqlite(db, "INSERT INTO deals (asin, status, last_seen_utc, seen_alive_ms) "
+             "VALUES ('B0GONE0000', 'active', '2000-01-01T00:00:00Z', "
+             "-300000000)");
   auto rows = std::stoll(sqlite(db, "SELECT COUNT(*) FROM deals"));
   REQUIRE(rows > 1);
 

@@ -161,6 +161,8 @@ TEST_CASE("the shipped config.ini loads with the key from the environment") {
   CHECK(c.engine.retention_hours == 72);
   CHECK(c.engine.refresh_after_hours == 24);
   CHECK(c.engine.deficit_floor == -180);
+  CHECK(c.engine.stall_minutes == 30);
+  CHECK(c.engine.janitor_interval_minutes == 60);
   CHECK(c.db_path == defaults.db_path);
   CHECK(c.log_level == "info");
   CHECK(c.log_file == defaults.log_file);
@@ -210,6 +212,10 @@ TEST_CASE("each bad value names its key and never the API key") {
     {"refresh_after_hours = 24", "refresh_after_hours = 0",
      "engine.refresh_after_hours"},
     {"deficit_floor = -180", "deficit_floor = 1", "engine.deficit_floor"},
+    {"janitor_interval_minutes = 60", "janitor_interval_minutes = 0",
+     "engine.janitor_interval_minutes"},
+    {"janitor_interval_minutes = 60", "janitor_interval_minutes = 1441",
+     "engine.janitor_interval_minutes"},
     {"deficit_floor = -180", "deficit_floor = -100001", "engine.deficit_floor"},
     {"request_timeout_s = 60", "request_timeout_s = 0",
      "keepa.request_timeout_s"},

@@ -153,11 +153,16 @@ TEST_CASE("rejections, pending rows, staleness, retention, state") {
   CHECK(c.pending == 1);
   CHECK(c.active == 2);
   CHECK(c.rejections == 1);
-  // No engine-alive stamps yet: the wall-clock age counts, once. 30 days
-  // of retention on 2026-01-01 delete only the row unseen since December.
-  int64_t jan1 = 1767225600000;
-  CHECK(db.delete_expired(0, 30LL * 86400000, jan1) == 1);
-  CHECK(db.counts().total == 2);
+  // No engine-alive stamps yet: a row without one is never deleted, however
+  // old its last sighting in wall time...
+  int64_t day = 86400000;
+  CHECK(db.delete_expired(40 * day, 30 * day) == 0);
+  // ...it counts as seen when it is stamped, and only that counts.
+  CHECK(db.stamp_unstamped(40 * day) == 3);
+  CHECK(db.stamp_unstamped(41 * day) == 0);
+  CHECK(db.delete_expired(70 * day, 30 * day) == 0);
+  CHECK(db.delete_expired(70 * day + 1, 30 * day) == 3);
+  CHECK(db.counts().total == 0);
   CHECK(db.integrity_check() == "ok");
 }
 
@@ -218,10 +223,9 @@ TEST_CASE("retention counts engine-alive time: time switched off is "
   auto due = db.due("2027-01-01T00:00:00Z", 70 * hour, 54 * hour, 10);
   REQUIRE(due.size() == 1);
   CHECK(due[0].asin == "C");
-  // However much wall time passed, only alive time expires rows.
-  int64_t far_future = 1893456000000; // 2030
-  CHECK(db.delete_expired(71 * hour, 72 * hour, far_future) == 0);
-  CHECK(db.delete_expired(73 * hour, 72 * hour, far_future) == 1);
+  // Only engine-alive time expires rows.
+  CHECK(db.delete_expired(71 * hour, 72 * hour) == 0);
+  CHECK(db.delete_expired(73 * hour, 72 * hour) == 1);
   CHECK(db.counts().total == 2);
 }
 
