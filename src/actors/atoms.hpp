@@ -33,6 +33,9 @@ CAF_ADD_ATOM(keepa, keepa::atom, release, "release")
 CAF_ADD_ATOM(keepa, keepa::atom, pace, "pace")
 CAF_ADD_ATOM(keepa, keepa::atom, retry, "retry")
 CAF_ADD_ATOM(keepa, keepa::atom, subscribe, "subscribe")
+CAF_ADD_ATOM(keepa, keepa::atom, live, "live")
+CAF_ADD_ATOM(keepa, keepa::atom, print, "print")
+CAF_ADD_ATOM(keepa, keepa::atom, resize, "resize")
 
 namespace keepa::atom {
 
