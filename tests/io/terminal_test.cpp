@@ -10,8 +10,8 @@
 using namespace keepa;
 using keepa::test::screen;
 
-TEST_CASE("the bottom row is kept for the live line; what the user types "
-          "stays where it is") {
+TEST_CASE("the bottom row is kept for the live line, and what the user "
+          "types stays where it is") {
   screen s{20, 5};
   s.feed("banner\r\nsta");
   s.feed(reserve_bottom_row(5));
