@@ -2,6 +2,7 @@
 // (or, with --demo, against the embedded mock Keepa server on a loopback
 // port) until a signal, `quit`, or the end of `--once`.
 
+#include "actors/console_screen.hpp"
 #include "actors/engine.hpp"
 #include "actors/keepa_client.hpp"
 #include "actors/pipeline_settings.hpp"
@@ -11,6 +12,8 @@
 #include "io/database.hpp"
 #include "io/http_client.hpp"
 #include "io/logging.hpp"
+#include "io/resize_signal.hpp"
+#include "io/terminal.hpp"
 #include "mock/server.hpp"
 
 #include <caf/all.hpp>
@@ -23,7 +26,6 @@
 #include <iostream>
 #include <optional>
 #include <pthread.h>
-#include <sys/ioctl.h>
 #include <thread>
 #include <unistd.h>
 
@@ -40,17 +42,25 @@ int64_t system_now_ms() {
     .count();
 }
 
-/// Runs one console line on the engine and prints its answer on stdout.
+/// Prints a console answer: on the screen in a terminal, else on stdout.
+void print_answer(const console_screen_actor& screen,
+                  const std::string& answer) {
+  if (screen)
+    caf::anon_send(screen, atom::print_v, answer);
+  else
+    std::cout << answer << std::endl;
+}
+
+/// Runs one console line on the engine and prints its answer.
 void run_command(caf::actor_system& sys, const engine_actor& engine,
-                 const std::string& line) {
+                 const console_screen_actor& screen, const std::string& line) {
   caf::scoped_actor self{sys};
   self->request(engine, std::chrono::seconds{30}, atom::command_v, line)
-    .receive(
-      [](const std::string& answer) { std::cout << answer << std::endl; },
-      [](const caf::error& err) {
-        std::cout << "error: the engine did not answer (" << to_string(err)
-                  << ")" << std::endl;
-      });
+    .receive([&](const std::string& answer) { print_answer(screen, answer); },
+             [&](const caf::error& err) {
+               print_answer(screen, "error: the engine did not answer ("
+                                      + to_string(err) + ")");
+             });
 }
 
 /// The signals that stop the engine.
@@ -118,34 +128,21 @@ private:
   std::thread thread_;
 };
 
-/// The terminal's width in columns (80 when unknown).
-size_t terminal_columns() {
-  winsize ws{};
-  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-    return ws.ws_col;
-  return 80;
+/// Prints `text` on stdout; in a terminal wrapped at words to its width.
+void print_wrapped(const std::string& text) {
+  if (auto size = terminal_size_of(STDOUT_FILENO))
+    std::cout << as_rows(text, size->cols) << std::flush;
+  else
+    std::cout << text << std::endl;
 }
 
-/// STATUS_LINE: in a terminal, rewrites one line in place with the
-/// engine's `status` every few seconds (no scrolling).
-caf::behavior make_status_line(caf::event_based_actor* self,
-                               engine_actor engine) {
-  self->send(self, atom::wake_v);
-  return {
-    // Prints the status now and again after the interval.
-    [=](atom::wake) {
-      self->delayed_send(self, std::chrono::seconds{3}, atom::wake_v);
-      self
-        ->request(engine, std::chrono::seconds{10}, atom::command_v,
-                  std::string{"status"})
-        .then(
-          [](const std::string& line) {
-            std::cout << "\r\033[K" << line.substr(0, terminal_columns() - 1)
-                      << std::flush;
-          },
-          [](const caf::error&) {});
-    },
-  };
+/// Stops the screen and waits (bounded) until it gave the terminal back.
+void stop_screen(caf::actor_system& sys, const console_screen_actor& screen) {
+  caf::scoped_actor self{sys};
+  self->monitor(screen);
+  caf::anon_send_exit(screen, caf::exit_reason::user_shutdown);
+  self->receive([](const caf::down_msg&) {},
+                caf::after(std::chrono::seconds{5}) >> [] {});
 }
 
 /// Runs the engine until it stops; SIGINT and SIGTERM stop it gracefully.
@@ -161,15 +158,21 @@ int run_engine(const config& cfg, const cli_options& cli,
   auto engine = sys.spawn(
     make_engine, engine_options_from(cfg, cli.once, client, system_now_ms));
   std::optional<stop_signals> signals{std::in_place, engine};
+  // In a terminal the screen owns stdout: the live line and the answers.
+  console_screen_actor screen;
+  std::optional<resize_signal> resizes;
+  if (isatty(STDOUT_FILENO)) {
+    screen = sys.spawn<caf::detached>(make_console_screen, engine,
+                                      STDOUT_FILENO);
+    resizes.emplace([screen] { caf::anon_send(screen, atom::resize_v); });
+  }
   // The console reader is stopped and joined before the actor system ends:
   // a thread left in a read of stdin kept the process alive after `quit`.
   std::optional<console_input> console{std::in_place, STDIN_FILENO,
-                                       [&sys, engine](const std::string& line) {
-                                         run_command(sys, engine, line);
+                                       [&sys, engine,
+                                        screen](const std::string& line) {
+                                         run_command(sys, engine, screen, line);
                                        }};
-  caf::actor status_line;
-  if (isatty(STDOUT_FILENO))
-    status_line = sys.spawn(make_status_line, engine);
   int exit_code = 0;
   {
     caf::scoped_actor self{sys};
@@ -182,10 +185,9 @@ int run_engine(const config& cfg, const cli_options& cli,
     });
   }
   console.reset();
-  if (status_line) {
-    caf::anon_send_exit(status_line, caf::exit_reason::kill);
-    std::cout << std::endl;
-  }
+  resizes.reset();
+  if (screen)
+    stop_screen(sys, screen);
   if (signals->forced() && exit_code == 0)
     exit_code = 130;
   signals.reset();
@@ -193,9 +195,11 @@ int run_engine(const config& cfg, const cli_options& cli,
   return exit_code;
 }
 
-/// Blocks SIGINT and SIGTERM in every thread; stop_signals waits for them.
-void block_stop_signals() {
+/// Blocks SIGINT and SIGTERM in every thread, for stop_signals to wait
+/// for, and SIGWINCH, for resize_signal.
+void block_watched_signals() {
   auto set = stop_signal_set();
+  sigaddset(&set, SIGWINCH);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
@@ -232,7 +236,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto& cfg = std::get<config>(loaded);
-  block_stop_signals();
+  block_watched_signals();
   std::optional<mock::server> demo_server;
   if (cli.demo) {
     // A plan that buys new rows every minute from the mock's 300 new deals
@@ -243,14 +247,14 @@ int main(int argc, char** argv) {
     auto port = demo_server->start();
     cfg.keepa.base_url = "http://127.0.0.1:" + std::to_string(port);
     cfg.keepa.api_key = opts.key;
-    std::cout << "keepa-ingest demo: a mock Keepa server at "
-              << cfg.keepa.base_url << ", plan " << opts.refill_rate
-              << " tokens/min, " << opts.deal_rate
-              << " new deals an hour: new rows arrive every minute. Type "
-                 "status, dump or quit."
-              << std::endl;
+    print_wrapped("keepa-ingest demo: a mock Keepa server at "
+                  + cfg.keepa.base_url + ", plan "
+                  + std::to_string(opts.refill_rate) + " tokens/min, "
+                  + std::to_string(opts.deal_rate)
+                  + " new deals an hour: new rows arrive every minute. Type "
+                    "status, dump or quit.");
   }
-  // In a terminal the status line owns the screen; logs go to the file.
+  // In a terminal the console screen owns it; logs go to the file.
   init_logging(cfg, !isatty(STDOUT_FILENO), cfg.keepa.api_key);
   if (cli.demo)
     spdlog::info("demo: embedded mock Keepa server at {}", cfg.keepa.base_url);

@@ -64,6 +64,8 @@ using watermark_actor = caf::typed_actor<
 using engine_actor = caf::typed_actor<
   // Runs one console command; answers the text to print.
   caf::replies_to<atom::command, std::string>::with<std::string>,
+  // Answers the live status line in at most this many characters.
+  caf::replies_to<atom::live, uint32_t>::with<std::string>,
   // Internal: a progress check (for --once or a stop) of one generation.
   caf::reacts_to<atom::wake, uint64_t>,
   // The db_writer says writes fail (true, why) or work again (false).

@@ -35,6 +35,9 @@ CAF_ADD_ATOM(keepa, keepa::atom, retry, "retry")
 CAF_ADD_ATOM(keepa, keepa::atom, subscribe, "subscribe")
 CAF_ADD_ATOM(keepa, keepa::atom, expire, "expire")
 CAF_ADD_ATOM(keepa, keepa::atom, promote, "promote")
+CAF_ADD_ATOM(keepa, keepa::atom, live, "live")
+CAF_ADD_ATOM(keepa, keepa::atom, print, "print")
+CAF_ADD_ATOM(keepa, keepa::atom, resize, "resize")
 
 namespace keepa::atom {
 

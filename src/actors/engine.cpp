@@ -289,26 +289,44 @@ void rewind(self_ptr self, int64_t hours,
       [=](const caf::error& err) { done("error: " + error_text(err)); });
 }
 
-/// Answers `status` or `dump` from a fresh snapshot.
-void report(self_ptr self, const console_command& cmd,
-            std::function<void(std::string)> done) {
+/// Renders a fresh snapshot with `render` and calls `done` with the text.
+void render_fresh(
+  self_ptr self,
+  std::function<std::string(const pipeline_snapshot&, engine_facts)> render,
+  std::function<void(std::string)> done) {
   collect(self, [=](std::optional<pipeline_snapshot> snap) {
     if (!snap) {
       done("error: the pipeline did not answer in time");
       return;
     }
     auto& st = self->state;
-    engine_facts f{st.options.now_ms(), st.paused, {}};
-    if (cmd.verb == console_verb::dump) {
-      auto json = render_dump(*snap, f, cmd.name);
-      done(json ? *json : "error: no member '" + cmd.name + "' in the dump");
-      return;
-    }
-    auto mark = status_mark_of(*snap, f.now_ms);
-    f.rates = rates_since(st.last_status, mark);
-    st.last_status = mark;
-    done(render_status(*snap, f));
+    done(render(*snap, engine_facts{st.options.now_ms(), st.paused, {}}));
   });
+}
+
+/// The rates since `mark`, which moves on to `s` at `now_ms`.
+status_rates advance_mark(status_mark& mark, const pipeline_snapshot& s,
+                          int64_t now_ms) {
+  auto now = status_mark_of(s, now_ms);
+  auto rates = rates_since(mark, now);
+  mark = now;
+  return rates;
+}
+
+/// Answers `status` or `dump` from a fresh snapshot.
+void report(self_ptr self, const console_command& cmd,
+            std::function<void(std::string)> done) {
+  render_fresh(
+    self,
+    [=](const pipeline_snapshot& snap, engine_facts f) -> std::string {
+      if (cmd.verb == console_verb::dump) {
+        auto json = render_dump(snap, f, cmd.name);
+        return json ? *json : "error: no member '" + cmd.name + "' in the dump";
+      }
+      f.rates = advance_mark(self->state.last_status, snap, f.now_ms);
+      return render_status(snap, f);
+    },
+    std::move(done));
 }
 
 /// Executes one console command and calls `done` with the answer.
@@ -380,6 +398,18 @@ make_engine(engine_actor::stateful_pointer<engine_state> self,
               [rp](std::string answer) mutable {
                 rp.deliver(std::move(answer));
               });
+      return rp;
+    },
+    // Answers the live status line in at most `width` characters.
+    [=](atom::live, uint32_t width) -> caf::result<std::string> {
+      auto rp = self->make_response_promise<std::string>();
+      render_fresh(
+        self,
+        [=](const pipeline_snapshot& snap, engine_facts f) {
+          f.rates = advance_mark(self->state.last_live, snap, f.now_ms);
+          return render_live_status(snap, f, width);
+        },
+        [rp](std::string line) mutable { rp.deliver(std::move(line)); });
       return rp;
     },
     // Holds or releases grants as the database stops or starts writing.

@@ -90,6 +90,8 @@ struct engine_state {
   bool write_hold = false;
   /// The counters of the previous `status`, for its rates per minute.
   status_mark last_status;
+  /// The same for the live status line, which has rates of its own.
+  status_mark last_live;
 
   static inline constexpr const char* name = "engine";
 };

@@ -1,10 +1,177 @@
 #include "actors/status_line.hpp"
 
+#include "io/word_wrap.hpp"
+
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <sstream>
 
 namespace keepa {
+
+namespace {
+
+/// How much each field matters to the live line; 1 is kept longest.
+enum field_rank : int {
+  stopped = 1, // work stopped: halted, no answer, no writes, no discovery
+  paused,
+  tokens,
+  queues,
+  deals,
+  warning, // work goes on, but something needs a look
+  rates,
+  backlog_eta,
+  http_429s,
+  last_hour,
+  backlog_value,
+  watermark,
+  plan,
+};
+
+/// `value` with `digits` decimals.
+std::string fixed(double value, int digits) {
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(digits) << value;
+  return out.str();
+}
+
+/// `value` as a stream writes it by default ("5", "2.5").
+std::string plain(double value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
+
+/// The tokens field, and its brief form for the live line.
+status_field tokens_field(const bucket_stats& b, const engine_facts& f) {
+  if (!b.synced) {
+    auto waiting = std::to_string(b.waiting) + " waiting)";
+    return {"tokens unknown (Keepa has not answered yet, " + waiting,
+            "tokens unknown (" + waiting, field_rank::tokens, ""};
+  }
+  auto balance = "tokens "
+                 + std::to_string(static_cast<int64_t>(std::floor(b.balance)))
+                 + " (+" + std::to_string(b.refill_per_min) + "/min";
+  auto next = ", next in " + std::to_string(b.next_refill_ms / 1000) + " s";
+  std::string text = balance;
+  if (b.flow_reduction > 0)
+    text += " after " + plain(b.flow_reduction) + " for trackings";
+  text += next + ", " + std::to_string(b.waiting) + " waiting";
+  if (b.next_kind >= 0 && b.next_kind < static_cast<int>(call_kind_count)
+      && b.in_flight == 0) {
+    text += std::string{"; next call: "}
+            + to_string(static_cast<call_kind>(b.next_kind)) + ", about "
+            + std::to_string(static_cast<int64_t>(std::ceil(b.next_cost)))
+            + " tokens, ";
+    if (b.paused || f.paused)
+      text += "held while paused";
+    else
+      text += "at the refill in " + std::to_string(b.next_refill_ms / 1000)
+              + " s";
+  }
+  return {text + ")", balance + next + ")", field_rank::tokens, ""};
+}
+
+/// The fields about the pipeline's work, after the tokens.
+void add_work_fields(std::vector<status_field>& out, const pipeline_snapshot& s,
+                     const engine_facts& f) {
+  auto& b = s.bucket;
+  auto queue = [](const char* name, const pool_stats& p) {
+    return std::string{name} + " " + std::to_string(p.queued) + "+"
+           + std::to_string(p.in_flight);
+  };
+  out.push_back({queue("peek", s.peek) + " " + queue("commit", s.commit) + " "
+                   + queue("light", s.light),
+                 "", field_rank::queues});
+  out.push_back({"deals " + std::to_string(s.db.rows.active) + " active, "
+                   + std::to_string(s.db.rows.pending) + " pending, "
+                   + std::to_string(s.db.rows.rejections) + " rejected",
+                 "", field_rank::deals});
+  out.push_back(
+    {"watermark "
+       + (s.watermark.watermark < 0 ? std::string{"none"}
+                                    : keepa_minutes_iso(s.watermark.watermark)),
+     "", field_rank::watermark});
+  out.push_back(
+    {"429s " + std::to_string(b.http_429_total), "", field_rank::http_429s});
+  if (s.refresher.capacity > 0)
+    out.push_back({"plan keeps at most " + std::to_string(s.refresher.capacity)
+                     + " deals alive, refreshes "
+                     + std::to_string(s.refresher.fresh_capacity) + " on time",
+                   "", field_rank::plan});
+  out.push_back(
+    {std::to_string(static_cast<int64_t>(f.rates.peeks_per_min)) + " peeks, "
+       + std::to_string(static_cast<int64_t>(f.rates.commits_per_min))
+       + " commits/min",
+     "", field_rank::rates});
+  auto profitable = s.commit.profitable_last_hour;
+  auto last_hour = "last hour: " + std::to_string(profitable) + " profitable";
+  if (profitable > 0)
+    last_hour += ", "
+                 + fixed(static_cast<double>(b.buying_last_hour)
+                           / static_cast<double>(profitable),
+                         1)
+                 + " tokens each";
+  out.push_back({last_hour, "", field_rank::last_hour});
+  out.push_back({"backlog worth $" + fixed(s.commit.queued_value, 0), "",
+                 field_rank::backlog_value});
+  if (b.refill_per_min > 0) {
+    auto tokens = static_cast<double>(s.peek.queued)
+                    * b.cost_per_item[call_kind::peek]
+                  + static_cast<double>(s.commit.queued)
+                      * b.cost_per_item[call_kind::commit];
+    out.push_back({"backlog ETA "
+                     + std::to_string(static_cast<int64_t>(
+                       tokens / static_cast<double>(b.refill_per_min)))
+                     + " min",
+                   "", field_rank::backlog_eta});
+  }
+}
+
+/// The warnings, each only when it applies.
+void add_warnings(std::vector<status_field>& out, const pipeline_snapshot& s) {
+  auto& b = s.bucket;
+  if (b.since_success_ms >= 60000)
+    out.push_back({"NO KEEPA ANSWER for "
+                     + std::to_string(b.since_success_ms / 60000) + " min",
+                   "", field_rank::stopped});
+  if (s.db.pending_writes > 0 && !s.db.last_error.empty()) {
+    out.push_back({"DATABASE CANNOT WRITE, "
+                     + std::to_string(s.db.pending_writes)
+                     + " rows held, requests paused: " + s.db.last_error,
+                   "DATABASE CANNOT WRITE", field_rank::stopped});
+  }
+  if (!s.janitor.note.empty())
+    out.push_back({"janitor: " + s.janitor.note, "", field_rank::warning});
+  if (!s.scout.query_refused.empty())
+    out.push_back({"DISCOVERY STOPPED: " + s.scout.query_refused,
+                   "DISCOVERY STOPPED", field_rank::stopped});
+  if (s.scout.last_shed > 0)
+    out.push_back({"SHEDDING: about " + std::to_string(s.scout.last_shed)
+                     + " listings left /deal unread in this cycle",
+                   "SHEDDING " + std::to_string(s.scout.last_shed),
+                   field_rank::warning});
+  if (watermark_stuck(s)) {
+    auto held = "WATERMARK HELD "
+                + std::to_string(s.watermark.longest_held_ms / 60000) + " min";
+    out.push_back({held + " by " + s.watermark.longest_held_asin
+                     + " with no peek queued or running",
+                   held, field_rank::warning});
+  }
+}
+
+/// The fields joined as they print: each after its joint.
+std::string join(const std::vector<const status_field*>& fields, bool brief) {
+  std::string out;
+  for (auto* f : fields) {
+    if (!out.empty())
+      out += f->joint;
+    out += brief && !f->brief.empty() ? f->brief : f->text;
+  }
+  return out;
+}
+
+} // namespace
 
 status_mark status_mark_of(const pipeline_snapshot& s, int64_t now_ms) {
   return {now_ms, s.peek.done_total + s.peek.rejected_total,
@@ -26,82 +193,52 @@ bool watermark_stuck(const pipeline_snapshot& s) {
          && s.router.lookups_in_flight == 0;
 }
 
-std::string render_status(const pipeline_snapshot& s, const engine_facts& f) {
+std::vector<status_field> status_fields(const pipeline_snapshot& s,
+                                        const engine_facts& f) {
   auto& b = s.bucket;
-  std::ostringstream out;
-  if (b.synced) {
-    out << "tokens " << static_cast<int64_t>(std::floor(b.balance)) << " (+"
-        << b.refill_per_min << "/min";
-    if (b.flow_reduction > 0)
-      out << " after " << b.flow_reduction << " for trackings";
-    out << ", next in " << b.next_refill_ms / 1000 << " s, " << b.waiting
-        << " waiting";
-    if (b.next_kind >= 0 && b.next_kind < static_cast<int>(call_kind_count)
-        && b.in_flight == 0) {
-      out << "; next call: " << to_string(static_cast<call_kind>(b.next_kind))
-          << ", about " << static_cast<int64_t>(std::ceil(b.next_cost))
-          << " tokens, ";
-      if (b.paused || f.paused)
-        out << "held while paused";
-      else
-        out << "at the refill in " << b.next_refill_ms / 1000 << " s";
-    }
-    out << ")";
-  } else
-    out << "tokens unknown (Keepa has not answered yet, " << b.waiting
-        << " waiting)";
+  std::vector<status_field> out{tokens_field(b, f)};
   if (f.paused || b.paused)
-    out << " PAUSED";
+    out.push_back({"PAUSED", "", field_rank::paused, " "});
   if (!b.halted.empty())
-    out << " HALTED: " << b.halted;
-  out << " | peek " << s.peek.queued << "+" << s.peek.in_flight << " commit "
-      << s.commit.queued << "+" << s.commit.in_flight << " light "
-      << s.light.queued << "+" << s.light.in_flight << " | deals "
-      << s.db.rows.active << " active, " << s.db.rows.pending << " pending, "
-      << s.db.rows.rejections << " rejected | watermark "
-      << (s.watermark.watermark < 0 ? std::string{"none"}
-                                    : keepa_minutes_iso(s.watermark.watermark))
-      << " | 429s " << b.http_429_total;
-  if (s.refresher.capacity > 0)
-    out << " | plan keeps at most " << s.refresher.capacity
-        << " deals alive, refreshes " << s.refresher.fresh_capacity
-        << " on time";
-  out << " | " << static_cast<int64_t>(f.rates.peeks_per_min) << " peeks, "
-      << static_cast<int64_t>(f.rates.commits_per_min) << " commits/min";
-  out << " | last hour: " << s.commit.profitable_last_hour << " profitable";
-  if (s.commit.profitable_last_hour > 0)
-    out << ", " << std::fixed << std::setprecision(1)
-        << static_cast<double>(b.buying_last_hour)
-             / static_cast<double>(s.commit.profitable_last_hour)
-        << " tokens each";
-  out << " | backlog worth $" << std::fixed << std::setprecision(0)
-      << s.commit.queued_value;
-  if (b.refill_per_min > 0) {
-    auto tokens = static_cast<double>(s.peek.queued)
-                    * b.cost_per_item[call_kind::peek]
-                  + static_cast<double>(s.commit.queued)
-                      * b.cost_per_item[call_kind::commit];
-    out << " | backlog ETA "
-        << static_cast<int64_t>(tokens / static_cast<double>(b.refill_per_min))
-        << " min";
+    out.push_back({"HALTED: " + b.halted,
+                   "HALTED: " + b.halted.substr(0, b.halted.find(':')),
+                   field_rank::stopped, " "});
+  add_work_fields(out, s, f);
+  add_warnings(out, s);
+  return out;
+}
+
+std::string render_status(const pipeline_snapshot& s, const engine_facts& f) {
+  auto fields = status_fields(s, f);
+  std::vector<const status_field*> all;
+  for (auto& field : fields)
+    all.push_back(&field);
+  return join(all, false);
+}
+
+std::string fit_status(const std::vector<status_field>& fields, size_t width) {
+  // The most important fields that fit, in the order they print.
+  std::vector<const status_field*> kept;
+  std::vector<const status_field*> by_rank;
+  for (auto& field : fields)
+    by_rank.push_back(&field);
+  std::stable_sort(by_rank.begin(), by_rank.end(),
+                   [](auto* a, auto* b) { return a->rank < b->rank; });
+  for (auto* field : by_rank) {
+    auto tried = kept;
+    tried.insert(std::upper_bound(tried.begin(), tried.end(), field), field);
+    if (join(tried, true).size() > width)
+      break;
+    kept = std::move(tried);
   }
-  if (b.since_success_ms >= 60000)
-    out << " | NO KEEPA ANSWER for " << b.since_success_ms / 60000 << " min";
-  if (s.db.pending_writes > 0 && !s.db.last_error.empty())
-    out << " | DATABASE CANNOT WRITE, " << s.db.pending_writes
-        << " rows held, requests paused: " << s.db.last_error;
-  if (!s.janitor.note.empty())
-    out << " | janitor: " << s.janitor.note;
-  if (!s.scout.query_refused.empty())
-    out << " | DISCOVERY STOPPED: " << s.scout.query_refused;
-  if (s.scout.last_shed > 0)
-    out << " | SHEDDING: about " << s.scout.last_shed
-        << " listings left /deal unread in this cycle";
-  if (watermark_stuck(s))
-    out << " | WATERMARK HELD " << s.watermark.longest_held_ms / 60000
-        << " min by " << s.watermark.longest_held_asin
-        << " with no peek queued or running";
-  return out.str();
+  if (kept.empty() && !by_rank.empty())
+    return whole_words(join({by_rank.front()}, true), width);
+  return join(kept, true);
+}
+
+std::string render_live_status(const pipeline_snapshot& s,
+                               const engine_facts& f, size_t width) {
+  return fit_status(status_fields(s, f), width);
 }
 
 } // namespace keepa

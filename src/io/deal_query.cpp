@@ -122,7 +122,7 @@ const std::map<std::string, check>& fields() {
     m["page"] = int_in(0, 66);
     m["domainId"] = int_in(1, 12);
     m["priceTypes"] = price_type;
-    m["dateRange"] = int_in(0, INT32_MAX);
+    m["dateRange"] = int_in(0, 4); // 0-3 documented, 4 seen in use
     m["sortType"] = int_of({1, 2, 3, 4, -2, -3, -4},
                            "1, 2, 3 or 4 (2-4 inverted when negative)");
     m["minRating"] = int_in(-1, 50);

@@ -3,8 +3,8 @@
 // The checks a /deal selection (deal_query.json) gets before any request:
 // every field Keepa documents, by type and value range (docs/contract.md).
 // Integers may come as strings of digits ("1"), as Keepa accepts them.
-// What only Keepa can judge is left to Keepa: a dateRange above the
-// documented 0-3 is sent as it is (4 is seen in use), and a refusal stops
+// dateRange is 0-3 as documented or 4 (undocumented, seen in use); Keepa
+// refused "7". What only Keepa can judge is left to Keepa: a refusal stops
 // discovery with Keepa's words (scout.hpp).
 
 #include <optional>

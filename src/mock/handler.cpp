@@ -382,6 +382,8 @@ http_answer handler::deals(const std::string& selection, int64_t now_ms) {
 }
 
 std::string handler::refused_field(const rapidjson::Document& sel) const {
+  if (!opts_.refuse_field.empty())
+    return opts_.refuse_field;
   static const int valid_types[] = {0,  1,  2,  3,  5,  6,  7,  8, 9,
                                     10, 18, 19, 20, 21, 22, 32, 33};
   auto domain = selection_int(sel, "domainId", 0);

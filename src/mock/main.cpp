@@ -14,7 +14,8 @@ namespace {
 constexpr const char* usage_text
   = "usage: mock-keepa [--port N] [--refill-rate N] [--initial-tokens N]\n"
     "                  [--seed N] [--products N] [--deal-rate N] [--key K]\n"
-    "                  [--faults SPEC] [--slow-ms N] [--help]\n"
+    "                  [--faults SPEC] [--slow-ms N] [--refuse-field F]\n"
+    "                  [--help]\n"
     "\n"
     "  --port N            TCP port on 127.0.0.1; 0 picks one (default 0)\n"
     "  --refill-rate N     tokens per minute (default 20)\n"
@@ -27,6 +28,7 @@ constexpr const char* usage_text
     "  --faults SPEC       e.g. 500:0.03,slow:0.02,reset:0.01,badjson:0.01,\n"
     "                      truncate:0.01,http200error:0.01\n"
     "  --slow-ms N         delay of a slow answer (default 3000)\n"
+    "  --refuse-field F    refuse every /deal query naming field F (400)\n"
     "\n"
     "GET /_mock/stats reports what was served; POST /_mock/refill?rate=N\n"
     "changes the refill rate.\n";
@@ -73,6 +75,8 @@ void parse(int argc, char** argv, keepa::mock::options& opts, bool& help) {
       opts.key = v;
     else if (flag == "--slow-ms")
       opts.slow_ms = static_cast<int>(number(flag, v, 0, 600000));
+    else if (flag == "--refuse-field")
+      opts.refuse_field = v;
     else if (flag == "--faults") {
       std::string error;
       auto faults = keepa::mock::parse_faults(v, error);

@@ -39,6 +39,9 @@ struct options {
   std::string expired_key = "expired-key";
   fault_rates faults;
   int slow_ms = 3000;
+  /// When set, every /deal selection is refused naming this field, as
+  /// Keepa refuses what the engine's checks cannot foresee.
+  std::string refuse_field;
   /// Unix milliseconds now; the system clock when empty.
   std::function<int64_t()> clock_ms;
 };

@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 using namespace keepa;
 using keepa::test::quiet_pipeline;
 using keepa::test::says;
@@ -91,4 +93,140 @@ TEST_CASE("status shows peeks and commits per minute since the previous "
   CHECK(says(render_status(s, f), "| 15 peeks, 3 commits/min |"));
   // A second status in the same millisecond divides by nothing.
   CHECK(rates_since(second, second).commits_per_min == 0);
+}
+
+namespace {
+
+/// A pipeline with every field showing and numbers of several digits.
+pipeline_snapshot busy_pipeline() {
+  auto s = quiet_pipeline();
+  s.bucket.balance = 812;
+  s.bucket.waiting = 3;
+  s.bucket.next_refill_ms = 37000;
+  s.bucket.next_kind = static_cast<int>(call_kind::commit);
+  s.bucket.next_cost = 59.5;
+  s.bucket.flow_reduction = 5;
+  s.bucket.buying_last_hour = 1200;
+  s.bucket.http_429_total = 2;
+  s.peek.queued = 120;
+  s.peek.in_flight = 1;
+  s.commit.queued = 15;
+  s.commit.in_flight = 2;
+  s.commit.profitable_last_hour = 96;
+  s.commit.queued_value = 312.4;
+  s.db.rows.active = 24310;
+  s.db.rows.pending = 7;
+  s.db.rows.rejections = 188400;
+  s.refresher.capacity = 86400;
+  s.refresher.fresh_capacity = 25920;
+  return s;
+}
+
+/// `line` split at " | ".
+std::vector<std::string> split_fields(const std::string& line) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (auto at = line.find(" | "); at != std::string::npos;
+       at = line.find(" | ", start)) {
+    out.push_back(line.substr(start, at - start));
+    start = at + 3;
+  }
+  out.push_back(line.substr(start));
+  return out;
+}
+
+/// The form of `f` the live line shows.
+std::string brief_of(const status_field& f) {
+  return f.brief.empty() ? f.text : f.brief;
+}
+
+} // namespace
+
+TEST_CASE("the status line is its fields joined, in the order they print") {
+  auto s = busy_pipeline();
+  s.bucket.paused = true;
+  s.db.pending_writes = 4;
+  s.db.last_error = "disk I/O error";
+  auto fields = status_fields(s, engine_facts{});
+  std::string joined;
+  for (auto& f : fields)
+    joined += (joined.empty() ? "" : f.joint) + f.text;
+  CHECK(render_status(s, engine_facts{}) == joined);
+  CHECK(says(joined, "tokens 812 (+20/min after 5 for trackings, next in 37 "
+                     "s, 3 waiting; next call: commit, about 60 tokens, held "
+                     "while paused) PAUSED | peek 120+1 commit 15+2 light "
+                     "0+0 | deals 24310 active, 7 pending, 188400 rejected"));
+  CHECK(says(joined, "| DATABASE CANNOT WRITE, 4 rows held, requests paused: "
+                     "disk I/O error"));
+}
+
+TEST_CASE("the live line keeps the most important fields that fit, in "
+          "their order, each whole") {
+  auto s = busy_pipeline();
+  s.db.pending_writes = 4;
+  s.db.last_error = "disk I/O error";
+  auto fields = status_fields(s, engine_facts{});
+  CHECK(fit_status(fields, 79)
+        == "tokens 812 (+20/min, next in 37 s) | DATABASE CANNOT "
+           "WRITE");
+  CHECK(fit_status(fields, 200)
+        == "tokens 812 (+20/min, next in 37 s) | peek 120+1 commit "
+           "15+2 light 0+0 | deals 24310 active, 7 pending, 188400 rejected | "
+           "429s 2 | 0 peeks, 0 commits/min | backlog ETA 15 min | DATABASE "
+           "CANNOT WRITE");
+  auto& top
+    = *std::min_element(fields.begin(), fields.end(),
+                        [](auto& a, auto& b) { return a.rank < b.rank; });
+  for (size_t width = 0; width <= 400; ++width) {
+    CAPTURE(width);
+    auto line = fit_status(fields, width);
+    REQUIRE(line.size() <= width);
+    if (brief_of(top).size() > width) {
+      // The first words of the most important field, ending before a
+      // separator: no word cut (nothing when even the first is too wide).
+      auto whole = brief_of(top);
+      CHECK(whole.rfind(line, 0) == 0);
+      if (!line.empty())
+        CHECK(std::string{" |,;"}.find(whole.at(line.size()))
+              != std::string::npos);
+      continue;
+    }
+    // Each shown field is one whole field; none shows while a more
+    // important one is left out.
+    int worst_shown = 0;
+    size_t next = 0;
+    for (auto& shown : split_fields(line)) {
+      while (next < fields.size() && brief_of(fields[next]) != shown)
+        ++next;
+      REQUIRE(next < fields.size());
+      worst_shown = std::max(worst_shown, fields[next].rank);
+      ++next;
+    }
+    for (auto& f : fields)
+      if (line.find(brief_of(f)) == std::string::npos)
+        CHECK(f.rank >= worst_shown);
+  }
+}
+
+TEST_CASE("the live line cuts only between words when not even its most "
+          "important field fits") {
+  auto s = quiet_pipeline();
+  s.bucket.halted = "key_rejected: request rejected (400): You used an "
+                    "invalid API key";
+  auto fields = status_fields(s, engine_facts{});
+  CHECK(says(render_status(s, engine_facts{}), "HALTED: key_rejected: request "
+                                               "rejected (400): You used"));
+  CHECK(fit_status(fields, 79)
+        == "tokens 100 (+20/min, next in 0 s) HALTED: key_rejected");
+  CHECK(fit_status(fields, 15) == "HALTED:");
+  CHECK(fit_status(fields, 5).empty());
+}
+
+TEST_CASE("the live line says little while the balance is unknown") {
+  pipeline_snapshot s;
+  s.bucket.waiting = 2;
+  CHECK(says(render_status(s, engine_facts{}),
+             "tokens unknown (Keepa has not answered yet, 2 waiting) |"));
+  CHECK(render_live_status(s, engine_facts{}, 40)
+        == "tokens unknown (2 waiting)");
 }

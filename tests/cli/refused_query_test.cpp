@@ -1,6 +1,6 @@
-// A deal query Keepa refuses, end to end against a mock-keepa process: the
-// engine passes its own checks (Keepa documents dateRange 0-3 and accepts
-// 4; what else it takes only Keepa knows), Keepa answers 400 naming the
+// A deal query Keepa refuses, end to end against mock-keepa processes: the
+// engine passes its own checks (what else Keepa refuses only Keepa knows;
+// the mock's --refuse-field stands for it), Keepa answers 400 naming the
 // field, and only discovery stops.
 
 #include "support/console.hpp"
@@ -25,27 +25,35 @@ using namespace std::chrono_literals;
 
 TEST_CASE("a deal query Keepa refuses stops discovery with Keepa's words, "
           "commits in progress still land, and quit exits 0") {
-  auto log = fresh_dir("refused-mock") + "/mock.log";
+  const std::string catalog
+    = "--products 3000 --deal-rate 1000 --refill-rate 2000";
+  auto logs = fresh_dir("refused-mock");
+  auto log = logs + "/refusing.log";
   std::string dir;
+  std::string db;
+  std::string first_url;
   {
-    mock_process mock{
-      mock_binary, "--products 3000 --deal-rate 1000 --refill-rate 2000", log};
-    dir = engine_dir("refused", mock.url());
-    auto db = dir + "/data/deals.db";
+    mock_process mock{mock_binary, catalog, logs + "/first.log"};
+    first_url = mock.url();
+    dir = engine_dir("refused", first_url);
+    db = dir + "/data/deals.db";
     auto first = run("cd " + dir + " && " + ingest + " --once", 300);
     INFO(first.output);
     REQUIRE(first.exit_code == 0);
+  }
+  {
+    // The same catalog, now refusing the query.
+    mock_process mock{mock_binary, catalog + " --refuse-field salesRankRange",
+                      log};
+    auto config = read_all(dir + "/config.ini");
+    config.replace(config.find(first_url), first_url.size(), mock.url());
+    std::ofstream{dir + "/config.ini", std::ios::trunc} << config;
     // Ten deals back to pending, as if their commit were in progress.
     sqlite(db, "UPDATE deals SET status = 'pending', last_full_fetch_utc = "
                "NULL WHERE asin IN (SELECT asin FROM deals ORDER BY asin "
                "LIMIT 10)");
     REQUIRE(sqlite(db, "SELECT COUNT(*) FROM deals WHERE status = 'pending'")
             == "10");
-    auto query = read_all(dir + "/deal_query.json");
-    auto at = query.find("\"dateRange\": 3");
-    REQUIRE(at != std::string::npos);
-    query.replace(at, 14, "\"dateRange\": 7");
-    std::ofstream{dir + "/deal_query.json", std::ios::trunc} << query;
 
     console_process engine{console_kind::pipe, dir, {ingest}};
     REQUIRE_MESSAGE(engine.wait_for("Keepa refused the query in "
@@ -69,14 +77,14 @@ TEST_CASE("a deal query Keepa refuses stops discovery with Keepa's words, "
     CHECK(engine.wait_for("DISCOVERY STOPPED: Keepa refused the query in "
                           "deal_query.json (HTTP 400, invalidParameter: "
                           "queryJSON is of invalid format (details: "
-                          "dateRange))",
+                          "salesRankRange))",
                           10s));
     engine.type("quit");
     CHECK(engine.wait_exit(10s) == 0);
     CHECK(sqlite(db, unfinished) == "0");
     auto engine_log = read_all(dir + "/logs/k.log");
     CHECK(engine_log.find("queryJSON is of invalid format (details: "
-                          "dateRange)")
+                          "salesRankRange)")
           != std::string::npos);
     // The key was never in doubt.
     CHECK(engine_log.find("refused the key") == std::string::npos);

@@ -302,7 +302,9 @@ TEST_CASE("a deal query is checked field by field before any request: "
     {used(R"("dateRange": 3)"), ""},
     {used(R"("dateRange": "3")"), ""}, // ints as strings, as Keepa takes them
     {used(R"("dateRange": 4)"), ""},   // undocumented, seen in use
-    {used(R"("dateRange": 7)"), ""},   // Keepa decides (and refuses it)
+    {used(R"("dateRange": 5)"), "dateRange"},
+    {used(R"("dateRange": "7")"), "dateRange"}, // Keepa answered 400
+    {used(R"("dateRange": 7)"), "dateRange"},
     {used(R"("dateRange": -1)"), "dateRange"},
     {used(R"("dateRange": "three")"), "dateRange"},
     {used(R"("dateRange": 3.5)"), "dateRange"},

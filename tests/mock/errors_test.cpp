@@ -122,6 +122,19 @@ TEST_CASE_FIXTURE(handler_fixture, "a selection Keepa refuses: 400 with the "
   CHECK(h->stats(now).tokens_consumed == 5);
 }
 
+TEST_CASE_FIXTURE(handler_fixture, "--refuse-field refuses every /deal "
+                                   "query naming the field, and only /deal") {
+  opts.refuse_field = "titleSearch";
+  start();
+  auto a = get(deal_target(R"({"domainId":1,"priceTypes":[2],"dateRange":3})"));
+  CHECK(a.status == 400);
+  auto d = parse(a.body);
+  REQUIRE(d.HasMember("error"));
+  CHECK(std::string{d["error"]["details"].GetString()} == "titleSearch");
+  CHECK(num(d, "tokensLeft") == 1200);
+  CHECK(get("/product?key=mock-key&domain=1&asin=" + asins(1)).status == 200);
+}
+
 TEST_CASE_FIXTURE(handler_fixture, "/_mock/stats counts by endpoint and "
                                    "status, free and keyless") {
   start(3);

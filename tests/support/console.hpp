@@ -10,9 +10,11 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <functional>
 #include <poll.h>
 #include <pty.h>
 #include <string>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
@@ -37,19 +39,26 @@ inline const char* to_string(console_kind k) {
   }
 }
 
+/// A terminal's size in characters.
+struct terminal_size {
+  unsigned short cols = 120;
+  unsigned short rows = 40;
+};
+
 class console_process {
 public:
-  /// Starts `args[0]` with `args` in `dir`.
+  /// Starts `args[0]` with `args` in `dir`; a terminal has `size`.
   console_process(console_kind kind, const std::string& dir,
-                  const std::vector<std::string>& args) {
+                  const std::vector<std::string>& args,
+                  terminal_size size = {}) {
     std::vector<char*> argv;
     for (auto& a : args)
       argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     if (kind == console_kind::terminal) {
       winsize ws{};
-      ws.ws_col = 120;
-      ws.ws_row = 40;
+      ws.ws_col = size.cols;
+      ws.ws_row = size.rows;
       pid_ = forkpty(&input_, nullptr, nullptr, &ws);
       if (pid_ == 0)
         exec(dir, argv);
@@ -99,6 +108,19 @@ public:
     write_all(text);
   }
 
+  /// Presses keys on the terminal without Enter.
+  void press(const std::string& keys) {
+    write_all(keys);
+  }
+
+  /// Gives the terminal a new size (SIGWINCH to its foreground group).
+  void resize(terminal_size size) {
+    winsize ws{};
+    ws.ws_col = size.cols;
+    ws.ws_row = size.rows;
+    ioctl(input_, TIOCSWINSZ, &ws);
+  }
+
   /// Presses Ctrl-C on the terminal (SIGINT to its foreground group).
   void ctrl_c() {
     write_all("\x03");
@@ -118,6 +140,22 @@ public:
     }
     scanned_ = output.find(text, scanned_) + text.size();
     return true;
+  }
+
+  /// Reads output until `done()` holds or `timeout` passes; true if it
+  /// held.
+  bool wait_until(const std::function<bool()>& done,
+                  std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!done())
+      if (!read_some(deadline))
+        return done();
+    return true;
+  }
+
+  /// From now on wait_for looks only at output not printed yet.
+  void skip_printed() {
+    scanned_ = output.size();
   }
 
   /// Waits up to `timeout` for the exit, draining the output meanwhile.
