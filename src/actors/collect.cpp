@@ -13,21 +13,22 @@ namespace keepa {
 
 namespace {
 
-using self_ptr = engine_actor::stateful_pointer<engine_state>;
+using self_ptr = engine_actor::pointer;
 using snapshot_ptr = std::shared_ptr<pipeline_snapshot>;
+using actors_ptr = std::shared_ptr<const pipeline>;
 
 /// One step of `collect`: asks one actor for its stats, stores them in the
 /// snapshot and calls `next`, or `fail` without an answer.
 using collect_step
-  = std::function<void(self_ptr self, snapshot_ptr snap,
+  = std::function<void(self_ptr self, actors_ptr actors, snapshot_ptr snap,
                        std::function<void()> next, std::function<void()> fail)>;
 
 /// The step that asks `actor` and stores its answer in `member`.
 template <class Handle, class Stats>
 collect_step ask(Handle pipeline::*actor, Stats pipeline_snapshot::*member) {
-  return [=](self_ptr self, snapshot_ptr snap, std::function<void()> next,
-             std::function<void()> fail) {
-    self->request(self->state.actors.*actor, engine_ask_timeout, atom::stats_v)
+  return [=](self_ptr self, actors_ptr actors, snapshot_ptr snap,
+             std::function<void()> next, std::function<void()> fail) {
+    self->request((*actors).*actor, engine_ask_timeout, atom::stats_v)
       .then(
         [=](const Stats& s) {
           (*snap).*member = s;
@@ -56,7 +57,7 @@ const std::vector<collect_step>& collect_steps() {
 }
 
 /// Runs the collect steps from `step` on, one after the other.
-void collect(self_ptr self, snapshot_ptr snap, size_t step,
+void collect(self_ptr self, actors_ptr actors, snapshot_ptr snap, size_t step,
              snapshot_handler done) {
   auto& steps = collect_steps();
   if (step == steps.size()) {
@@ -64,15 +65,16 @@ void collect(self_ptr self, snapshot_ptr snap, size_t step,
     return;
   }
   steps[step](
-    self, snap, [=] { collect(self, snap, step + 1, done); },
+    self, actors, snap, [=] { collect(self, actors, snap, step + 1, done); },
     [=] { done(std::nullopt); });
 }
 
 } // namespace
 
-void collect(engine_actor::stateful_pointer<engine_state> self,
+void collect(engine_actor::pointer self, pipeline actors,
              snapshot_handler done) {
-  collect(self, std::make_shared<pipeline_snapshot>(), 0, std::move(done));
+  collect(self, std::make_shared<const pipeline>(std::move(actors)),
+          std::make_shared<pipeline_snapshot>(), 0, std::move(done));
 }
 
 } // namespace keepa

@@ -175,7 +175,7 @@ void hold_while_writes_fail(self_ptr self, bool failing,
 
 /// Checks progress: the end of --once, or the end of a drain.
 void check(self_ptr self) {
-  collect(self, [=](std::optional<pipeline_snapshot> snap) {
+  collect(self, self->state.actors, [=](std::optional<pipeline_snapshot> snap) {
     auto& st = self->state;
     auto now = self->clock().now();
     if (st.phase == engine_phase::draining) {
@@ -294,7 +294,7 @@ void render_fresh(
   self_ptr self,
   std::function<std::string(const pipeline_snapshot&, engine_facts)> render,
   std::function<void(std::string)> done) {
-  collect(self, [=](std::optional<pipeline_snapshot> snap) {
+  collect(self, self->state.actors, [=](std::optional<pipeline_snapshot> snap) {
     if (!snap) {
       done("error: the pipeline did not answer in time");
       return;

@@ -6,7 +6,7 @@
 
 #include "actors/commit_pool.hpp"
 #include "actors/db_writer.hpp"
-#include "actors/engine.hpp"
+#include "actors/engine_options.hpp"
 #include "actors/janitor.hpp"
 #include "actors/light_pool.hpp"
 #include "actors/peek_pool.hpp"
