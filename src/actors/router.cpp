@@ -37,6 +37,25 @@ std::vector<deal> fresh_listings(router_state& st,
   return out;
 }
 
+/// Copies the value `row` sets for `c`, if it sets one of type T.
+template <class T, class Field>
+void copy_set(const deal_update& row, column c, Field& field) {
+  if (auto* value = row.find(c))
+    if (auto* v = std::get_if<T>(value))
+      field = *v;
+}
+
+/// The stored row as the page's refresh `row` leaves it. A light refresh
+/// compares its price with this one, so a drop the page showed (and the
+/// router recorded) is not recorded again.
+stored_deal refreshed(stored_deal known, const deal_update& row) {
+  copy_set<double>(row, column::price_now, known.price_now);
+  copy_set<int64_t>(row, column::shipping_included, known.shipping_included);
+  copy_set<int64_t>(row, column::keepa_last_update, known.keepa_last_update);
+  copy_set<std::string>(row, column::last_seen_utc, known.last_seen_utc);
+  return known;
+}
+
 /// Sends each listing where it belongs, given what the database knows.
 void route(self_ptr self, const std::vector<deal>& deals,
            const lookup_result& known) {
@@ -69,11 +88,11 @@ void route(self_ptr self, const std::vector<deal>& deals,
                      *known_row.price_now, now_price);
         refreshes.drops.push_back({d.asin, *known_row.price_now, now_price});
       }
+      if (known_row.status == deal_status::active
+          && known_row.last_fetch_utc < refresh_before)
+        light.push_back(refreshed(known_row, row));
       refreshes.upserts.push_back(std::move(row));
       refreshes.settles.push_back(key);
-      if (i->second->status == deal_status::active
-          && i->second->last_fetch_utc < refresh_before)
-        light.push_back(*i->second);
     } else if (rejected.count(key) > 0) {
       ++st.stats.known_rejected_total;
       known_rejected.push_back(key);

@@ -428,6 +428,36 @@ TEST_CASE_FIXTURE(pipeline_fixture, "a price drop on refresh is an event, an "
         == 1);
 }
 
+TEST_CASE_FIXTURE(pipeline_fixture, "a drop listed on /deal is one event, "
+                                    "though the row is due a light refresh "
+                                    "that sees the same price") {
+  REQUIRE(run_once());
+  // Fetched two days ago: the router also queues a light refresh.
+  {
+    database db{db_path};
+    deal_update old;
+    old.asin = "B000000000";
+    old.mode = write_mode::update_only;
+    old.set(column::last_full_fetch_utc, std::string{"2026-10-30T00:00:00Z"});
+    db.upsert(old);
+  }
+  listed[0].current[2] = 500; // $10.00 -> $5.00, and Keepa agrees
+  listed[0].last_update += 10;
+  fake().products = [](const product_request& req) {
+    auto body = products_for(req);
+    for (auto& p : body.products)
+      if (p.asin == "B000000000")
+        p.stats->current[2] = 500;
+    return body;
+  };
+  REQUIRE(run_once());
+  // The light refresh ran, and found the price the page had written.
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals WHERE asin = "
+                        "'B000000000' AND last_light_fetch_utc IS NOT NULL")
+        == 1);
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM events") == 1);
+}
+
 TEST_CASE_FIXTURE(pipeline_fixture, "a refresh of a row deleted while it "
                                     "was in flight is dropped and counted, "
                                     "never written as a new row") {

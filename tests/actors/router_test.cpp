@@ -1,8 +1,10 @@
 // ROUTER: every listing it tracks reaches the peek pool, the database or
-// the watermark, even when the database lookup fails.
+// the watermark, even when the database lookup fails; a stored deal seen
+// again is refreshed from the page, and a price drop is recorded once.
 
 #include "actors/router.hpp"
 #include "actors/watermark.hpp"
+#include "model/deal_rows.hpp"
 #include "support/deterministic_fixture.hpp"
 
 #include <doctest/doctest.h>
@@ -13,12 +15,14 @@ using namespace std::chrono_literals;
 namespace {
 
 /// Stand-ins for the database and the pools: the database fails its first
-/// `failures` lookups and then knows nothing; the peek pool records what
-/// it was given.
+/// `failures` lookups and then answers `known`; the pools record what they
+/// were given.
 struct router_fixture : test::deterministic_fixture {
   int failures = 1;
   int lookups = 0;
+  lookup_result known;
   std::vector<deal> peeked;
+  light_jobs lighted;
   std::vector<std::vector<deal_key>> tracked;
   std::vector<write_batch> writes;
   caf::actor db;
@@ -34,7 +38,7 @@ struct router_fixture : test::deterministic_fixture {
                const std::vector<std::string>&) -> caf::result<lookup_result> {
           if (lookups++ < failures)
             return caf::make_error(caf::sec::request_timeout);
-          return lookup_result{};
+          return known;
         },
         [this](atom::write, const write_batch& b) { writes.push_back(b); },
       };
@@ -55,8 +59,12 @@ struct router_fixture : test::deterministic_fixture {
         },
       };
     });
-    light = spawn([]() -> caf::behavior {
-      return {[](atom::enqueue, const light_jobs&, refresh_class) {}};
+    light = spawn([this]() -> caf::behavior {
+      return {
+        [this](atom::enqueue, const light_jobs& jobs, refresh_class) {
+          lighted.insert(lighted.end(), jobs.begin(), jobs.end());
+        },
+      };
     });
     router = spawn(make_router,
                    router_links{caf::actor_cast<db_writer_actor>(db),
@@ -135,4 +143,42 @@ TEST_CASE_FIXTURE(router_fixture, "a listing its payload rejects is written "
   REQUIRE(writes[0].settles.size() == 1);
   CHECK(writes[0].settles[0].last_update == 100);
   CHECK(stats().payload_rejected_total == 1);
+}
+
+TEST_CASE_FIXTURE(router_fixture, "a drop seen on a page is one event: the "
+                                  "light pool gets the row as refreshed") {
+  failures = 0;
+  // Active at $20, last fetched a month ago (due), listed at $10.
+  stored_deal row;
+  row.asin = "A";
+  row.status = deal_status::active;
+  row.keepa_last_update = 90;
+  row.list_at = 40.0;
+  row.price_now = 20.0;
+  row.shipping_included = 0;
+  row.last_fetch_utc = "2026-10-01T00:00:00Z";
+  row.last_seen_utc = "2026-10-01T00:00:00Z";
+  known.stored = {row};
+  list({"A"}, 100);
+  REQUIRE(writes.size() == 1);
+  REQUIRE(writes[0].drops.size() == 1);
+  CHECK(writes[0].drops[0].old_price == 20.0);
+  CHECK(writes[0].drops[0].new_price == 10.0);
+  // The light pool compares its refresh with the price the page wrote, so
+  // Keepa's answer at that same $10 records no second event.
+  REQUIRE(lighted.size() == 1);
+  auto& job = lighted[0];
+  CHECK(job.price_now == 10.0);
+  CHECK(job.shipping_included == 0);
+  CHECK(job.keepa_last_update == 100);
+  CHECK(job.last_seen_utc == "2026-11-01T00:00:00Z");
+  CHECK(job.last_fetch_utc == row.last_fetch_utc);
+  product p;
+  p.asin = "A";
+  p.stats = product_stats{};
+  p.stats->current = std::vector<int64_t>(36, -1);
+  p.stats->current[2] = 1000;
+  auto light = light_row(p, job.basis(), 0, fee_settings{});
+  CHECK_FALSE(is_price_drop(job.price_now, job.shipping_included, light,
+                            router_settings{}.drop_percent));
 }
