@@ -167,7 +167,8 @@ using scout_actor = caf::typed_actor<
 /// than `refresh_after_hours`, and first those near the retention deadline.
 using refresher_actor = caf::typed_actor<
   // Internal: runs a pass (rows near the deadline, then due rows, within
-  // the refresher's share of the refill) and arms the next one.
+  // the refresher's share of the refill) once the token bucket has heard
+  // from Keepa, and arms the next one.
   caf::reacts_to<atom::wake>,
   // Answers the refresher's state, with the capacity estimate.
   caf::replies_to<atom::stats>::with<refresher_stats>>;

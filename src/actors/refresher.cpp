@@ -35,50 +35,66 @@ void queue(self_ptr self, const light_jobs& jobs, size_t from, size_t to,
   self->send(self->state.links.light, atom::enqueue_v, std::move(part), cls);
 }
 
-/// Queues the rows near their deadline, then the due rows within this
-/// pass's budget.
-void pass(self_ptr self) {
-  self->request(self->state.links.bucket, ask_timeout, atom::stats_v)
+/// Queues the rows near their deadline, then the due rows within the
+/// budget `b` allows.
+void pass(self_ptr self, const bucket_stats& b) {
+  auto& st = self->state;
+  auto& s = st.settings;
+  st.stats.capacity = capacity(b.refill_per_min, s.retention_hours,
+                               light_cost(b));
+  st.stats.fresh_capacity = fresh_capacity(
+    b.refill_per_min, s.refresh_after_hours, s.due_share, light_cost(b));
+  auto now = st.now_ms();
+  st.stats.last_run_iso = iso_utc(now);
+  ++st.stats.passes;
+  auto budget = pass_budget(b, s.interval, s.due_share);
+  refresh_query q;
+  q.deadline_age_ms = static_cast<int64_t>(
+    s.deadline_share * static_cast<double>(s.retention_hours) * 3600000);
+  q.deadline_limit = deadline_limit;
+  q.fetched_before_iso = iso_utc(now - s.refresh_after_hours * 3600000);
+  q.due_limit = budget.due + budget.idle;
+  self->request(st.links.db, ask_timeout, atom::stale_v, q)
+    .then(
+      [=](const refresh_due& found) {
+        auto& st = self->state;
+        st.stats.deadline_last = found.deadline.size();
+        st.stats.due_last = found.due.size();
+        if (!found.deadline.empty())
+          spdlog::info("refresher: {} deals near the retention "
+                       "deadline queued first",
+                       found.deadline.size());
+        queue(self, found.deadline, 0, found.deadline.size(),
+              refresh_class::deadline);
+        queue(self, found.due, 0, budget.due, refresh_class::due);
+        queue(self, found.due, budget.due, found.due.size(),
+              refresh_class::idle);
+      },
+      [=](const caf::error& err) {
+        spdlog::error("refresher: {}", error_text(err));
+      });
+}
+
+/// Asks the bucket for Keepa's plan and balance, runs a pass with them and
+/// arms the next one. Until the bucket has heard from Keepa its balance and
+/// refill are zeros that buy nothing (and stale while it re-reads them):
+/// the pass waits for them, asking again every `plan_wait`.
+void plan(self_ptr self) {
+  auto& st = self->state;
+  self->request(st.links.bucket, ask_timeout, atom::stats_v)
     .then(
       [=](const bucket_stats& b) {
-        auto& st = self->state;
-        auto& s = st.settings;
-        st.stats.capacity = capacity(b.refill_per_min, s.retention_hours,
-                                     light_cost(b));
-        st.stats.fresh_capacity = fresh_capacity(
-          b.refill_per_min, s.refresh_after_hours, s.due_share, light_cost(b));
-        auto now = st.now_ms();
-        st.stats.last_run_iso = iso_utc(now);
-        ++st.stats.passes;
-        auto budget = pass_budget(b, s.interval, s.due_share);
-        refresh_query q;
-        q.deadline_age_ms = static_cast<int64_t>(
-          s.deadline_share * static_cast<double>(s.retention_hours) * 3600000);
-        q.deadline_limit = deadline_limit;
-        q.fetched_before_iso = iso_utc(now - s.refresh_after_hours * 3600000);
-        q.due_limit = budget.due + budget.idle;
-        self->request(st.links.db, ask_timeout, atom::stale_v, q)
-          .then(
-            [=](const refresh_due& found) {
-              auto& st = self->state;
-              st.stats.deadline_last = found.deadline.size();
-              st.stats.due_last = found.due.size();
-              if (!found.deadline.empty())
-                spdlog::info("refresher: {} deals near the retention "
-                             "deadline queued first",
-                             found.deadline.size());
-              queue(self, found.deadline, 0, found.deadline.size(),
-                    refresh_class::deadline);
-              queue(self, found.due, 0, budget.due, refresh_class::due);
-              queue(self, found.due, budget.due, found.due.size(),
-                    refresh_class::idle);
-            },
-            [=](const caf::error& err) {
-              spdlog::error("refresher: {}", error_text(err));
-            });
+        auto& s = self->state.settings;
+        if (!b.synced) {
+          self->delayed_send(self, s.plan_wait, atom::wake_v);
+          return;
+        }
+        self->delayed_send(self, s.interval, atom::wake_v);
+        pass(self, b);
       },
       [=](const caf::error& err) {
         spdlog::warn("refresher: no bucket state ({})", error_text(err));
+        self->delayed_send(self, self->state.settings.interval, atom::wake_v);
       });
 }
 
@@ -122,11 +138,8 @@ make_refresher(refresher_actor::stateful_pointer<refresher_state> self,
   self->state.now_ms = std::move(now_ms);
   self->send(self, atom::wake_v);
   return {
-    // Runs a pass and arms the next one.
-    [=](atom::wake) {
-      self->delayed_send(self, self->state.settings.interval, atom::wake_v);
-      pass(self);
-    },
+    // Runs a pass once Keepa's plan is known, and arms the next one.
+    [=](atom::wake) { plan(self); },
     // Answers the refresher's state.
     [=](atom::stats) { return self->state.stats; },
   };

@@ -27,6 +27,9 @@ struct refresher_settings {
   /// rows beyond it wait for tokens nothing else wants.
   double due_share = 0.9;
   caf::timespan interval = std::chrono::minutes{10};
+  /// While the token bucket has not heard from Keepa, a pass asks it again
+  /// this much later.
+  caf::timespan plan_wait = std::chrono::seconds{5};
 };
 
 struct refresher_state {
@@ -64,7 +67,8 @@ struct refresh_budget {
 refresh_budget pass_budget(const bucket_stats& b, caf::timespan interval,
                            double due_share);
 
-/// Spawns REFRESHER; its first pass runs at once.
+/// Spawns REFRESHER; its first pass runs as soon as the token bucket has
+/// heard from Keepa.
 refresher_actor::behavior_type
 make_refresher(refresher_actor::stateful_pointer<refresher_state> self,
                refresher_links links, refresher_settings settings,

@@ -32,8 +32,9 @@ struct queued_jobs {
 };
 
 /// A REFRESHER on a real DB_WRITER, a token bucket that answers `bucket_state`
-/// as its state, and a light pool that records what it is sent (and, with
-/// `write_back`, writes each job's light fetch time as a refresh would).
+/// as its state (synced with Keepa unless a test says otherwise), and a
+/// light pool that records what it is sent (and, with `write_back`, writes
+/// each job's light fetch time as a refresh would).
 struct refresher_fixture : test::deterministic_fixture {
   wall_clock wall = clock();
   std::string path = test::fresh_dir("refresher") + "/deals.db";
@@ -48,6 +49,7 @@ struct refresher_fixture : test::deterministic_fixture {
   refresher_fixture() {
     // Plenty: 20 tokens a minute at 1 token per light refresh, and calls
     // waiting (so only the due share is spent).
+    bucket_state.synced = true;
     bucket_state.refill_per_min = 20;
     bucket_state.cost_per_item[call_kind::light] = 1;
     bucket_state.waiting = 1;
@@ -153,6 +155,29 @@ TEST_CASE_FIXTURE(refresher_fixture, "a row is due once its newest fetch is "
   CHECK(joined(queued.back().asins) == "OLD NEW");
   CHECK(sent(refresh_class::idle).empty());
   CHECK(sent(refresh_class::deadline).empty());
+}
+
+TEST_CASE_FIXTURE(refresher_fixture, "the first pass waits for the bucket's "
+                                     "first answer from Keepa, then buys "
+                                     "the due rows at once") {
+  // A new user: rows fetched 30 h ago (due at 24 h).
+  for (auto asin : {"A", "B", "C"})
+    stored(asin, "2026-10-30T18:00:00Z");
+  // Before /token has answered, the bucket knows neither balance nor plan.
+  bucket_state = bucket_stats{};
+  bucket_state.cost_per_item[call_kind::light] = 1;
+  start();
+  advance(20s, 1s);
+  CHECK(queued.empty());
+  // Keepa answers: 60 tokens a minute, 1,200 in hand, nothing waits.
+  bucket_state.synced = true;
+  bucket_state.refill_per_min = 60;
+  bucket_state.balance = 1200;
+  advance(1min, 1s);
+  CHECK(sent(refresh_class::due) == "A B C");
+  auto s = stats();
+  CHECK(s.passes == 1);
+  CHECK(s.queued_total == 3);
 }
 
 TEST_CASE_FIXTURE(refresher_fixture, "due rows go oldest fetch first: the "
