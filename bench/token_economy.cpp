@@ -11,6 +11,7 @@
 //        bench_token_economy value ... (profitable deals per token against an
 //                                       oracle: bench/token_value.cpp)
 
+#include "model/defaults.hpp"
 #include "virtual_engine.hpp"
 
 #include <spdlog/spdlog.h>
@@ -29,9 +30,10 @@ int main(int argc, char** argv) {
     return run_value_bench(argc, argv);
   int64_t rate = argc > 1 ? std::atoll(argv[1]) : 20;
   int minutes = argc > 2 ? std::atoi(argv[2]) : 30;
-  int refresh_after = argc > 3 ? std::atoi(argv[3]) : 24;
+  int refresh_after = argc > 3 ? std::atoi(argv[3])
+                               : defaults::refresh_after_hours;
   int deal_rate = argc > 4 ? std::atoi(argv[4]) : 3000;
-  int retention = argc > 5 ? std::atoi(argv[5]) : 72;
+  int retention = argc > 5 ? std::atoi(argv[5]) : defaults::retention_hours;
   spdlog::set_level(spdlog::level::err);
   auto dir = std::filesystem::temp_directory_path() / "keepa-bench-economy";
   std::filesystem::remove_all(dir);
@@ -73,8 +75,9 @@ int main(int argc, char** argv) {
               utilization);
   std::printf("| HTTP 429 (mock's count) | %llu | 0 |\n",
               static_cast<unsigned long long>(stats.http_429));
-  std::printf("| lowest balance (mock) | %lld | >= -180 |\n",
-              static_cast<long long>(stats.lowest_balance));
+  std::printf("| lowest balance (mock) | %lld | >= %d |\n",
+              static_cast<long long>(stats.lowest_balance),
+              defaults::deficit_floor);
   std::printf("| tokens per listed deal (/deal) | %.4f | |\n",
               kind("deal_page") / std::max(1.0, listed));
   std::printf("| tokens per peeked ASIN | %.3f | <= 1.05 |\n",
@@ -90,13 +93,14 @@ int main(int argc, char** argv) {
               "%.0f / %.0f / %.0f | |\n",
               peeked, committed, number(d, "peek", "rejected_total"), lit);
   auto light_cost = lit > 0 ? kind("light") / lit : 1.0;
-  std::printf("\ncapacity model: deals kept alive within 72 h at %.3f "
+  std::printf("\ncapacity model: deals kept alive within %d h at %.3f "
               "tokens per light refresh\n",
-              light_cost);
+              retention, light_cost);
   std::printf("| plan | keepa-ingest | reference system |\n|---|---|---|\n");
   for (int plan : {5, 25, 100})
-    std::printf(
-      "| %d tokens/min | %.0f | %s |\n", plan, plan * 60.0 * 72 / light_cost,
-      plan == 5 ? "~1,080 before its hybrid fix, \"10,000+\" after" : "-");
+    std::printf("| %d tokens/min | %.0f | %s |\n", plan,
+                plan * 60.0 * retention / light_cost,
+                plan == 5 ? "~1,080 before its hybrid fix, \"10,000+\" after"
+                          : "-");
   return 0;
 }

@@ -7,8 +7,8 @@
 
 #include "actors/actors.hpp"
 #include "actors/batch_queue.hpp"
-#include "actors/defaults.hpp"
 #include "actors/type_ids.hpp"
+#include "model/defaults.hpp"
 
 #include <caf/stateful_actor.hpp>
 #include <spdlog/spdlog.h>

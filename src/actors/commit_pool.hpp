@@ -3,6 +3,7 @@
 #include "actors/actors.hpp"
 #include "actors/batch_queue.hpp"
 #include "model/analytics.hpp"
+#include "model/defaults.hpp"
 
 #include <deque>
 #include <map>
@@ -17,7 +18,7 @@ struct commit_links {
 
 /// How COMMIT_POOL buys and orders its survivors.
 struct commit_settings {
-  size_t batch = 5;
+  size_t batch = defaults::commit_batch;
   fee_settings fees;
   spend_levers levers;
   /// A survivor missing from the heavy fetch is asked again this much

@@ -1,6 +1,6 @@
 #include "actors/engine.hpp"
-#include "actors/defaults.hpp"
 #include "actors/type_ids.hpp"
+#include "model/defaults.hpp"
 
 #include "actors/collect.hpp"
 #include "actors/dump.hpp"

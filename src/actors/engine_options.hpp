@@ -6,6 +6,7 @@
 
 #include "actors/actors.hpp"
 #include "model/analytics.hpp"
+#include "model/defaults.hpp"
 #include "model/peek_filter.hpp"
 
 #include <caf/timespan.hpp>
@@ -20,19 +21,20 @@ struct engine_options {
   keepa_client_actor client;
   std::string selection;
   /// The file the selection came from, for messages.
-  std::string query_file = "deal_query.json";
+  std::string query_file = defaults::deal_query_path;
   std::string db_path;
-  size_t peek_batch = 50;
-  size_t commit_batch = 5;
-  size_t light_batch = 50;
-  int64_t retention_hours = 72;
-  int64_t refresh_after_hours = 24;
-  int64_t deficit_floor = -180;
+  size_t peek_batch = defaults::peek_batch;
+  size_t commit_batch = defaults::commit_batch;
+  size_t light_batch = defaults::light_batch;
+  int64_t retention_hours = defaults::retention_hours;
+  int64_t refresh_after_hours = defaults::refresh_after_hours;
+  int64_t deficit_floor = defaults::deficit_floor;
   /// How long one HTTP exchange with Keepa may take (`request_timeout_s`).
-  caf::timespan request_timeout = std::chrono::seconds{60};
+  caf::timespan request_timeout
+    = std::chrono::seconds{defaults::request_timeout_s};
   /// A refresh lowering an active deal's price by more than this percent
   /// records a price-drop event.
-  double event_drop_percent = 10;
+  double event_drop_percent = defaults::event_drop_percent;
   /// Fees and costs of the business math (`[fees]`).
   fee_settings fees;
   /// The peek filter's thresholds.
@@ -46,13 +48,14 @@ struct engine_options {
   wall_clock now_ms;
   /// Without a successful Keepa response for this long, ingestion counts
   /// as stalled and a janitor pass deletes nothing.
-  caf::timespan stall_window = std::chrono::minutes{30};
+  caf::timespan stall_window = std::chrono::minutes{defaults::stall_minutes};
   /// How often progress is checked in --once and while stopping.
   caf::timespan check_interval = std::chrono::milliseconds{250};
   /// How long a stop waits for calls in flight.
   caf::timespan stop_grace = std::chrono::seconds{30};
   /// How often the janitor runs on its own.
-  caf::timespan janitor_interval = std::chrono::hours{1};
+  caf::timespan janitor_interval
+    = std::chrono::minutes{defaults::janitor_interval_minutes};
 };
 
 } // namespace keepa

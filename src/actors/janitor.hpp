@@ -15,6 +15,7 @@
 // Keepa's first answer.
 
 #include "actors/actors.hpp"
+#include "model/defaults.hpp"
 
 #include <caf/actor_clock.hpp>
 #include <caf/timespan.hpp>
@@ -29,16 +30,17 @@ struct janitor_links {
 
 /// Tunables of JANITOR.
 struct janitor_settings {
-  int64_t retention_hours = 72;
+  int64_t retention_hours = defaults::retention_hours;
   /// Without a successful Keepa reply for this long, a pass deletes nothing
   /// and says so.
-  caf::timespan stall_window = std::chrono::minutes{30};
+  caf::timespan stall_window = std::chrono::minutes{defaults::stall_minutes};
   /// A minute counts as alive only while the last successful reply is at
   /// most this old.
   caf::timespan alive_gap = std::chrono::minutes{5};
   caf::timespan tick = std::chrono::minutes{1};
   /// Engine-alive time between two scheduled passes.
-  caf::timespan interval = std::chrono::hours{1};
+  caf::timespan interval
+    = std::chrono::minutes{defaults::janitor_interval_minutes};
 };
 
 /// The system_state key of the engine-alive clock (ms) at the last

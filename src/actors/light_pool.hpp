@@ -3,6 +3,7 @@
 #include "actors/actors.hpp"
 #include "actors/batch_queue.hpp"
 #include "model/analytics.hpp"
+#include "model/defaults.hpp"
 
 #include <map>
 
@@ -17,10 +18,10 @@ struct light_links {
 /// Tunables of LIGHT_POOL.
 struct light_settings {
   /// The most ASINs in one call.
-  size_t batch = 50;
+  size_t batch = defaults::light_batch;
   /// A refresh lowering an active deal's price by more than this percent
   /// records a price-drop event.
-  double drop_percent = 10;
+  double drop_percent = defaults::event_drop_percent;
   fee_settings fees;
   /// A row Keepa answers this many light refreshes in a row without a live
   /// product is marked gone.

@@ -1,6 +1,6 @@
 #include "actors/peek_pool.hpp"
 #include "actors/batch_sender.hpp"
-#include "actors/defaults.hpp"
+#include "model/defaults.hpp"
 
 #include "model/deal_rows.hpp"
 #include "model/deal_value.hpp"

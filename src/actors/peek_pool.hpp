@@ -3,6 +3,7 @@
 #include "actors/actors.hpp"
 #include "actors/batch_queue.hpp"
 #include "model/analytics.hpp"
+#include "model/defaults.hpp"
 #include "model/peek_filter.hpp"
 
 namespace keepa {
@@ -18,10 +19,10 @@ struct peek_links {
 
 /// How PEEK_POOL judges and orders its listings.
 struct peek_settings {
-  size_t batch = 50;
+  size_t batch = defaults::peek_batch;
   /// With `levers.best_first`, peeks wait while the commit pool holds at
   /// least this many survivors.
-  size_t commit_ahead = 10;
+  size_t commit_ahead = defaults::commit_ahead_batches * defaults::commit_batch;
   peek_rules rules;
   fee_settings fees;
   spend_levers levers;

@@ -34,14 +34,14 @@ pipeline_settings pipeline_settings_from(const engine_options& o) {
   s.db.path = o.db_path;
   s.commit = {o.commit_batch, o.fees, o.levers};
   s.light = {o.light_batch, o.event_drop_percent, o.fees};
-  s.peek = {o.peek_batch, commit_ahead_batches * o.commit_batch, o.rules,
-            o.fees, o.levers};
+  s.peek = {o.peek_batch, defaults::commit_ahead_batches * o.commit_batch,
+            o.rules, o.fees, o.levers};
   s.router = {o.refresh_after_hours, o.event_drop_percent, o.fees, o.rules,
               o.levers};
   s.scout.selection = o.selection;
   s.scout.query_file = o.query_file;
   s.scout.once = o.once;
-  s.scout.backlog_limit = backlog_peek_batches * o.peek_batch;
+  s.scout.backlog_limit = defaults::backlog_peek_batches * o.peek_batch;
   if (!o.levers.fresh_first)
     s.scout.fresh_horizon = 0;
   s.refresher.retention_hours = o.retention_hours;

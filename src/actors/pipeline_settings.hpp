@@ -18,14 +18,6 @@
 
 namespace keepa {
 
-/// Discovery reads no further page while the peek backlog holds this many
-/// peek batches: it never outruns what the plan can peek.
-inline constexpr size_t backlog_peek_batches = 4;
-
-/// Served best first, peeks wait while the commit pool holds this many
-/// commit batches: survivors are committed before more are peeked.
-inline constexpr size_t commit_ahead_batches = 2;
-
 /// The engine's options from the validated configuration and `--once`.
 engine_options engine_options_from(const config& cfg, bool once,
                                    keepa_client_actor client,

@@ -1,6 +1,6 @@
 #include "actors/refresher.hpp"
-#include "actors/defaults.hpp"
 #include "actors/type_ids.hpp"
+#include "model/defaults.hpp"
 
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/actors.hpp"
+#include "model/defaults.hpp"
 
 #include <caf/timespan.hpp>
 
@@ -15,8 +16,8 @@ struct refresher_links {
 
 /// Tunables of REFRESHER.
 struct refresher_settings {
-  int64_t retention_hours = 72;
-  int64_t refresh_after_hours = 24;
+  int64_t retention_hours = defaults::retention_hours;
+  int64_t refresh_after_hours = defaults::refresh_after_hours;
   /// Rows unseen for this share of the retention period (engine-alive
   /// time) are near their deadline: refreshed before anything else.
   double deadline_share = 0.75;

@@ -1,6 +1,6 @@
 #include "actors/router.hpp"
-#include "actors/defaults.hpp"
 #include "actors/type_ids.hpp"
+#include "model/defaults.hpp"
 
 #include "model/deal_rows.hpp"
 

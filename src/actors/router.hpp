@@ -2,6 +2,7 @@
 
 #include "actors/actors.hpp"
 #include "actors/backoff.hpp"
+#include "model/defaults.hpp"
 #include "model/peek_filter.hpp"
 
 #include <unordered_map>
@@ -18,10 +19,10 @@ struct router_links {
 
 /// How ROUTER refreshes known deals and judges new ones.
 struct router_settings {
-  int64_t refresh_after_hours = 24;
+  int64_t refresh_after_hours = defaults::refresh_after_hours;
   /// A payload refresh lowering an active deal's price by more than this
   /// percent records a price-drop event.
-  double drop_percent = 10;
+  double drop_percent = defaults::event_drop_percent;
   /// Prices payload refreshes as the full fetch does.
   fee_settings fees;
   /// The peek filter, applied to a new listing's payload (with

@@ -1,6 +1,6 @@
 #include "actors/scout.hpp"
-#include "actors/defaults.hpp"
 #include "actors/type_ids.hpp"
+#include "model/defaults.hpp"
 #include "model/keepa_time.hpp"
 
 #include <caf/stateful_actor.hpp>

@@ -2,6 +2,7 @@
 
 #include "actors/actors.hpp"
 #include "actors/backoff.hpp"
+#include "model/defaults.hpp"
 
 namespace keepa {
 
@@ -18,7 +19,7 @@ struct scout_settings {
   /// The /deal selection JSON.
   std::string selection;
   /// Where it came from, for messages (`[keepa] deal_query`).
-  std::string query_file = "deal_query.json";
+  std::string query_file = defaults::deal_query_path;
   /// One cycle only (`--once`).
   bool once = false;
   /// Keepa caches a query's result for 120 s: no point asking sooner.
@@ -31,7 +32,8 @@ struct scout_settings {
   /// Backpressure: no further page while this many new listings wait for a
   /// peek; the cycle holds and looks again after `hold_delay`. Discovery
   /// never outruns what the plan can peek.
-  uint64_t backlog_limit = 200;
+  uint64_t backlog_limit = defaults::backlog_peek_batches
+                           * defaults::peek_batch;
   caf::timespan hold_delay = std::chrono::seconds{1};
   /// A newest-first walk held for `min_interval` or longer (the plan
   /// cannot keep up) that has reached listings more than this behind

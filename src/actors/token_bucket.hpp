@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "actors/actors.hpp"
-#include "actors/defaults.hpp"
+#include "model/defaults.hpp"
 
 #include <array>
 #include <deque>
@@ -13,13 +13,20 @@
 
 namespace keepa {
 
+/// How long the bucket waits for KEEPA_CLIENT when one HTTP exchange may
+/// take `request_timeout`: longer, so that a slow call is never given up
+/// (and paid for twice) while it is still in flight.
+inline caf::timespan call_timeout_for(caf::timespan request_timeout) {
+  return request_timeout + std::chrono::seconds{15};
+}
+
 /// Tunables of TOKEN_BUCKET.
 struct bucket_settings {
   /// The lowest balance our own grants may drive the projection to.
-  int64_t deficit_floor = -180;
-  /// How long a call may take on KEEPA_CLIENT before we give up on it
-  /// (see call_timeout_for).
-  caf::timespan call_timeout = std::chrono::seconds{75};
+  int64_t deficit_floor = defaults::deficit_floor;
+  /// How long a call may take on KEEPA_CLIENT before we give up on it.
+  caf::timespan call_timeout
+    = call_timeout_for(std::chrono::seconds{defaults::request_timeout_s});
   /// A call that would wait after this long without an envelope re-reads
   /// the balance via /token (free) first.
   caf::timespan resync_after = std::chrono::minutes{5};
@@ -28,13 +35,6 @@ struct bucket_settings {
   /// A call held this long without a grant is answered `retryable`.
   caf::timespan max_wait = grant_wait_limit;
 };
-
-/// How long the bucket waits for KEEPA_CLIENT when one HTTP exchange may
-/// take `request_timeout`: longer, so that a slow call is never given up
-/// (and paid for twice) while it is still in flight.
-inline caf::timespan call_timeout_for(caf::timespan request_timeout) {
-  return request_timeout + std::chrono::seconds{15};
-}
 
 /// A call waiting for its grant.
 struct waiting_call {

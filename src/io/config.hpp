@@ -5,6 +5,7 @@
 // names the key (or file) and never contains the API key.
 
 #include "model/analytics.hpp"
+#include "model/defaults.hpp"
 
 #include <functional>
 #include <optional>
@@ -16,28 +17,28 @@ namespace keepa {
 struct keepa_settings {
   std::string base_url = "https://api.keepa.com";
   std::string api_key;
-  int domain = 1;
-  std::string deal_query_path = "deal_query.json";
+  int domain = defaults::domain;
+  std::string deal_query_path = defaults::deal_query_path;
   /// The deal query file's content, a validated JSON object.
   std::string deal_query_json;
-  int request_timeout_s = 60;
+  int request_timeout_s = defaults::request_timeout_s;
 };
 
 struct engine_settings {
-  int peek_batch = 50;
-  int commit_batch = 5;
-  int light_batch = 50;
-  int retention_hours = 72;
-  int refresh_after_hours = 24;
-  int deficit_floor = -180;
+  int peek_batch = defaults::peek_batch;
+  int commit_batch = defaults::commit_batch;
+  int light_batch = defaults::light_batch;
+  int retention_hours = defaults::retention_hours;
+  int refresh_after_hours = defaults::refresh_after_hours;
+  int deficit_floor = defaults::deficit_floor;
   /// A refresh lowering an active deal's price by more than this percent
   /// records a price-drop event.
-  int event_drop_percent = 10;
+  int event_drop_percent = defaults::event_drop_percent;
   /// Without a successful Keepa response for this long, ingestion counts
   /// as stalled and the janitor deletes nothing.
-  int stall_minutes = 30;
+  int stall_minutes = defaults::stall_minutes;
   /// Engine-alive minutes between two janitor passes.
-  int janitor_interval_minutes = 60;
+  int janitor_interval_minutes = defaults::janitor_interval_minutes;
 };
 
 struct config {

@@ -4,6 +4,8 @@
 // thread; every completion handler runs there too, so callers hand results
 // back to their own world (for actors: caf::anon_send) and never block.
 
+#include "model/defaults.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -20,7 +22,8 @@ struct http_request {
   std::string body;
   std::string content_type;
   /// Deadline for the whole exchange: connect, TLS, write and read.
-  std::chrono::milliseconds timeout{60000};
+  std::chrono::milliseconds timeout
+    = std::chrono::seconds{defaults::request_timeout_s};
 };
 
 /// What came back. `status` is 0 when no response arrived; then `error` says

@@ -5,6 +5,7 @@
 // never into a reply's detail text.
 
 #include "io/http_client.hpp"
+#include "model/defaults.hpp"
 #include "model/keepa.hpp"
 
 #include <chrono>
@@ -81,8 +82,9 @@ struct deal_request {
 struct api_settings {
   std::string base_url;
   std::string api_key;
-  int domain = 1;
-  std::chrono::milliseconds timeout{60000};
+  int domain = defaults::domain;
+  std::chrono::milliseconds timeout
+    = std::chrono::seconds{defaults::request_timeout_s};
 };
 
 /// GET /token (free).

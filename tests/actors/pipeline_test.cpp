@@ -4,6 +4,7 @@
 #include "actors/db_writer.hpp"
 #include "actors/engine.hpp"
 #include "io/database.hpp"
+#include "model/defaults.hpp"
 #include "support/deterministic_fixture.hpp"
 #include "support/fake_keepa.hpp"
 #include "support/process.hpp"
@@ -168,7 +169,7 @@ TEST_CASE_FIXTURE(pipeline_fixture, "--once accounts for every listed deal") {
   CHECK(count_of("product:50") == 4);
   CHECK(count_of("product:5") == 20);
   CHECK(fake().http_429 == 0);
-  CHECK(fake().lowest >= -180);
+  CHECK(fake().lowest >= defaults::deficit_floor);
 }
 
 TEST_CASE_FIXTURE(pipeline_fixture, "a lastUpdate more than a day past "

@@ -10,6 +10,7 @@
 
 #include "actors/engine.hpp"
 #include "io/database.hpp"
+#include "model/defaults.hpp"
 #include "support/deterministic_fixture.hpp"
 #include "support/in_process_keepa.hpp"
 #include "support/process.hpp"
@@ -31,8 +32,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr int64_t refresh_after_hours = 24;
-constexpr int64_t retention_hours = 72;
+constexpr int64_t refresh_after_hours = defaults::refresh_after_hours;
+constexpr int64_t retention_hours = defaults::retention_hours;
 constexpr int64_t hour_ms = 3600000;
 
 /// Reads the database the way an outside program would.
@@ -223,7 +224,7 @@ struct simulation : test::deterministic_fixture {
     auto stats = keepa->stats(now_ms());
     if (stats.http_429 != 0)
       violations.push_back("429s: " + std::to_string(stats.http_429));
-    if (stats.lowest_balance < -180)
+    if (stats.lowest_balance < defaults::deficit_floor)
       violations.push_back("balance below the floor: "
                            + std::to_string(stats.lowest_balance));
     auto fetched = db.column(

@@ -2,6 +2,7 @@
 // the old pipeline's stalls (docs/design.md#failures-the-tests-replay).
 
 #include "actors/token_bucket.hpp"
+#include "model/defaults.hpp"
 #include "support/deterministic_fixture.hpp"
 #include "support/fake_keepa.hpp"
 
@@ -19,9 +20,7 @@ caf::behavior make_caller(caf::event_based_actor* self,
                           token_bucket_actor bucket, replies out) {
   return {
     [=](atom::call, const keepa_call& c) {
-      self
-        ->request(bucket, caf::timespan{std::chrono::hours{24}}, atom::call_v,
-                  c)
+      self->request(bucket, granted_call_timeout, atom::call_v, c)
         .then([=](const keepa_reply& r) { out->push_back(r); },
               [=](const caf::error&) { out->push_back(keepa_reply{}); });
     },
@@ -71,7 +70,8 @@ struct bucket_fixture : test::deterministic_fixture {
 
   /// Starts FAKE_KEEPA with `balance` tokens at `rate` per minute, and the
   /// bucket in front of it.
-  void start(double balance, int64_t rate, int64_t floor = -180) {
+  void start(double balance, int64_t rate,
+             int64_t floor = defaults::deficit_floor) {
     keepa = spawn(test::make_fake_keepa);
     run();
     fake().balance = balance;
@@ -294,7 +294,7 @@ TEST_CASE_FIXTURE(bucket_fixture, "steady state: full utilization, no 429, "
     call(product_call(call_kind::peek, call_priority::peek, 5));
   advance(30min + 1s);
   CHECK(fake().http_429 == 0);
-  CHECK(fake().lowest >= -180);
+  CHECK(fake().lowest >= defaults::deficit_floor);
   // 30 ticks × 20 tokens, all spent: at most one call's worth left over.
   CHECK(fake().consumed >= 600 - 5);
 }

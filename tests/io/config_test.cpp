@@ -2,6 +2,7 @@
 // precedence of file, environment and flags, and no API key in any error.
 
 #include "io/config.hpp"
+#include "model/defaults.hpp"
 
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -149,23 +150,26 @@ TEST_CASE("the shipped config.ini loads with the key from the environment") {
   auto got = load(dir, {{"KEEPA_API_KEY", secret}});
   REQUIRE(std::holds_alternative<config>(got));
   auto& c = std::get<config>(got);
-  const config defaults;
+  // It writes out the defaults.
+  const config unset;
   CHECK(c.keepa.api_key == secret);
-  CHECK(c.keepa.base_url == defaults.keepa.base_url);
-  CHECK(c.keepa.domain == 1);
-  CHECK(c.keepa.deal_query_path == "deal_query.json");
-  CHECK(c.keepa.request_timeout_s == 60);
-  CHECK(c.engine.peek_batch == 50);
-  CHECK(c.engine.commit_batch == 5);
-  CHECK(c.engine.light_batch == 50);
-  CHECK(c.engine.retention_hours == 72);
-  CHECK(c.engine.refresh_after_hours == 24);
-  CHECK(c.engine.deficit_floor == -180);
-  CHECK(c.engine.stall_minutes == 30);
-  CHECK(c.engine.janitor_interval_minutes == 60);
-  CHECK(c.db_path == defaults.db_path);
+  CHECK(c.keepa.base_url == unset.keepa.base_url);
+  CHECK(c.keepa.domain == defaults::domain);
+  CHECK(c.keepa.deal_query_path == defaults::deal_query_path);
+  CHECK(c.keepa.request_timeout_s == defaults::request_timeout_s);
+  CHECK(c.engine.peek_batch == defaults::peek_batch);
+  CHECK(c.engine.commit_batch == defaults::commit_batch);
+  CHECK(c.engine.light_batch == defaults::light_batch);
+  CHECK(c.engine.retention_hours == defaults::retention_hours);
+  CHECK(c.engine.refresh_after_hours == defaults::refresh_after_hours);
+  CHECK(c.engine.deficit_floor == defaults::deficit_floor);
+  CHECK(c.engine.event_drop_percent == defaults::event_drop_percent);
+  CHECK(c.engine.stall_minutes == defaults::stall_minutes);
+  CHECK(c.engine.janitor_interval_minutes
+        == defaults::janitor_interval_minutes);
+  CHECK(c.db_path == unset.db_path);
   CHECK(c.log_level == "info");
-  CHECK(c.log_file == defaults.log_file);
+  CHECK(c.log_file == unset.log_file);
   CHECK(c.keepa.deal_query_json
         == keepa::test::read_all(std::string{KEEPA_SOURCE_DIR}
                                  + "/deal_query.json"));
