@@ -580,3 +580,35 @@ TEST_CASE_FIXTURE(pipeline_fixture, "a crash and restart in the middle of a "
   CHECK(command(engine, "dump janitor").find("\"alive_hours\":0.")
         != std::string::npos);
 }
+
+TEST_CASE_FIXTURE(pipeline_fixture, "a new user's due rows are refreshed "
+                                    "within a minute of the start") {
+  // 200 rows fetched 30 h ago (due at 24 h), none on /deal; a 60 tokens/min
+  // plan with 1,200 tokens in hand.
+  fake().rate = 60;
+  fake().balance = 1200;
+  listed = {};
+  {
+    database db{db_path};
+    for (int i = 0; i < 200; ++i) {
+      deal_update u;
+      u.asin = "C" + std::string(9 - std::to_string(i).size(), '0')
+               + std::to_string(i);
+      u.set(column::title, std::string{"Old " + u.asin});
+      u.set(column::status, std::string{to_string(deal_status::active)});
+      u.set(column::list_at, 30.0);
+      u.set(column::price_now, 10.0);
+      u.set(column::first_seen_utc, std::string{"2026-10-20T00:00:00Z"});
+      u.set(column::last_seen_utc, std::string{"2026-10-30T18:00:00Z"});
+      u.set(column::last_full_fetch_utc, std::string{"2026-10-30T18:00:00Z"});
+      db.upsert(u);
+    }
+  }
+  auto engine = start_engine();
+  advance(1min, 1s);
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals WHERE "
+                        "last_light_fetch_utc IS NOT NULL")
+        == 200);
+  CHECK(command(engine, "dump refresher").find("\"queued_total\":200")
+        != std::string::npos);
+}
