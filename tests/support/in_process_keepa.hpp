@@ -79,7 +79,9 @@ inline keepa_client_actor::behavior_type make_in_process_keepa(
                               make_token_request(self->state.api));
     },
     [=](atom::product, const product_request& req) {
-      self->state.count(req);
+      // A call the outage refuses reaches no Keepa and costs nothing.
+      if (!self->state.down)
+        self->state.count(req);
       return self->state.call(endpoint::product,
                               make_product_request(self->state.api, req));
     },
