@@ -120,6 +120,12 @@ public:
     return calls_;
   }
 
+  /// True when `asin` is in a call in flight (with one_per_asin).
+  bool is_in_flight(const std::string& asin) const {
+    auto* s = find(asin);
+    return s && s->where == place::in_flight;
+  }
+
   /// The call to raise to lane `i`'s priority so that `asin` is served
   /// as soon as lane `i` would serve it: set when it is in flight in a
   /// later lane.

@@ -41,7 +41,11 @@ void refresh(self_ptr self, const std::vector<stored_deal>& batch,
     found.emplace(p.asin, &p);
   auto now = st.now_ms();
   write_batch out;
-  for (auto& job : batch) {
+  for (auto& sent : batch) {
+    auto fresher = st.newer.find(sent.asin);
+    auto job = fresher == st.newer.end() ? sent : fresher->second;
+    if (fresher != st.newer.end())
+      st.newer.erase(fresher);
     auto i = found.find(job.asin);
     if (i == found.end() || !has_live_data(*i->second)) {
       count_miss(st, job, out);
@@ -88,7 +92,9 @@ void send_batches(self_ptr self) {
     },
     // The rows stay as they are; the refresher queues them again at its
     // next pass.
-    [](const std::vector<stored_deal>& batch, const keepa_reply& r) {
+    [self](const std::vector<stored_deal>& batch, const keepa_reply& r) {
+      for (auto& job : batch)
+        self->state.newer.erase(job.asin);
       spdlog::error("light_pool: Keepa refused a batch of {} ({}: {}); "
                     "these rows are not refreshed now",
                     batch.size(), to_string(r.status), r.detail);
@@ -118,6 +124,8 @@ make_light_pool(light_pool_actor::stateful_pointer<light_pool_state> self,
       for (auto& job : jobs) {
         if (auto call = q.call_to_raise(job.asin, lane))
           raise.insert(*call);
+        if (q.is_in_flight(job.asin))
+          self->state.newer.insert_or_assign(job.asin, job);
         q.enqueue(job, lane);
       }
       for (auto call : raise)

@@ -38,6 +38,10 @@ struct light_pool_state {
   /// Active rows Keepa returned no live product for, with how many times
   /// in a row; cleared by a live answer or by marking the row gone.
   std::map<std::string, int> misses;
+  /// Newer stored rows of deals in flight (a /deal page refreshed them
+  /// meanwhile): the answer is compared with these, so a drop the page
+  /// recorded is not recorded again.
+  std::map<std::string, stored_deal> newer;
   light_stats stats;
 
   static inline constexpr const char* name = "light_pool";

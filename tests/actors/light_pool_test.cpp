@@ -442,3 +442,21 @@ TEST_CASE_FIXTURE(light_fixture, "a row Keepa answers without a live "
   answer(6, {"H"});
   CHECK(stats().gone_total == 1);
 }
+
+TEST_CASE_FIXTURE(light_fixture, "a drop a /deal page recorded while the "
+                                 "row's refresh was in flight is not "
+                                 "recorded again by that refresh") {
+  start();
+  enqueue({"X"}, refresh_class::idle);
+  // The page priced X at $10 and recorded the drop from $20.
+  auto after_page = job("X");
+  after_page.price_now = 10.0;
+  caf::anon_send(pool, atom::enqueue_v, light_jobs{after_page},
+                 refresh_class::idle);
+  run();
+  CHECK(asked() == "X");
+  answer(0);
+  REQUIRE(writes.size() == 1);
+  CHECK(writes[0].upserts.size() == 1);
+  CHECK(writes[0].drops.empty());
+}
