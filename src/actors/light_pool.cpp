@@ -124,8 +124,12 @@ make_light_pool(light_pool_actor::stateful_pointer<light_pool_state> self,
       for (auto& job : jobs) {
         if (auto call = q.call_to_raise(job.asin, lane))
           raise.insert(*call);
+        // Queued, the copy becomes this row; in flight, the answer is
+        // compared with it.
         if (q.is_in_flight(job.asin))
           self->state.newer.insert_or_assign(job.asin, job);
+        else
+          self->state.newer.erase(job.asin);
         q.enqueue(job, lane);
       }
       for (auto call : raise)
