@@ -145,6 +145,23 @@ struct pipeline_fixture : test::deterministic_fixture {
   }
 };
 
+/// An active row written by an earlier run: ASIN `prefix` and `i` in ten
+/// characters, last seen at `seen`, last fully fetched at `fetched`.
+deal_update stored(char prefix, int i, const std::string& seen,
+                   const std::string& fetched) {
+  deal_update u;
+  u.asin = prefix + std::string(9 - std::to_string(i).size(), '0')
+           + std::to_string(i);
+  u.set(column::title, std::string{"Old " + u.asin});
+  u.set(column::status, std::string{to_string(deal_status::active)});
+  u.set(column::list_at, 30.0);
+  u.set(column::price_now, 10.0);
+  u.set(column::first_seen_utc, std::string{"2026-10-20T00:00:00Z"});
+  u.set(column::last_seen_utc, seen);
+  u.set(column::last_full_fetch_utc, fetched);
+  return u;
+}
+
 } // namespace
 
 TEST_CASE_FIXTURE(pipeline_fixture, "--once accounts for every listed deal") {
@@ -486,20 +503,6 @@ TEST_CASE_FIXTURE(pipeline_fixture, "a refresh of a row deleted while it "
 TEST_CASE_FIXTURE(pipeline_fixture, "refreshes of rows near the retention "
                                     "deadline never starve behind a peek "
                                     "backlog or routine refreshes") {
-  auto stored = [](char prefix, int i, const std::string& seen,
-                   const std::string& fetched) {
-    deal_update u;
-    u.asin = prefix + std::string(9 - std::to_string(i).size(), '0')
-             + std::to_string(i);
-    u.set(column::title, std::string{"Old " + u.asin});
-    u.set(column::status, std::string{to_string(deal_status::active)});
-    u.set(column::list_at, 30.0);
-    u.set(column::price_now, 10.0);
-    u.set(column::first_seen_utc, std::string{"2026-10-20T00:00:00Z"});
-    u.set(column::last_seen_utc, seen);
-    u.set(column::last_full_fetch_utc, fetched);
-    return u;
-  };
   // 100 active rows last seen and fetched 70 h ago, two hours from
   // deletion, and 200 listed on /deal whose light data is 30 h old.
   listed = listings(3000);
@@ -590,19 +593,8 @@ TEST_CASE_FIXTURE(pipeline_fixture, "a new user's due rows are refreshed "
   listed = {};
   {
     database db{db_path};
-    for (int i = 0; i < 200; ++i) {
-      deal_update u;
-      u.asin = "C" + std::string(9 - std::to_string(i).size(), '0')
-               + std::to_string(i);
-      u.set(column::title, std::string{"Old " + u.asin});
-      u.set(column::status, std::string{to_string(deal_status::active)});
-      u.set(column::list_at, 30.0);
-      u.set(column::price_now, 10.0);
-      u.set(column::first_seen_utc, std::string{"2026-10-20T00:00:00Z"});
-      u.set(column::last_seen_utc, std::string{"2026-10-30T18:00:00Z"});
-      u.set(column::last_full_fetch_utc, std::string{"2026-10-30T18:00:00Z"});
-      db.upsert(u);
-    }
+    for (int i = 0; i < 200; ++i)
+      db.upsert(stored('C', i, "2026-10-30T18:00:00Z", "2026-10-30T18:00:00Z"));
   }
   auto engine = start_engine();
   advance(1min, 1s);
