@@ -8,17 +8,31 @@
 # 20 s each (scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Each stage's wall time is printed as it ends and summed up at the end.
+stage_start=$SECONDS
+stage_times=""
+stage_done() {
+  local took=$((SECONDS - stage_start))
+  stage_times+="  $1: ${took} s"$'\n'
+  echo "== stage '$1' took ${took} s =="
+  stage_start=$SECONDS
+}
+trap 'printf "== stage times ==\n%s  total: %s s\n" "$stage_times" "$SECONDS"' EXIT
 KEEPA_TESTS=1 bash scripts/install-deps.sh
+stage_done "install"
 bash scripts/format.sh --check
 bash scripts/build.sh
+stage_done "format and build"
 jobs=${JOBS:-$(nproc)}
 ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure -j "$jobs"
+stage_done "test"
 if [ "${CI:-}" = true ] || [ "${SANITIZE:-}" = 1 ]; then
   echo "== the whole suite under ASan + UBSan =="
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug \
     -DKEEPA_SANITIZE=address,undefined >/dev/null
   cmake --build build-asan -j "$jobs" --target model_tests io_tests \
     mock_tests actors_tests cli_tests keepa-ingest mock-keepa
+  stage_done "ASan build"
   # ASan findings (memory errors, leaks) fail the run; a smaller quarantine
   # keeps the soak's memory check meaningful, and one minute of soak is
   # enough here. UBSan prints: CAF 0.17's own init_fun_factory binds a
@@ -32,14 +46,18 @@ if [ "${CI:-}" = true ] || [ "${SANITIZE:-}" = 1 ]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:quarantine_size_mb=64 \
     ctest --test-dir build-asan --output-on-failure -j "$jobs" \
       -E "two weeks at (20|100)"
+  stage_done "ASan test"
   echo "== the client and actor suites under TSan =="
   cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DKEEPA_SANITIZE=thread \
     >/dev/null
   cmake --build build-tsan -j "$jobs" --target io_tests actors_tests
+  stage_done "TSan build"
   TSAN_OPTIONS=halt_on_error=1 \
     ctest --test-dir build-tsan --output-on-failure -j "$jobs" -R "^(io|actors):" \
       -E "two weeks at (20|100)"
+  stage_done "TSan test"
 fi
 if [ "${CI:-}" = true ] || [ "${FUZZ:-}" = 1 ]; then
   bash scripts/fuzz.sh 20
+  stage_done "fuzz"
 fi
