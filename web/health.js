@@ -1,0 +1,72 @@
+// The health page: figures from /api/status, its warnings with their actions,
+// and an SVG bar chart of tokens spent by call kind. Refreshed every 30 s.
+"use strict";
+
+const { el, svg } = KB;
+const CARDS = [
+  ["Tokens", "tokens", ["balance", "refill_per_min", "lowest_balance", "consumed_total", "buying_last_hour", "synced", "paused", "halted"]],
+  ["Watermark", "watermark", ["iso", "unsettled", "cycle_period_s"]],
+  ["Database", "db", ["rows", "active", "pending", "gone", "rejections", "pending_writes", "last_error"]],
+  ["Commits", "commit", ["profitable_last_hour", "tokens_per_profitable_last_hour", "profitable_total", "backlog_value", "queued"]],
+  ["Web", "web", null],
+];
+
+// Formats one status value for a table cell.
+function show(v) {
+  if (v === null || v === undefined || v === "") return "—";
+  if (typeof v === "boolean") return v ? "yes" : "no";
+  if (typeof v === "number") return Number.isInteger(v) ? KB.int(v) : v.toFixed(2);
+  if (typeof v === "object") return JSON.stringify(v);
+  return String(v);
+}
+
+// Loads /api/status and renders every section.
+async function load() {
+  const error = document.getElementById("error");
+  let s;
+  try {
+    s = await KB.getJson("/api/status");
+    error.hidden = true;
+  } catch (e) {
+    error.textContent = "Could not read the status: " + e.message;
+    error.hidden = false;
+    return;
+  }
+  warnings(s.warnings || []);
+  document.getElementById("figures").replaceChildren(...CARDS.map(([title, key, fields]) => card(title, key, s[key] || {}, fields)));
+  document.getElementById("kinds-box").replaceChildren(bars((s.tokens || {}).consumed_by_kind || {}));
+  document.getElementById("updated").textContent = new Date().toLocaleTimeString();
+}
+
+// The warnings list: each warning's text and what to do about it.
+function warnings(list) {
+  const ul = document.getElementById("warnings");
+  ul.replaceChildren(...list.map((w) => el("li", {}, el("span", { class: "text bad", text: w.text }), el("span", { class: "action", text: w.action }))));
+  if (!list.length) ul.append(el("li", { class: "ok", text: "no warning" }));
+}
+
+// One card of figures; fields null lists every member of the section.
+function card(title, key, obj, fields) {
+  const names = fields || Object.keys(obj);
+  return el("section", { class: "card", id: "card-" + key }, el("h2", { text: title }),
+    el("table", {}, el("tbody", {}, names.map((n) =>
+      el("tr", { data: { field: key + "." + n } }, el("td", { text: n.replace(/_/g, " ") }), el("td", { text: show(obj[n]) }))))));
+}
+
+// A horizontal bar chart (svg#kinds) of tokens per call kind.
+function bars(byKind) {
+  const kinds = Object.entries(byKind);
+  const max = Math.max(1, ...kinds.map(([, v]) => Number(v) || 0));
+  const rowH = 26, labelW = 90, width = 600;
+  const root = svg("svg", { id: "kinds", viewBox: `0 0 ${width} ${Math.max(1, kinds.length) * rowH + 4}`, role: "img", "aria-label": "tokens by call kind" });
+  kinds.forEach(([kind, v], i) => {
+    const w = ((Number(v) || 0) / max) * (width - labelW - 70);
+    const y = i * rowH + 4;
+    root.append(svg("text", { x: labelW - 6, y: y + 15, "text-anchor": "end", text: kind.replace(/_/g, " ") }),
+      svg("rect", { class: "bar", x: labelW, y, width: w.toFixed(1), height: rowH - 8, "data-kind": kind, "data-value": v }),
+      svg("text", { x: labelW + w + 6, y: y + 15, text: show(v) }));
+  });
+  return root;
+}
+
+document.addEventListener("DOMContentLoaded", () => { load(); setInterval(load, 30000); });
