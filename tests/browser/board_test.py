@@ -261,12 +261,12 @@ class Board:
             return json.load(r)
 
 
-def matches(board, expected):
-    """None when the board's rows are the first page of expected (ties in any order), else why not."""
+def matches(board, expected, offset=0):
+    """None when the board's rows are expected's page at offset (ties in any order), else why not."""
     rows = board.rows()
     total = board.total()
     keys = dict(expected)
-    want = [k for _, k in expected[:PAGE]]
+    want = [k for _, k in expected[offset:offset + PAGE]]
     if total != len(expected):
         return f"#total shows {total}, SQL counts {len(expected)}"
     if len(rows) != len(want) or len(set(rows)) != len(rows):
@@ -275,23 +275,24 @@ def matches(board, expected):
     if stray:
         return f"rows not matching the filter in SQL: {stray}"
     if [keys[a] for a in rows] != want:
-        return f"order differs: board {rows[:8]}..., SQL {[a for a, _ in expected[:8]]}..."
+        return f"order differs: board {rows[:8]}..., SQL {[a for a, _ in expected[offset:offset + 8]]}..."
     return None
 
 
-def wait_matches(board, db, what, **filt):
-    """Polls until the board's table matches SQL for filt (10 s), then records the check."""
+def wait_matches(board, db, what, offset=0, **filt):
+    """Polls until the board's table matches SQL for filt at offset (10 s), then records the check."""
     state = {}
 
     def probe():
-        state["why"] = matches(board, sql_deals(db, **filt))
+        state["why"] = matches(board, sql_deals(db, **filt), offset)
         return state["why"] is None
     try:
         wait_for(what, probe, timeout=10)
     except Failure:
         raise Failure(f"{what}: {state.get('why')}")
     expected = sql_deals(db, **filt)
-    CHECKED.append(f"{what}: {min(PAGE, len(expected))} rows of {len(expected)} match SQL in order")
+    shown = len(expected[offset:offset + PAGE])
+    CHECKED.append(f"{what}: rows {offset + 1}-{offset + shown} of {len(expected)} match SQL in order")
     return [a for a, _ in expected]
 
 
@@ -393,10 +394,30 @@ def run(board, db, out):
     wait_matches(board, db, "the same URL reloaded (bookmarkable)", min_profit=x, sort="sales_rank", order="asc")
     check(d.find_element(By.ID, "f-min_profit").get_attribute("value") == f"{x:.2f}", "a reload puts the filter back in its input")
 
+    # A named preset: save this filter, reset, apply it back, delete it.
+    d.find_element(By.ID, "preset-name").send_keys("rank first")
+    d.find_element(By.ID, "preset-save").click()
+    d.find_element(By.ID, "reset").click()
+    wait_for("the reset URL", lambda: not url_has(board, min_profit=f"{x:.2f}"))
+    d.find_element(By.CSS_SELECTOR, "#preset-list option[value='rank first']").click()
+    d.find_element(By.ID, "preset-apply").click()
+    wait_for("the preset's URL", lambda: url_has(board, min_profit=f"{x:.2f}", sort="sales_rank", order="asc"))
+    wait_matches(board, db, "the saved preset applied", min_profit=x, sort="sales_rank", order="asc")
+    d.find_element(By.ID, "preset-delete").click()
+    check(not d.find_elements(By.CSS_SELECTOR, "#preset-list option[value='rank first']"), "a preset can be deleted")
+
     # (f) the board's screenshot, hostile rows included when they make page one.
     board.open("/")
     wait_matches(board, db, "default board before the screenshot")
     d.save_screenshot(os.path.join(out, "board.png"))
+    if board.total() > PAGE:
+        d.find_element(By.ID, "next").click()
+        wait_for("offset in the URL", lambda: url_has(board, offset=str(PAGE)))
+        wait_matches(board, db, "the second page", offset=PAGE)
+        check(d.find_element(By.ID, "range").text == f"{PAGE + 1}–{min(2 * PAGE, board.total())}", "the range reads rows 51–...")
+        d.find_element(By.ID, "prev").click()
+        wait_for("offset gone from the URL", lambda: not url_has(board, offset=str(PAGE)))
+        wait_matches(board, db, "back on the first page")
 
     # (c) charts: an engine row, and a hostile row (no history stored).
     engine_rows = [a for a in first if a not in HOSTILE]
