@@ -7,6 +7,7 @@
 #include "actors/keepa_client.hpp"
 #include "actors/pipeline_settings.hpp"
 #include "actors/type_ids.hpp"
+#include "board.hpp"
 #include "io/config.hpp"
 #include "io/console_input.hpp"
 #include "io/database.hpp"
@@ -146,17 +147,23 @@ void stop_screen(caf::actor_system& sys, const console_screen_actor& screen) {
 }
 
 /// Runs the engine until it stops; SIGINT and SIGTERM stop it gracefully.
+/// The first lines printed say where the deal board is, then `intro`.
 /// Returns the process exit code.
 int run_engine(const config& cfg, const cli_options& cli,
-               const api_settings& api) {
+               const api_settings& api, const std::string& intro) {
   caf::actor_system_config sys_cfg;
   sys_cfg.add_message_types<caf::id_block::keepa>();
   add_engine_errors(sys_cfg);
   caf::actor_system sys{sys_cfg};
   auto http = std::make_shared<http_client>();
   auto client = sys.spawn(make_keepa_client, api, http);
-  auto engine = sys.spawn(
-    make_engine, engine_options_from(cfg, cli.once, client, system_now_ms));
+  auto web = std::make_shared<board>();
+  auto options = engine_options_from(cfg, cli.once, client, system_now_ms);
+  options.board = [web] { return web->report(); };
+  auto engine = sys.spawn(make_engine, std::move(options));
+  for (auto& line : {web->start(cfg, sys, engine), intro})
+    if (!line.empty())
+      print_wrapped(line);
   std::optional<stop_signals> signals{std::in_place, engine};
   // In a terminal the screen owns stdout: the live line and the answers.
   console_screen_actor screen;
@@ -184,6 +191,7 @@ int run_engine(const config& cfg, const cli_options& cli,
       }
     });
   }
+  web->stop();
   console.reset();
   resizes.reset();
   if (screen)
@@ -238,6 +246,7 @@ int main(int argc, char** argv) {
   auto& cfg = std::get<config>(loaded);
   block_watched_signals();
   std::optional<mock::server> demo_server;
+  std::string intro;
   if (cli.demo) {
     // A plan that buys new rows every minute from the mock's 300 new deals
     // an hour (20 tokens/min would go quiet once the first bucket is spent).
@@ -247,12 +256,11 @@ int main(int argc, char** argv) {
     auto port = demo_server->start();
     cfg.keepa.base_url = "http://127.0.0.1:" + std::to_string(port);
     cfg.keepa.api_key = opts.key;
-    print_wrapped("keepa-ingest demo: a mock Keepa server at "
-                  + cfg.keepa.base_url + ", plan "
-                  + std::to_string(opts.refill_rate) + " tokens/min, "
-                  + std::to_string(opts.deal_rate)
-                  + " new deals an hour: new rows arrive every minute. Type "
-                    "status, dump or quit.");
+    intro = "keepa-ingest demo: a mock Keepa server at " + cfg.keepa.base_url
+            + ", plan " + std::to_string(opts.refill_rate) + " tokens/min, "
+            + std::to_string(opts.deal_rate)
+            + " new deals an hour: new rows arrive every minute. Open the "
+              "board in a browser; type status, dump or quit here.";
   }
   // In a terminal the console screen owns it; logs go to the file.
   init_logging(cfg, !isatty(STDOUT_FILENO), cfg.keepa.api_key);
@@ -266,5 +274,5 @@ int main(int argc, char** argv) {
   }
   api_settings api{cfg.keepa.base_url, cfg.keepa.api_key, cfg.keepa.domain,
                    std::chrono::seconds{cfg.keepa.request_timeout_s}};
-  return run_engine(cfg, cli, api);
+  return run_engine(cfg, cli, api, intro);
 }

@@ -109,6 +109,7 @@ bool db_writer_state::flush(std::vector<deal_key>& settled) {
     db->commit();
   } catch (const database_error& e) {
     stats.last_error = e.what();
+    ++stats.failed_flushes_total;
     try {
       db->rollback();
     } catch (const database_error&) {

@@ -18,6 +18,7 @@
 
 #include <functional>
 #include <optional>
+#include <tuple>
 
 namespace keepa {
 
@@ -270,6 +271,39 @@ void refresh_one(self_ptr self, const std::string& asin,
       [=](const caf::error& err) { done("error: " + error_text(err)); });
 }
 
+/// Writes the seller's mark on a stored row and commits it before
+/// answering, so that a page loaded after the answer shows it.
+void mark_one(self_ptr self, const console_command& cmd,
+              std::function<void(std::string)> done) {
+  auto& a = self->state.actors;
+  auto asin = cmd.name;
+  auto mark = cmd.mark;
+  self
+    ->request(a.db, engine_ask_timeout, atom::lookup_v,
+              std::vector<std::string>{asin})
+    .then(
+      [=](const lookup_result& found) {
+        if (found.stored.empty()) {
+          done("error: " + asin + " is not in the database");
+          return;
+        }
+        deal_update u{asin, {}, write_mode::update_only};
+        u.set(column::mark, mark.empty() ? cell{} : cell{mark});
+        write_batch batch;
+        batch.upserts.push_back(std::move(u));
+        auto& a = self->state.actors;
+        self->send(a.db, atom::write_v, std::move(batch));
+        self->request(a.db, engine_ask_timeout, atom::flush_v)
+          .then(
+            [=](uint64_t) {
+              done("ok: " + asin
+                   + (mark.empty() ? " unmarked" : " marked " + mark));
+            },
+            [=](const caf::error& err) { done("error: " + error_text(err)); });
+      },
+      [=](const caf::error& err) { done("error: " + error_text(err)); });
+}
+
 /// Moves the watermark back and starts a cycle that reads from there.
 void rewind(self_ptr self, int64_t hours,
             std::function<void(std::string)> done) {
@@ -300,7 +334,10 @@ void render_fresh(
       return;
     }
     auto& st = self->state;
-    done(render(*snap, engine_facts{st.options.now_ms(), st.paused, {}}));
+    engine_facts facts{st.options.now_ms(), st.paused, {}, "", ""};
+    if (st.options.board)
+      std::tie(facts.web_json, facts.web_problem) = st.options.board();
+    done(render(*snap, facts));
   });
 }
 
@@ -352,6 +389,9 @@ void execute(self_ptr self, const console_command& cmd,
       break;
     case console_verb::refresh:
       refresh_one(self, cmd.name, std::move(done));
+      break;
+    case console_verb::mark:
+      mark_one(self, cmd, std::move(done));
       break;
     case console_verb::janitor:
       self->request(st.actors.janitor, engine_ask_timeout, atom::purge_v)

@@ -12,6 +12,7 @@
 #include <caf/timespan.hpp>
 
 #include <chrono>
+#include <functional>
 #include <string>
 
 namespace keepa {
@@ -46,6 +47,9 @@ struct engine_options {
   /// The db_writer gets its own thread (off only under the test scheduler).
   bool detached_db = true;
   wall_clock now_ms;
+  /// The deal board's `web` object of the dump and why it is not
+  /// listening; unset without a board.
+  std::function<std::pair<std::string, std::string>()> board;
   /// Without a successful Keepa response for this long, ingestion counts
   /// as stalled and a janitor pass deletes nothing.
   caf::timespan stall_window = std::chrono::minutes{defaults::stall_minutes};

@@ -5,6 +5,8 @@
 
 #include "actors/stats.hpp"
 
+#include <string>
+
 namespace keepa {
 
 /// Every actor's state at one moment, collected in the pipeline's order.
@@ -39,6 +41,10 @@ struct engine_facts {
   int64_t now_ms = 0;
   bool paused = false;
   status_rates rates;
+  /// The deal board's `web` object of the dump (JSON), and why it is not
+  /// listening ("" when it is, or when it is off).
+  std::string web_json;
+  std::string web_problem;
 };
 
 } // namespace keepa

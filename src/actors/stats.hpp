@@ -107,6 +107,9 @@ struct db_stats {
   uint64_t pending_writes = 0;
   uint64_t written_total = 0;
   uint64_t transactions_total = 0;
+  /// Write transactions that failed and were rolled back (their rows stay
+  /// in memory and are written again).
+  uint64_t failed_flushes_total = 0;
   /// Refreshes dropped because their row was deleted meanwhile.
   uint64_t dropped_refreshes_total = 0;
   /// The engine-alive clock: how long the engine has run and reached Keepa

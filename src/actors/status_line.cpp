@@ -129,8 +129,12 @@ void add_work_fields(std::vector<status_field>& out, const pipeline_snapshot& s,
 }
 
 /// The warnings, each only when it applies.
-void add_warnings(std::vector<status_field>& out, const pipeline_snapshot& s) {
+void add_warnings(std::vector<status_field>& out, const pipeline_snapshot& s,
+                  const engine_facts& f) {
   auto& b = s.bucket;
+  if (!f.web_problem.empty())
+    out.push_back({"BOARD NOT LISTENING: " + f.web_problem,
+                   "BOARD NOT LISTENING", field_rank::warning});
   if (b.since_success_ms >= 60000)
     out.push_back({"NO KEEPA ANSWER for "
                      + std::to_string(b.since_success_ms / 60000) + " min",
@@ -204,7 +208,7 @@ std::vector<status_field> status_fields(const pipeline_snapshot& s,
                    "HALTED: " + b.halted.substr(0, b.halted.find(':')),
                    field_rank::stopped, " "});
   add_work_fields(out, s, f);
-  add_warnings(out, s);
+  add_warnings(out, s, f);
   return out;
 }
 

@@ -3,12 +3,14 @@
 #include "io/deal_query.hpp"
 #include "io/redact.hpp"
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/property_tree/ini_parser.hpp>
 #include <boost/property_tree/ptree.hpp>
 #include <boost/url/parse.hpp>
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -178,6 +180,59 @@ maybe_error set_tax_exempt(const std::string& key, const std::string& value,
   return std::nullopt;
 }
 
+/// Sets [web] listen: `off`, or HOST:PORT with an IP address (IPv6 in
+/// brackets) and a port from 0 (any free port) to 65535.
+maybe_error set_web_listen(const std::string& key, const std::string& value,
+                           config& c) {
+  if (value == "off") {
+    c.web.enabled = false;
+    return std::nullopt;
+  }
+  auto colon = value.rfind(':');
+  auto bad = config_error{key, "must be off or HOST:PORT with an IP address, "
+                               "e.g. 127.0.0.1:8080, got '"
+                                 + value + "'"};
+  if (colon == std::string::npos || colon == 0)
+    return bad;
+  auto host = value.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(host, ec);
+  auto port_text = value.substr(colon + 1);
+  int port = -1;
+  auto [end, perr] = std::from_chars(port_text.data(),
+                                     port_text.data() + port_text.size(), port);
+  if (ec || perr != std::errc{} || end != port_text.data() + port_text.size()
+      || port < 0 || port > 65535)
+    return bad;
+  c.web.enabled = true;
+  c.web.address = host;
+  c.web.port = port;
+  return std::nullopt;
+}
+
+/// Sets [web] password.
+maybe_error set_web_password(const std::string&, const std::string& value,
+                             config& c) {
+  c.web.password = value;
+  return std::nullopt;
+}
+
+/// Sets [fees] target_roi_percent.
+maybe_error set_target_roi(const std::string& key, const std::string& value,
+                           config& c) {
+  double x = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(),
+                                   x);
+  if (ec != std::errc{} || end != value.data() + value.size() || x < 0
+      || x > 1000)
+    return config_error{key,
+                        "must be a number from 0 to 1000, got '" + value + "'"};
+  c.target_roi_percent = x;
+  return std::nullopt;
+}
+
 /// Every key config.ini may hold, in file order, with its validation.
 const std::vector<key_spec>& key_specs() {
   constexpr auto k = &config::keepa;
@@ -214,9 +269,12 @@ const std::vector<key_spec>& key_specs() {
     {"fees.markup_percent", set_number<f, &fe::markup_percent, 0, 99>},
     {"fees.hard_cap", set_number<f, &fe::hard_cap, 1, 1000000>},
     {"fees.max_list_to_price", set_number<f, &fe::max_list_to_price, 1, 1000>},
+    {"fees.target_roi_percent", set_target_roi},
     {"db.path", set_db_path},
     {"log.level", set_log_level},
     {"log.file", set_log_file},
+    {"web.listen", set_web_listen},
+    {"web.password", set_web_password},
   };
   return specs;
 }
@@ -399,7 +457,11 @@ maybe_error apply_cli(const cli_options& cli, config& c) {
     if (auto err = apply_override("--db", "db.path", *cli.db_path, c))
       return err;
   if (cli.log_level)
-    return apply_override("--log-level", "log.level", *cli.log_level, c);
+    if (auto err = apply_override("--log-level", "log.level", *cli.log_level,
+                                  c))
+      return err;
+  if (cli.web_listen)
+    return apply_override("--web-listen", "web.listen", *cli.web_listen, c);
   return std::nullopt;
 }
 
@@ -429,7 +491,8 @@ bool* switch_of(const std::string& name, cli_options& o) {
 
 /// Whether `name` is a flag that takes a value.
 bool takes_value(const std::string& name) {
-  return name == "--config" || name == "--db" || name == "--log-level";
+  return name == "--config" || name == "--db" || name == "--log-level"
+         || name == "--web-listen";
 }
 
 /// Stores the value of a flag that takes one.
@@ -439,6 +502,8 @@ void set_value(const std::string& name, const std::string& value,
     o.config_path = value;
   else if (name == "--db")
     o.db_path = value;
+  else if (name == "--web-listen")
+    o.web_listen = value;
   else
     o.log_level = value;
 }
@@ -470,11 +535,14 @@ parse_command_line(int argc, const char* const* argv) {
 std::string usage() {
   return "usage: keepa-ingest [--config PATH] [--db PATH]\n"
          "                    [--log-level trace|debug|info|warn|error]\n"
+         "                    [--web-listen HOST:PORT|off]\n"
          "                    [--demo] [--once] [--help] [--version]\n"
          "\n"
          "  --config PATH     INI file (default: config.ini)\n"
          "  --db PATH         SQLite database, overrides [db] path\n"
          "  --log-level L     overrides [log] level\n"
+         "  --web-listen A    the deal board's HOST:PORT (0: a free port) or\n"
+         "                    off; overrides [web] listen\n"
          "  --demo            run against an embedded mock Keepa server\n"
          "  --once            one discovery cycle, drain, janitor pass, exit\n"
          "  --help            this text\n"
@@ -488,7 +556,8 @@ std::string usage() {
          "(a variable set to \"\" counts as unset)\n"
          "\n"
          "Console on stdin: status, dump [NAME], pause, resume,\n"
-         "rewind HOURS, refresh ASIN, janitor, quit.\n"
+         "rewind HOURS, refresh ASIN,\n"
+         "mark ASIN watch|bought|dismissed|none, janitor, quit.\n"
          "Exit codes: 0 clean stop, 1 runtime error, 2 bad usage or config.\n";
 }
 
@@ -517,6 +586,14 @@ std::variant<config, config_error> load_config(const cli_options& cli,
     return config_error{"keepa.api_key",
                         "is empty; set it in the config file or in "
                         "KEEPA_API_KEY (or run with --demo)"};
+  if (c.web.enabled && c.web.password.empty()) {
+    boost::system::error_code ec;
+    auto address = boost::asio::ip::make_address(c.web.address, ec);
+    if (!address.is_loopback())
+      return config_error{"web.password",
+                          "is needed to listen on " + c.web.address
+                            + ", which is not a loopback address"};
+  }
   auto dir = fs::path{cli.config_path}.parent_path();
   if (auto err = load_deal_query(dir, c.keepa))
     return fail(*err);

@@ -41,10 +41,23 @@ struct engine_settings {
   int janitor_interval_minutes = defaults::janitor_interval_minutes;
 };
 
+/// The deal board's server (`[web]`).
+struct web_config {
+  /// Off: no server. Else the address and port (0: any free port).
+  bool enabled = true;
+  std::string address = "127.0.0.1";
+  int port = defaults::web_port;
+  /// HTTP basic password; required unless the address is loopback.
+  std::string password;
+};
+
 struct config {
   keepa_settings keepa;
   engine_settings engine;
   fee_settings fees;
+  /// The ROI the board's max buy cost aims at, percent.
+  double target_roi_percent = defaults::target_roi_percent;
+  web_config web;
   std::string db_path = "data/deals.db";
   std::string log_level = "info";
   std::string log_file = "logs/keepa-ingest.log";
@@ -54,6 +67,7 @@ struct cli_options {
   std::string config_path = "config.ini";
   std::optional<std::string> db_path;
   std::optional<std::string> log_level;
+  std::optional<std::string> web_listen;
   bool demo = false;
   bool once = false;
   bool help = false;

@@ -6,7 +6,7 @@ namespace keepa {
 
 const char* const console_commands
   = "status, dump [NAME], pause, resume, rewind HOURS, refresh ASIN, "
-    "janitor, quit";
+    "mark ASIN watch|bought|dismissed|none, janitor, quit";
 
 namespace {
 
@@ -41,12 +41,24 @@ rewind_hours(const std::string& arg) {
     size_t used = 0;
     auto hours = std::stoll(arg, &used);
     if (used == arg.size() && hours > 0)
-      return console_command{console_verb::rewind, "", hours};
+      return console_command{console_verb::rewind, "", hours, ""};
   } catch (const std::exception&) {
   }
   return console_error{"error: rewind needs a positive whole number of "
                        "hours, got '"
                        + arg + "'"};
+}
+
+/// `mark ASIN MARK`: the seller's mark on a row, `none` to clear it.
+std::variant<console_command, console_error>
+mark_command(const std::string& asin, const std::string& mark) {
+  for (auto* known : {"watch", "bought", "dismissed", "none"})
+    if (mark == known)
+      return console_command{console_verb::mark, asin, 0,
+                             mark == "none" ? "" : mark};
+  return console_error{"error: mark ASIN needs watch, bought, dismissed or "
+                       "none, got '"
+                       + mark + "'"};
 }
 
 } // namespace
@@ -58,6 +70,13 @@ parse_console_command(const std::string& line) {
   std::string arg;
   std::string extra;
   in >> word >> arg >> extra;
+  if (word == "mark") {
+    std::string more;
+    in >> more;
+    if (!arg.empty() && !extra.empty() && more.empty())
+      return mark_command(arg, extra);
+    return unknown(line);
+  }
   if (!extra.empty())
     return console_error{"error: too many arguments; commands: "
                          + std::string{console_commands}};
@@ -69,7 +88,7 @@ parse_console_command(const std::string& line) {
       return unknown(line);
     if (spec.verb == console_verb::rewind)
       return rewind_hours(arg);
-    return console_command{spec.verb, arg, 0};
+    return console_command{spec.verb, arg, 0, ""};
   }
   return unknown(line);
 }

@@ -18,6 +18,7 @@ enum class console_verb : uint8_t {
   resume,
   rewind,
   refresh,
+  mark,
   janitor,
   quit,
 };
@@ -25,10 +26,13 @@ enum class console_verb : uint8_t {
 /// One parsed console line.
 struct console_command {
   console_verb verb = console_verb::status;
-  /// `dump`'s member ("" for the whole dump) or `refresh`'s ASIN.
+  /// `dump`'s member ("" for the whole dump), or the ASIN of `refresh`
+  /// and `mark`.
   std::string name;
   /// `rewind`'s hours, always positive.
   int64_t hours = 0;
+  /// `mark`'s mark: `watch`, `bought`, `dismissed`, or "" to clear it.
+  std::string mark;
 };
 
 /// Why a console line is not a command: the whole answer, "error: …".

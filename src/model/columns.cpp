@@ -34,6 +34,7 @@ const std::vector<column_spec>& deal_columns() {
     {column::shipping, "shipping", "REAL"},
     {column::fba_fee, "fba_fee", "REAL"},
     {column::referral_percent, "referral_percent", "REAL"},
+    {column::mark, "mark", "TEXT"},
   };
   return specs;
 }

@@ -47,6 +47,9 @@ enum class column : uint8_t {
   shipping,
   fba_fee,
   referral_percent,
+  /// The seller's mark from the board or the console: `watch`, `bought`
+  /// or `dismissed`; NULL when none. No pipeline stage writes it.
+  mark,
   count_,
 };
 

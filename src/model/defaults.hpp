@@ -64,6 +64,13 @@ inline constexpr int backlog_peek_batches = 4;
 /// commit batches: survivors are committed before more are peeked.
 inline constexpr int commit_ahead_batches = 2;
 
+/// The deal board's port on loopback (`[web] listen`).
+inline constexpr int web_port = 8080;
+
+/// The ROI the board's max buy cost aims at, percent
+/// (`[fees] target_roi_percent`).
+inline constexpr double target_roi_percent = 30;
+
 } // namespace defaults
 
 // The timeouts the actors wait for one another with. Every request has one;

@@ -1,0 +1,78 @@
+#pragma once
+
+// The board's own read-only SQLite connection. WAL lets it read beside the
+// engine's one writer, which it never holds up. Plain blocking code for the
+// web server's thread; one instance per thread.
+
+#include "model/analytics.hpp"
+#include "model/columns.hpp"
+#include "web/deal_filter.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace keepa::web {
+
+/// What the computed fields are figured with.
+struct query_context {
+  /// The wall clock now, YYYY-MM-DDTHH:MM:SSZ.
+  std::string now_iso;
+  fee_settings fees;
+  double target_roi_percent = 30;
+};
+
+/// One shown deal: a value per deal_fields() entry, in that order.
+using deal_row = std::vector<cell>;
+
+/// One page of deals and how many rows match in all.
+struct deal_page {
+  int64_t total = 0;
+  std::vector<deal_row> rows;
+};
+
+/// A price-drop event of one deal.
+struct deal_event {
+  std::string at_utc;
+  std::optional<double> old_price;
+  std::optional<double> new_price;
+};
+
+/// Called with each row a query reads.
+using row_handler = std::function<void(const deal_row&)>;
+
+class deal_reader {
+public:
+  /// Opens `path` read-only; throws database_error when it cannot.
+  explicit deal_reader(const std::string& path);
+  ~deal_reader();
+  deal_reader(const deal_reader&) = delete;
+  deal_reader& operator=(const deal_reader&) = delete;
+
+  /// The filter's page and its total.
+  deal_page page(const deal_filter& f, const query_context& ctx);
+
+  /// Calls `each_row` for every row the filter selects, in order (CSV).
+  void each(const deal_filter& f, const query_context& ctx,
+            const row_handler& each_row);
+
+  /// One deal by ASIN, whatever its status or mark.
+  std::optional<deal_row> one(const std::string& asin,
+                              const query_context& ctx);
+
+  /// The deal's events, newest first.
+  std::vector<deal_event> events(const std::string& asin);
+
+private:
+  void run(const bound_sql& q, const query_context& ctx,
+           const row_handler& on_row);
+  sqlite3_stmt* prepare(const bound_sql& q, const query_context& ctx);
+
+  sqlite3* db_ = nullptr;
+};
+
+} // namespace keepa::web

@@ -1,0 +1,152 @@
+#include "web/deal_render.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace keepa::web {
+
+namespace {
+
+/// The Amazon host of each Keepa domain id (1-6, 8-12).
+std::string_view amazon_host(int domain) {
+  switch (domain) {
+    case 2:
+      return "www.amazon.co.uk";
+    case 3:
+      return "www.amazon.de";
+    case 4:
+      return "www.amazon.fr";
+    case 5:
+      return "www.amazon.co.jp";
+    case 6:
+      return "www.amazon.ca";
+    case 8:
+      return "www.amazon.it";
+    case 9:
+      return "www.amazon.es";
+    case 10:
+      return "www.amazon.in";
+    case 11:
+      return "www.amazon.com.mx";
+    case 12:
+      return "www.amazon.com.br";
+    default:
+      return "www.amazon.com";
+  }
+}
+
+/// A number as its shortest exact text.
+std::string number_text(double x) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);
+  return ec == std::errc{} ? std::string{buf, end} : std::string{};
+}
+
+/// True when `text` reads whole as a number (a price, `-3.5`).
+bool is_number(std::string_view text) {
+  double x = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
+  return !text.empty() && ec == std::errc{} && end == text.data() + text.size();
+}
+
+/// Writes one cell as the field's JSON type.
+void write_cell(json_writer& w, const cell& c, field_type type) {
+  if (auto* s = std::get_if<std::string>(&c)) {
+    w.String(s->c_str(), static_cast<rapidjson::SizeType>(s->size()));
+  } else if (auto* n = std::get_if<int64_t>(&c)) {
+    if (type == field_type::boolean)
+      w.Bool(*n != 0);
+    else if (type == field_type::real)
+      w.Double(static_cast<double>(*n));
+    else
+      w.Int64(*n);
+  } else if (auto* d = std::get_if<double>(&c)) {
+    if (!std::isfinite(*d))
+      w.Null();
+    else if (type == field_type::integer)
+      w.Int64(static_cast<int64_t>(std::llround(*d)));
+    else
+      w.Double(std::round(*d * 100.0) / 100.0);
+  } else {
+    w.Null();
+  }
+}
+
+} // namespace
+
+std::string amazon_url(int domain, std::string_view asin) {
+  return "https://" + std::string{amazon_host(domain)} + "/dp/"
+         + std::string{asin} + "?psc=1&aod=1";
+}
+
+std::string keepa_url(int domain, std::string_view asin) {
+  return "https://keepa.com/#!product/" + std::to_string(domain) + "-"
+         + std::string{asin};
+}
+
+void write_deal(json_writer& w, const deal_row& row, int domain) {
+  auto& fields = deal_fields();
+  w.StartObject();
+  std::string asin;
+  for (size_t i = 0; i < fields.size() && i < row.size(); ++i) {
+    w.Key(fields[i].name.data(),
+          static_cast<rapidjson::SizeType>(fields[i].name.size()));
+    write_cell(w, row[i], fields[i].type);
+    if (fields[i].name == "asin")
+      if (auto* s = std::get_if<std::string>(&row[i]))
+        asin = *s;
+  }
+  w.Key("amazon_url");
+  w.String(amazon_url(domain, asin).c_str());
+  w.Key("keepa_url");
+  w.String(keepa_url(domain, asin).c_str());
+  w.EndObject();
+}
+
+std::string csv_cell(std::string_view text) {
+  std::string out;
+  bool risky = !text.empty()
+               && std::string_view{"=+-@\t\r"}.find(text.front())
+                    != std::string_view::npos
+               && !is_number(text);
+  if (risky)
+    out += '\'';
+  out += text;
+  if (out.find_first_of(",\"\r\n") == std::string::npos)
+    return out;
+  std::string quoted = "\"";
+  for (char c : out) {
+    if (c == '"')
+      quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+std::string csv_header() {
+  std::string line;
+  for (auto& f : deal_fields()) {
+    if (!line.empty())
+      line += ',';
+    line += f.name;
+  }
+  return line + "\r\n";
+}
+
+std::string csv_line(const deal_row& row) {
+  std::string line;
+  for (size_t i = 0; i < row.size(); ++i) {
+    if (i > 0)
+      line += ',';
+    auto& c = row[i];
+    if (auto* s = std::get_if<std::string>(&c))
+      line += csv_cell(*s);
+    else if (auto* n = std::get_if<int64_t>(&c))
+      line += std::to_string(*n);
+    else if (auto* d = std::get_if<double>(&c))
+      line += number_text(*d);
+  }
+  return line + "\r\n";
+}
+
+} // namespace keepa::web
