@@ -10,9 +10,11 @@ packages=(
   doctest-dev libssl-dev zlib1g-dev sqlite3 ca-certificates
 )
 
-# The test command checks the formatting (scripts/format.sh --check).
+# The test command checks the formatting (scripts/format.sh --check), drives
+# the deal board in headless Chromium (tests/browser) and checks /metrics
+# with promtool (Debian's prometheus package).
 if [ "${KEEPA_TESTS:-}" = 1 ] || [ "${CI:-}" = true ]; then
-  packages+=(clang-format)
+  packages+=(clang-format chromium chromium-driver python3-selenium prometheus)
 fi
 
 # CI also fuzzes (scripts/fuzz.sh): clang and its libFuzzer runtime.

@@ -153,6 +153,7 @@ database::database(const std::string& path) {
     exec("PRAGMA synchronous=NORMAL");
     exec(schema_sql());
     migrate();
+    exec(index_sql());
   } catch (const database_error& e) {
     sqlite3_close(db_);
     db_ = nullptr;

@@ -83,6 +83,18 @@ std::string schema_sql() {
   return sql;
 }
 
+std::string index_sql() {
+  // The deal board's orders and counts (src/web/deal_filter.cpp).
+  return "CREATE INDEX IF NOT EXISTS deals_by_profit ON deals (status, "
+         "profit);\n"
+         "CREATE INDEX IF NOT EXISTS deals_by_rank ON deals (status, "
+         "sales_rank);\n"
+         "CREATE INDEX IF NOT EXISTS deals_by_found ON deals (status, "
+         "first_seen_utc);\n"
+         "CREATE INDEX IF NOT EXISTS deals_by_mark ON deals (status, mark);\n"
+         "CREATE INDEX IF NOT EXISTS events_by_asin ON events (asin);\n";
+}
+
 std::string upsert_sql(uint32_t mask) {
   std::string names = "asin";
   std::string values = "?";

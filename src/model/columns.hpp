@@ -113,6 +113,10 @@ uint32_t column_mask(const deal_update& u);
 /// CREATE TABLE for `deals`, `rejections`, `system_state` and `events`.
 std::string schema_sql();
 
+/// CREATE INDEX for the orders and counts the deal board reads by; after
+/// the migration, since they name columns an older table lacks.
+std::string index_sql();
+
 /// `INSERT ... ON CONFLICT(asin) DO UPDATE` for the columns in `mask`, in
 /// column order; `first_seen_utc` is never overwritten once set.
 std::string upsert_sql(uint32_t mask);

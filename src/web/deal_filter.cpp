@@ -196,19 +196,30 @@ bound_sql where_clause(const deal_filter& f) {
 }
 
 bound_sql page_query(const deal_filter& f) {
+  // The page's rows are chosen first on the sort key alone; the shown
+  // fields (some computed) are figured for those rows only, not for every
+  // row the sort reads.
   auto where = where_clause(f);
-  std::string key = "(" + std::string{f.sort->sql} + ")";
-  where.sql = select_list() + " FROM deals" + where.sql + " ORDER BY " + key
-              + " IS NULL, " + key + (f.descending ? " DESC" : " ASC")
-              + ", asin";
+  // NULLs sort last in either order; SQLite puts them last in descending
+  // order already. Both forms let an index serve the sort.
+  auto direction = std::string{f.descending ? " DESC" : " ASC NULLS LAST"};
+  auto nulls_last = [&](const std::string& key) { return key + direction; };
+  std::string inner = "SELECT rowid AS page_row, (" + std::string{f.sort->sql}
+                      + ") AS page_key, asin AS page_asin FROM deals"
+                      + where.sql + " ORDER BY " + nulls_last("page_key")
+                      + ", asin";
   if (f.limit) {
-    where.sql += " LIMIT :limit OFFSET :offset";
+    inner += " LIMIT :limit OFFSET :offset";
     where.values[":limit"] = *f.limit;
     where.values[":offset"] = f.offset;
   } else if (f.offset > 0) {
-    where.sql += " LIMIT -1 OFFSET :offset";
+    inner += " LIMIT -1 OFFSET :offset";
     where.values[":offset"] = f.offset;
   }
+  where.sql = select_list() + " FROM (" + inner
+              + ") AS page JOIN deals ON deals.rowid = page.page_row"
+                " ORDER BY "
+              + nulls_last("page.page_key") + ", page.page_asin";
   return where;
 }
 

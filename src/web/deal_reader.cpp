@@ -18,7 +18,7 @@ struct statement_deleter {
 using statement = std::unique_ptr<sqlite3_stmt, statement_deleter>;
 
 /// Binds `value` to the named parameter, if the statement has it.
-void bind(sqlite3_stmt* s, const char* name, const cell& value) {
+void bind_value(sqlite3_stmt* s, const char* name, const cell& value) {
   int i = sqlite3_bind_parameter_index(s, name);
   if (i == 0)
     return;
@@ -82,12 +82,13 @@ sqlite3_stmt* deal_reader::prepare(const bound_sql& q,
   if (sqlite3_prepare_v2(db_, q.sql.c_str(), -1, &s, nullptr) != SQLITE_OK)
     throw database_error{std::string{"reading deals: "} + sqlite3_errmsg(db_)};
   for (auto& [name, value] : q.values)
-    bind(s, name.c_str(), value);
-  bind(s, ":now", ctx.now_iso);
-  bind(s, ":roi", ctx.target_roi_percent / 100.0);
-  bind(s, ":tax", ctx.fees.tax_exempt ? 0.0 : ctx.fees.tax_percent / 100.0);
-  bind(s, ":prep", ctx.fees.prep);
-  bind(s, ":ship_est", ctx.fees.shipping_estimate);
+    bind_value(s, name.c_str(), value);
+  bind_value(s, ":now", ctx.now_iso);
+  bind_value(s, ":roi", ctx.target_roi_percent / 100.0);
+  bind_value(s, ":tax",
+             ctx.fees.tax_exempt ? 0.0 : ctx.fees.tax_percent / 100.0);
+  bind_value(s, ":prep", ctx.fees.prep);
+  bind_value(s, ":ship_est", ctx.fees.shipping_estimate);
   return s;
 }
 
@@ -106,8 +107,8 @@ void deal_reader::each(const deal_filter& f, const query_context& ctx,
   run(page_query(f), ctx, each_row);
 }
 
-deal_page deal_reader::page(const deal_filter& f, const query_context& ctx) {
-  deal_page out;
+board_page deal_reader::page(const deal_filter& f, const query_context& ctx) {
+  board_page out;
   // One read transaction: the total and the rows see the same snapshot.
   sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr);
   try {

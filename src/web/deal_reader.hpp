@@ -30,7 +30,7 @@ struct query_context {
 using deal_row = std::vector<cell>;
 
 /// One page of deals and how many rows match in all.
-struct deal_page {
+struct board_page {
   int64_t total = 0;
   std::vector<deal_row> rows;
 };
@@ -54,7 +54,7 @@ public:
   deal_reader& operator=(const deal_reader&) = delete;
 
   /// The filter's page and its total.
-  deal_page page(const deal_filter& f, const query_context& ctx);
+  board_page page(const deal_filter& f, const query_context& ctx);
 
   /// Calls `each_row` for every row the filter selects, in order (CSV).
   void each(const deal_filter& f, const query_context& ctx,

@@ -3,6 +3,7 @@
 #include "io/database.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -94,7 +95,9 @@ namespace {
 class session : public std::enable_shared_from_this<session> {
 public:
   session(tcp::socket socket, web_server::impl& owner)
-    : stream_(std::move(socket)), owner_(owner) {
+    : stream_(std::move(socket)),
+      owner_(owner),
+      read_timer_(stream_.get_executor()) {
     ++owner_.counters_.open_connections;
   }
 
@@ -118,9 +121,20 @@ private:
     parser_->header_limit(
       static_cast<std::uint32_t>(owner_.settings_.header_limit));
     parser_->body_limit(owner_.settings_.body_limit);
-    stream_.expires_after(owner_.settings_.read_timeout);
+    // The read's own timer cancels it and leaves the socket open, so that
+    // a slow client still gets its 408 (the stream's timeout would close).
+    stream_.expires_never();
+    timed_out_ = false;
+    read_timer_.expires_after(owner_.settings_.read_timeout);
+    read_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+      if (auto self = weak.lock(); self && !ec) {
+        self->timed_out_ = true;
+        self->stream_.socket().cancel(ec);
+      }
+    });
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                       self->read_timer_.cancel();
                        self->on_read(ec);
                      });
   }
@@ -130,7 +144,7 @@ private:
     if (ec == http::error::end_of_stream || ec == net::error::eof
         || ec == net::error::connection_reset)
       return close();
-    if (ec == beast::error::timeout) {
+    if (timed_out_) {
       if (parser_->got_some())
         return respond(error_response(408, "the request came too slowly"),
                        false);
@@ -166,7 +180,6 @@ private:
                     std::string{msg["Origin"]},
                     std::string{msg["Sec-Fetch-Site"]},
                     std::string{msg["X-Keepa-Board"]}};
-    stream_.expires_never();
     owner_.answer(req, [self = shared_from_this(), keep_alive](web_response r) {
       net::post(self->stream_.get_executor(),
                 [self, keep_alive, r = std::move(r)]() mutable {
@@ -212,6 +225,8 @@ private:
 
   beast::tcp_stream stream_;
   web_server::impl& owner_;
+  net::steady_timer read_timer_;
+  bool timed_out_ = false;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;

@@ -455,6 +455,18 @@ def run(board, db, out):
     check(not severe, "no SEVERE console entry (no CSP violation, no failed load): " + json.dumps(severe)[:2000])
 
 
+def check_metrics(url):
+    """/metrics passes `promtool check metrics` and carries the engine's figures."""
+    with urllib.request.urlopen(url + "metrics", timeout=20) as r:
+        text = r.read()
+    check(b"keepa_ingest_token_balance " in text and b'keepa_ingest_rows{status="active"}' in text,
+          "/metrics carries the balance and the rows by status")
+    promtool = shutil.which("promtool")
+    check(promtool is not None, "promtool is installed (Debian prometheus)")
+    res = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True, timeout=60)
+    check(res.returncode == 0, "promtool check metrics passes: " + (res.stdout + res.stderr).decode()[:2000])
+
+
 def main():
     """Parses the flags, runs the engine and the browser, prints what was checked."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -486,6 +498,7 @@ def main():
         insert_deals(db, HOSTILE)
         driver = browser(a.out)
         run(Board(driver, url), db, a.out)
+        check_metrics(url)
         driver.quit()
         driver = None
         if engine:

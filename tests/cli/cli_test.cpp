@@ -79,6 +79,8 @@ TEST_CASE("each bad config exits 2 naming the key and creates no DB") {
     {"level = info", "level = loud", "log.level"},
     {"[db]", "[db]\nflavour = sqlite", "db.flavour"},
     {"api_key = abc", "api_key =", "keepa.api_key"},
+    {"listen = 127.0.0.1:8080", "listen = 0.0.0.0:8080", "web.password"},
+    {"listen = 127.0.0.1:8080", "listen = localhost", "web.listen"},
   };
   for (const auto& r : rows) {
     CAPTURE(r.key);

@@ -398,6 +398,64 @@ TEST_CASE("a missing or unreadable config file names the file") {
   }
 }
 
+TEST_CASE("the board listens on loopback port 8080 unless told otherwise") {
+  temp_dir dir{"cfg"};
+  write_config(dir, "", "");
+  auto c = std::get<config>(load(dir));
+  CHECK(c.web.enabled);
+  CHECK(c.web.address == "127.0.0.1");
+  CHECK(c.web.port == 8080);
+  CHECK(c.target_roi_percent == 30);
+  cli_options free_port;
+  free_port.web_listen = "[::1]:0";
+  auto v6 = std::get<config>(load(dir, {}, free_port));
+  CHECK(v6.web.address == "::1");
+  CHECK(v6.web.port == 0);
+  cli_options off;
+  off.web_listen = "off";
+  CHECK_FALSE(std::get<config>(load(dir, {}, off)).web.enabled);
+  auto flags = parse({"--web-listen", "127.0.0.1:9000"});
+  REQUIRE(std::holds_alternative<cli_options>(flags));
+  CHECK(std::get<cli_options>(flags).web_listen == "127.0.0.1:9000");
+}
+
+TEST_CASE("a bad [web] listen names the key; the flag names the flag") {
+  for (auto bad : {"localhost:8080", "127.0.0.1", "127.0.0.1:65536",
+                   "127.0.0.1:-1", "127.0.0.1:http", ":8080"}) {
+    CAPTURE(bad);
+    temp_dir dir{"cfg"};
+    write_config(dir, "listen = 127.0.0.1:8080",
+                 "listen = " + std::string{bad});
+    auto loaded = load(dir);
+    REQUIRE(std::holds_alternative<config_error>(loaded));
+    CHECK(std::get<config_error>(loaded).key == "web.listen");
+    cli_options flag;
+    flag.web_listen = bad;
+    temp_dir good{"cfg"};
+    write_config(good, "", "");
+    auto by_flag = load(good, {}, flag);
+    REQUIRE(std::holds_alternative<config_error>(by_flag));
+    CHECK(std::get<config_error>(by_flag).key == "--web-listen");
+  }
+}
+
+TEST_CASE("listening beyond loopback needs a password") {
+  temp_dir dir{"cfg"};
+  write_config(dir, "listen = 127.0.0.1:8080", "listen = 0.0.0.0:8080");
+  auto open = load(dir);
+  REQUIRE(std::holds_alternative<config_error>(open));
+  CHECK(std::get<config_error>(open).what()
+        == "web.password: is needed to listen on 0.0.0.0, which is not a "
+           "loopback address");
+  temp_dir locked{"cfg"};
+  auto block = std::string{"listen = 127.0.0.1:8080\n# HTTP basic password; "
+                           "needed to listen on anything but loopback\n"
+                           "password ="};
+  write_config(locked, block, "listen = 0.0.0.0:8080\npassword = s3cret");
+  auto c = std::get<config>(load(locked));
+  CHECK(c.web.password == "s3cret");
+}
+
 TEST_CASE("an empty key is an error unless --demo") {
   temp_dir dir{"config-test"};
   write_config(dir, "api_key = " + secret, "api_key =");

@@ -59,6 +59,21 @@ TEST_CASE("refresh takes the ASIN and rewind a positive whole number of "
                   bad);
 }
 
+TEST_CASE("mark takes the ASIN and one of the marks, none clearing it") {
+  auto dismissed = command("mark B000000001 dismissed");
+  CHECK(dismissed.verb == console_verb::mark);
+  CHECK(dismissed.name == "B000000001");
+  CHECK(dismissed.mark == "dismissed");
+  CHECK(command("mark B000000001 watch").mark == "watch");
+  CHECK(command("mark B000000001 bought").mark == "bought");
+  CHECK(command("mark B000000001 none").mark.empty());
+  CHECK(error("mark B000000001 love")
+        == "error: mark ASIN needs watch, bought, dismissed or none, got "
+           "'love'");
+  for (auto bad : {"mark", "mark B000000001", "mark B000000001 watch now"})
+    CHECK_MESSAGE(error(bad).rfind("error: unknown command", 0) == 0, bad);
+}
+
 TEST_CASE("a bad line answers an error that lists the commands") {
   for (auto bad :
        {"frobnicate", "status now", "refresh", "rewind", "quit please"}) {

@@ -86,7 +86,8 @@ inline std::string engine_dir(const std::string& name, const std::string& url,
   auto config = "[keepa]\nbase_url = " + url + "\napi_key = mock-key\n"
                 + "deal_query = deal_query.json\nrequest_timeout_s = "
                 + std::to_string(request_timeout_s)
-                + "\n[db]\npath = data/deals.db\n[log]\nfile = logs/k.log\n";
+                + "\n[db]\npath = data/deals.db\n[log]\nfile = logs/k.log\n"
+                + "[web]\nlisten = 127.0.0.1:0\n";
   if (FILE* f = fopen((dir + "/config.ini").c_str(), "w")) {
     fputs(config.c_str(), f);
     fclose(f);
