@@ -35,6 +35,7 @@ const std::vector<column_spec>& deal_columns() {
     {column::fba_fee, "fba_fee", "REAL"},
     {column::referral_percent, "referral_percent", "REAL"},
     {column::mark, "mark", "TEXT"},
+    {column::chart, "chart", "TEXT"},
   };
   return specs;
 }

@@ -50,6 +50,9 @@ enum class column : uint8_t {
   /// The seller's mark from the board or the console: `watch`, `bought`
   /// or `dismissed`; NULL when none. No pipeline stage writes it.
   mark,
+  /// The board's chart of the last year (model/price_chart.hpp), from
+  /// the last heavy fetch.
+  chart,
   count_,
 };
 

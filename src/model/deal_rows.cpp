@@ -1,5 +1,7 @@
 #include "model/deal_rows.hpp"
 
+#include "model/price_chart.hpp"
+
 #include <algorithm>
 
 namespace keepa {
@@ -151,6 +153,7 @@ deal_update full_row(const product& p, keepa_minutes last_update,
   u.set(column::first_seen_utc, now_iso);
   u.set(column::last_seen_utc, now_iso);
   u.set(column::last_full_fetch_utc, now_iso);
+  u.set(column::chart, price_chart_json(p, now));
   return u;
 }
 

@@ -134,6 +134,17 @@ std::optional<deal_row> deal_reader::one(const std::string& asin,
   return out;
 }
 
+std::optional<std::string> deal_reader::chart(const std::string& asin) {
+  std::optional<std::string> out;
+  run(bound_sql{"SELECT chart FROM deals WHERE asin = :asin",
+                {{":asin", asin}}},
+      query_context{}, [&](const deal_row& r) {
+        if (auto* text = std::get_if<std::string>(&r.at(0)))
+          out = *text;
+      });
+  return out;
+}
+
 std::vector<deal_event> deal_reader::events(const std::string& asin) {
   std::vector<deal_event> out;
   auto optional_real = [](const cell& c) -> std::optional<double> {

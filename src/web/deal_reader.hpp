@@ -64,6 +64,10 @@ public:
   std::optional<deal_row> one(const std::string& asin,
                               const query_context& ctx);
 
+  /// The deal's stored chart (model/price_chart.hpp); nullopt when the
+  /// row has none (committed before charts were kept) or is missing.
+  std::optional<std::string> chart(const std::string& asin);
+
   /// The deal's events, newest first.
   std::vector<deal_event> events(const std::string& asin);
 

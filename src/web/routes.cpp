@@ -59,6 +59,38 @@ void put_money(json_writer& w, const char* key, std::optional<double> x) {
     w.Null();
 }
 
+/// Writes the stored chart for the page: times as Unix ms, prices in
+/// dollars; null when none is stored or it does not parse.
+void write_chart(json_writer& w, const std::optional<std::string>& stored) {
+  rapidjson::Document chart;
+  if (stored)
+    chart.Parse(stored->c_str(), stored->size());
+  if (!stored || chart.HasParseError() || !chart.IsObject()) {
+    w.Null();
+    return;
+  }
+  w.StartObject();
+  for (auto* name : {"used", "landed", "rank"}) {
+    w.Key(name);
+    w.StartArray();
+    auto series = chart.FindMember(name);
+    if (series != chart.MemberEnd() && series->value.IsArray())
+      for (auto& p : series->value.GetArray()) {
+        if (!p.IsArray() || p.Size() != 2 || !p[0].IsInt64() || !p[1].IsInt64())
+          continue;
+        w.StartArray();
+        w.Int64(to_unix_ms(p[0].GetInt64()));
+        if (std::string_view{name} == "rank")
+          w.Int64(p[1].GetInt64());
+        else
+          w.Double(static_cast<double>(p[1].GetInt64()) / 100.0);
+        w.EndArray();
+      }
+    w.EndArray();
+  }
+  w.EndObject();
+}
+
 /// The answer of an action the engine ran: ok, or 409 with its words.
 web_response action_response(const std::string& answer) {
   if (answer.rfind("ok", 0) != 0)
@@ -304,7 +336,7 @@ web_response routes::deal(const std::string& asin, deal_reader& reader) const {
   put_money(w, "fba_fee", real_of(field_of(*row, "fba_fee")));
   w.EndObject();
   w.Key("chart");
-  w.Null();
+  write_chart(w, reader.chart(asin));
   w.EndObject();
   return json_response(buf);
 }

@@ -178,6 +178,28 @@ TEST_CASE("/api/deals answers the filter's page as JSON, 400 for a bad "
   CHECK(get(s.port, "/api/deals/B000000404").status == 404);
 }
 
+TEST_CASE("a deal's stored chart is served in Unix ms and dollars") {
+  auto charted = board_row("B000000003", "Charted", 10, 5, 900);
+  charted.set(column::chart,
+              std::string{R"({"used":[[8000000,1250]],"landed":[],)"
+                          R"("rank":[[8000000,4200],[8000060,"x"]]})"});
+  board_db db{charted};
+  server_settings settings;
+  settings.port = 0;
+  settings.db_path = db.path;
+  web_server server{settings, nullptr, [] { return int64_t{0}; }};
+  REQUIRE_FALSE(server.start());
+  auto url = server.url();
+  auto port = static_cast<uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
+  auto r = get(port, "/api/deals/B000000003");
+  CHECK(r.status == 200);
+  // Keepa minute 8,000,000 is Unix minute 29,564,000.
+  CHECK(r.body.find(R"("chart":{"used":[[1773840000000,12.5]],"landed":[],)"
+                    R"("rank":[[1773840000000,4200]]})")
+        != std::string::npos);
+  CHECK(get(port, "/api/deals/B000000001").status == 404);
+}
+
 TEST_CASE("/deals.csv answers every matching row") {
   board_server s;
   auto r = get(s.port, "/deals.csv?min_profit=10");
