@@ -64,11 +64,14 @@ std::string board::start(const config& cfg, caf::actor_system& sys,
 }
 
 void board::stop() {
-  std::unique_ptr<web::web_server> server;
+  web::web_server* server = nullptr;
   {
     std::lock_guard<std::mutex> guard{mutex_};
-    server = std::move(server_);
+    server = server_.get();
   }
+  // Stopped, not destroyed: an answer the engine sends after this lands
+  // in a stopped server, which drops it. The server goes with the board,
+  // after the actor system.
   if (server)
     server->stop();
 }

@@ -25,7 +25,8 @@ public:
   std::string start(const config& cfg, caf::actor_system& sys,
                     engine_actor engine);
 
-  /// Stops the server (before the actor system ends).
+  /// Stops the server's threads; the board itself must outlive the actor
+  /// system, whose actors may still answer a request of the server's.
   void stop();
 
   /// The dump's `web` object and why the board is not listening.

@@ -151,13 +151,14 @@ void stop_screen(caf::actor_system& sys, const console_screen_actor& screen) {
 /// Returns the process exit code.
 int run_engine(const config& cfg, const cli_options& cli,
                const api_settings& api, const std::string& intro) {
+  // Declared first, so that it outlives the actor system (see board.hpp).
+  auto web = std::make_shared<board>();
   caf::actor_system_config sys_cfg;
   sys_cfg.add_message_types<caf::id_block::keepa>();
   add_engine_errors(sys_cfg);
   caf::actor_system sys{sys_cfg};
   auto http = std::make_shared<http_client>();
   auto client = sys.spawn(make_keepa_client, api, http);
-  auto web = std::make_shared<board>();
   auto options = engine_options_from(cfg, cli.once, client, system_now_ms);
   options.board = [web] { return web->report(); };
   auto engine = sys.spawn(make_engine, std::move(options));

@@ -124,9 +124,8 @@ const KB = (() => {
       return;
     }
     const t = s.tokens || {};
-    const web = s.web || {};
     const warnings = (s.warnings || []).length;
-    const last = web.last_answer_age_s;
+    const last = t.last_answer_age_s;
     panel.replaceChildren(el("a", { href: "/health", class: "health-link" },
       el("span", { id: "hp-balance", text: "balance " + int(t.balance) }),
       el("span", { text: "refill " + int(t.refill_per_min) + "/min" }),

@@ -1,5 +1,7 @@
 #include "actors/dump.hpp"
 
+#include "actors/status_line.hpp"
+
 #include <functional>
 #include <vector>
 
@@ -28,6 +30,19 @@ std::vector<member> members(const pipeline_snapshot& s, const engine_facts& f) {
        auto json = f.web_json.empty() ? std::string{"{\"listening\":false}"}
                                       : f.web_json;
        w.RawValue(json.c_str(), json.size(), rapidjson::kObjectType);
+     }},
+    {"warnings",
+     [&](json_writer& w) {
+       w.StartArray();
+       for (auto& warning : status_warnings(s, f)) {
+         w.StartObject();
+         w.Key("text");
+         w.String(warning.text.c_str());
+         w.Key("action");
+         w.String(warning.action.c_str());
+         w.EndObject();
+       }
+       w.EndArray();
      }},
   };
 }

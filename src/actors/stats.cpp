@@ -84,6 +84,7 @@ void to_json(json_writer& w, const bucket_stats& s, bool engine_paused) {
   put(w, "in_flight", s.in_flight);
   put(w, "calls_total", s.calls_total);
   put(w, "failures_total", s.failures_total);
+  put(w, "last_answer_age_s", s.since_success_ms / 1000);
   put(w, "expired_total", s.expired_total);
   put(w, "lowest_balance", s.lowest_balance);
   put_bool(w, "synced", s.synced);

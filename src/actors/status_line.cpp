@@ -132,35 +132,53 @@ void add_work_fields(std::vector<status_field>& out, const pipeline_snapshot& s,
 void add_warnings(std::vector<status_field>& out, const pipeline_snapshot& s,
                   const engine_facts& f) {
   auto& b = s.bucket;
+  // Each with what to do, as docs/operations.md#warnings-and-what-to-do
+  // says at more length.
+  auto add = [&](std::string text, std::string brief, int rank,
+                 std::string action) {
+    out.push_back(
+      {std::move(text), std::move(brief), rank, " | ", std::move(action)});
+  };
   if (!f.web_problem.empty())
-    out.push_back({"BOARD NOT LISTENING: " + f.web_problem,
-                   "BOARD NOT LISTENING", field_rank::warning});
+    add("BOARD NOT LISTENING: " + f.web_problem, "BOARD NOT LISTENING",
+        field_rank::warning,
+        "Stop the program holding the port, or set another in [web] listen "
+        "(port 0 takes any free one); ingestion goes on.");
   if (b.since_success_ms >= 60000)
-    out.push_back({"NO KEEPA ANSWER for "
-                     + std::to_string(b.since_success_ms / 60000) + " min",
-                   "", field_rank::stopped});
-  if (s.db.pending_writes > 0 && !s.db.last_error.empty()) {
-    out.push_back({"DATABASE CANNOT WRITE, "
-                     + std::to_string(s.db.pending_writes)
-                     + " rows held, requests paused: " + s.db.last_error,
-                   "DATABASE CANNOT WRITE", field_rank::stopped});
-  }
+    add("NO KEEPA ANSWER for " + std::to_string(b.since_success_ms / 60000)
+          + " min",
+        "", field_rank::stopped,
+        "Compare with the discovery cycle; if longer, check the network and "
+        "base_url. The engine retries by itself.");
+  if (s.db.pending_writes > 0 && !s.db.last_error.empty())
+    add("DATABASE CANNOT WRITE, " + std::to_string(s.db.pending_writes)
+          + " rows held, requests paused: " + s.db.last_error,
+        "DATABASE CANNOT WRITE", field_rank::stopped,
+        "Free disk space or fix the permissions; requests resume after the "
+        "first good write. Avoid kill -9 meanwhile.");
   if (!s.janitor.note.empty())
-    out.push_back({"janitor: " + s.janitor.note, "", field_rank::warning});
+    add("janitor: " + s.janitor.note, "", field_rank::warning,
+        "Nothing is deleted while Keepa is silent; the janitor deletes again "
+        "once Keepa answers.");
   if (!s.scout.query_refused.empty())
-    out.push_back({"DISCOVERY STOPPED: " + s.scout.query_refused,
-                   "DISCOVERY STOPPED", field_rank::stopped});
+    add("DISCOVERY STOPPED: " + s.scout.query_refused, "DISCOVERY STOPPED",
+        field_rank::stopped,
+        "Keepa refused the deal query: fix deal_query.json as Keepa's words "
+        "say and restart.");
   if (s.scout.last_shed > 0)
-    out.push_back({"SHEDDING: about " + std::to_string(s.scout.last_shed)
-                     + " listings left /deal unread in this cycle",
-                   "SHEDDING " + std::to_string(s.scout.last_shed),
-                   field_rank::warning});
+    add("SHEDDING: about " + std::to_string(s.scout.last_shed)
+          + " listings left /deal unread in this cycle",
+        "SHEDDING " + std::to_string(s.scout.last_shed), field_rank::warning,
+        "Listings arrive faster than the plan reads them: a larger plan or a "
+        "narrower deal query.");
   if (watermark_stuck(s)) {
     auto held = "WATERMARK HELD "
                 + std::to_string(s.watermark.longest_held_ms / 60000) + " min";
-    out.push_back({held + " by " + s.watermark.longest_held_asin
-                     + " with no peek queued or running",
-                   held, field_rank::warning});
+    add(held + " by " + s.watermark.longest_held_asin
+          + " with no peek queued or running",
+        held, field_rank::warning,
+        "Something lost a listing: restart the engine (nothing is lost) and "
+        "report it with the log.");
   }
 }
 
@@ -209,6 +227,16 @@ std::vector<status_field> status_fields(const pipeline_snapshot& s,
                    field_rank::stopped, " "});
   add_work_fields(out, s, f);
   add_warnings(out, s, f);
+  return out;
+}
+
+std::vector<status_warning> status_warnings(const pipeline_snapshot& s,
+                                            const engine_facts& f) {
+  std::vector<status_field> fields;
+  add_warnings(fields, s, f);
+  std::vector<status_warning> out;
+  for (auto& field : fields)
+    out.push_back({field.text, field.action});
   return out;
 }
 

@@ -40,7 +40,20 @@ struct status_field {
   int rank = 0;
   /// What separates it from the field before it.
   std::string joint = " | ";
+  /// For a warning: what to do about it.
+  std::string action = "";
 };
+
+/// A warning `status` gives, and what to do about it.
+struct status_warning {
+  std::string text;
+  std::string action;
+};
+
+/// Every warning that applies now (the dump's `warnings`, the board's
+/// health page).
+std::vector<status_warning> status_warnings(const pipeline_snapshot& s,
+                                            const engine_facts& f);
 
 /// Every field that applies, in the order they print.
 std::vector<status_field> status_fields(const pipeline_snapshot& s,

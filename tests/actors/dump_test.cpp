@@ -45,3 +45,20 @@ TEST_CASE("status and dump show tokens per profitable deal of the last "
   CHECK(says(*render_dump(s, engine_facts{}, "commit"),
              "\"tokens_per_profitable_last_hour\":null"));
 }
+
+TEST_CASE("the dump lists each warning status gives, with what to do") {
+  auto s = quiet_pipeline();
+  CHECK(render_dump(s, engine_facts{}, "warnings") == "{\"warnings\":[]}");
+  s.scout.last_shed = 40;
+  engine_facts f;
+  f.web_problem = "cannot listen on 127.0.0.1:8080: Address already in use";
+  auto dump = render_dump(s, f, "warnings").value_or("");
+  CHECK(says(dump, "{\"text\":\"BOARD NOT LISTENING: cannot listen on "
+                   "127.0.0.1:8080: Address already in use\",\"action\":\"Stop "
+                   "the program holding the port"));
+  CHECK(says(dump, "{\"text\":\"SHEDDING: about 40 listings left /deal "
+                   "unread in this cycle\",\"action\":\"Listings arrive"));
+  CHECK(says(render_status(s, f), "BOARD NOT LISTENING"));
+  CHECK(says(render_dump(s, f, "web").value_or(""),
+             "{\"web\":{\"listening\":false}}"));
+}

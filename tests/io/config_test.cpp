@@ -419,7 +419,7 @@ TEST_CASE("the board listens on loopback port 8080 unless told otherwise") {
   CHECK(std::get<cli_options>(flags).web_listen == "127.0.0.1:9000");
 }
 
-TEST_CASE("a bad [web] listen names the key; the flag names the flag") {
+TEST_CASE("a bad [web] listen names the key, and the flag names the flag") {
   for (auto bad : {"localhost:8080", "127.0.0.1", "127.0.0.1:65536",
                    "127.0.0.1:-1", "127.0.0.1:http", ":8080"}) {
     CAPTURE(bad);
