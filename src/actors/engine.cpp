@@ -251,57 +251,55 @@ void on_child_down(self_ptr self, const caf::down_msg& msg) {
     self->quit(st.exit_reason);
 }
 
+/// Looks one ASIN up and calls `found` with its stored rows; answers
+/// `done` itself when it is not in the database or the lookup fails.
+void with_stored(self_ptr self, const std::string& asin,
+                 std::function<void(std::string)> done,
+                 std::function<void(const lookup_result&)> found) {
+  self
+    ->request(self->state.actors.db, engine_ask_timeout, atom::lookup_v,
+              std::vector<std::string>{asin})
+    .then(
+      [=](const lookup_result& result) {
+        if (result.stored.empty())
+          done("error: " + asin + " is not in the database");
+        else
+          found(result);
+      },
+      [=](const caf::error& err) { done("error: " + error_text(err)); });
+}
+
 /// Queues a light refresh of one stored deal now.
 void refresh_one(self_ptr self, const std::string& asin,
                  std::function<void(std::string)> done) {
-  auto& a = self->state.actors;
-  self
-    ->request(a.db, engine_ask_timeout, atom::lookup_v,
-              std::vector<std::string>{asin})
-    .then(
-      [=](const lookup_result& found) {
-        if (found.stored.empty()) {
-          done("error: " + asin + " is not in the database");
-          return;
-        }
-        self->send(self->state.actors.light, atom::enqueue_v,
-                   light_jobs{found.stored}, refresh_class::deadline);
-        done("ok: light refresh of " + asin + " queued");
-      },
-      [=](const caf::error& err) { done("error: " + error_text(err)); });
+  with_stored(self, asin, done, [=](const lookup_result& found) {
+    self->send(self->state.actors.light, atom::enqueue_v,
+               light_jobs{found.stored}, refresh_class::deadline);
+    done("ok: light refresh of " + asin + " queued");
+  });
 }
 
 /// Writes the seller's mark on a stored row and commits it before
 /// answering, so that a page loaded after the answer shows it.
 void mark_one(self_ptr self, const console_command& cmd,
               std::function<void(std::string)> done) {
-  auto& a = self->state.actors;
   auto asin = cmd.name;
   auto mark = cmd.mark;
-  self
-    ->request(a.db, engine_ask_timeout, atom::lookup_v,
-              std::vector<std::string>{asin})
-    .then(
-      [=](const lookup_result& found) {
-        if (found.stored.empty()) {
-          done("error: " + asin + " is not in the database");
-          return;
-        }
-        deal_update u{asin, {}, write_mode::update_only};
-        u.set(column::mark, mark.empty() ? cell{} : cell{mark});
-        write_batch batch;
-        batch.upserts.push_back(std::move(u));
-        auto& a = self->state.actors;
-        self->send(a.db, atom::write_v, std::move(batch));
-        self->request(a.db, engine_ask_timeout, atom::flush_v)
-          .then(
-            [=](uint64_t) {
-              done("ok: " + asin
-                   + (mark.empty() ? " unmarked" : " marked " + mark));
-            },
-            [=](const caf::error& err) { done("error: " + error_text(err)); });
-      },
-      [=](const caf::error& err) { done("error: " + error_text(err)); });
+  with_stored(self, asin, done, [=](const lookup_result&) {
+    deal_update u{asin, {}, write_mode::update_only};
+    u.set(column::mark, mark.empty() ? cell{} : cell{mark});
+    write_batch batch;
+    batch.upserts.push_back(std::move(u));
+    auto& a = self->state.actors;
+    self->send(a.db, atom::write_v, std::move(batch));
+    self->request(a.db, engine_ask_timeout, atom::flush_v)
+      .then(
+        [=](uint64_t) {
+          done("ok: " + asin
+               + (mark.empty() ? " unmarked" : " marked " + mark));
+        },
+        [=](const caf::error& err) { done("error: " + error_text(err)); });
+  });
 }
 
 /// Moves the watermark back and starts a cycle that reads from there.

@@ -59,6 +59,28 @@ deal_row row_of(sqlite3_stmt* s) {
   return row;
 }
 
+/// The pages one connection keeps in memory at most.
+constexpr size_t kept_pages = 64;
+
+/// What identifies a page: its query, its values and the context.
+std::string page_key(const bound_sql& q, const query_context& ctx) {
+  std::string key = q.sql;
+  for (auto& [name, value] : q.values) {
+    key += '\n' + name + '=' + std::to_string(value.index()) + ':';
+    if (auto* n = std::get_if<int64_t>(&value))
+      key += std::to_string(*n);
+    else if (auto* d = std::get_if<double>(&value))
+      key += std::to_string(*d);
+    else if (auto* t = std::get_if<std::string>(&value))
+      key += *t;
+  }
+  return key + '\n' + ctx.now_iso + ' ' + std::to_string(ctx.fees.prep) + ' '
+         + std::to_string(ctx.fees.shipping_estimate) + ' '
+         + std::to_string(ctx.fees.tax_percent) + ' '
+         + std::to_string(ctx.fees.tax_exempt) + ' '
+         + std::to_string(ctx.target_roi_percent);
+}
+
 } // namespace
 
 deal_reader::deal_reader(const std::string& path) {
@@ -107,7 +129,22 @@ void deal_reader::each(const deal_filter& f, const query_context& ctx,
   run(page_query(f), ctx, each_row);
 }
 
+int64_t deal_reader::data_version() {
+  int64_t version = -1;
+  run(bound_sql{"PRAGMA data_version", {}}, query_context{},
+      [&](const deal_row& r) { version = std::get<int64_t>(r.at(0)); });
+  return version;
+}
+
 board_page deal_reader::page(const deal_filter& f, const query_context& ctx) {
+  auto rows = page_query(f);
+  auto key = page_key(rows, ctx);
+  if (auto version = data_version(); version != pages_version_) {
+    pages_.clear();
+    pages_version_ = version;
+  }
+  if (auto i = pages_.find(key); i != pages_.end())
+    return i->second;
   board_page out;
   // One read transaction: the total and the rows see the same snapshot.
   sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr);
@@ -115,13 +152,15 @@ board_page deal_reader::page(const deal_filter& f, const query_context& ctx) {
     run(count_query(f), ctx,
         [&](const deal_row& r) { out.total = std::get<int64_t>(r.at(0)); });
     if (!f.limit || *f.limit > 0)
-      run(page_query(f), ctx,
-          [&](const deal_row& r) { out.rows.push_back(r); });
+      run(rows, ctx, [&](const deal_row& r) { out.rows.push_back(r); });
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
   sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+  if (pages_.size() >= kept_pages)
+    pages_.clear();
+  pages_.emplace(std::move(key), out);
   return out;
 }
 

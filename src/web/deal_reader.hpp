@@ -9,6 +9,7 @@
 #include "web/deal_filter.hpp"
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,7 +54,8 @@ public:
   deal_reader(const deal_reader&) = delete;
   deal_reader& operator=(const deal_reader&) = delete;
 
-  /// The filter's page and its total.
+  /// The filter's page and its total. A page asked for again while no
+  /// other connection committed is answered from memory.
   board_page page(const deal_filter& f, const query_context& ctx);
 
   /// Calls `each_row` for every row the filter selects, in order (CSV).
@@ -76,7 +78,13 @@ private:
            const row_handler& on_row);
   sqlite3_stmt* prepare(const bound_sql& q, const query_context& ctx);
 
+  /// SQLite's data_version: it changes when another connection commits.
+  int64_t data_version();
+
   sqlite3* db_ = nullptr;
+  /// Pages read since data_version was `pages_version_`, by query.
+  std::map<std::string, board_page> pages_;
+  int64_t pages_version_ = -1;
 };
 
 } // namespace keepa::web

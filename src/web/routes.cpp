@@ -196,7 +196,11 @@ routes::routes(board_settings settings, std::function<int64_t()> now_ms,
 }
 
 query_context routes::context() const {
-  return {iso_utc(now_ms_()), settings_.fees, settings_.target_roi_percent};
+  // The current minute: a price's age is counted in minutes, and pages
+  // read within the same minute may be answered from memory.
+  auto now = now_ms_();
+  return {iso_utc(now - now % 60000), settings_.fees,
+          settings_.target_roi_percent};
 }
 
 route_result routes::handle(const web_request& req, deal_reader& reader) const {

@@ -328,6 +328,16 @@ TEST_CASE_FIXTURE(pipeline_fixture, "every console command answers as "
   CHECK(command(engine, "refresh NOPE").rfind("error:", 0) == 0);
   CHECK(command(engine, "refresh B000000000")
         == "ok: light refresh of B000000000 queued");
+  CHECK(command(engine, "mark NOPE watch")
+        == "error: NOPE is not in the database");
+  CHECK(command(engine, "mark B000000000 dismissed")
+        == "ok: B000000000 marked dismissed");
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals WHERE asin = "
+                        "'B000000000' AND mark = 'dismissed'")
+        == 1);
+  CHECK(command(engine, "mark B000000000 none") == "ok: B000000000 unmarked");
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals WHERE mark IS NOT NULL")
+        == 0);
   CHECK(command(engine, "janitor") == "ok: janitor deleted 0 rows");
   auto unknown = command(engine, "frobnicate");
   CHECK(unknown.rfind("error:", 0) == 0);

@@ -154,3 +154,22 @@ TEST_CASE("the reader never writes, and reads while the writer writes") {
 }
 
 TEST_SUITE_END();
+
+TEST_CASE("a page asked for again shows every commit made meanwhile") {
+  board_db db{board_row("B000000001", "Old title", 10, 5, 900)};
+  deal_reader reader{db.path};
+  auto title = [&] {
+    auto page = reader.page(filter_of({}), context());
+    REQUIRE(page.rows.size() == 1);
+    return std::get<std::string>(page.rows[0].at(1));
+  };
+  CHECK(title() == "Old title");
+  CHECK(title() == "Old title");
+  {
+    database writer{db.path};
+    deal_update u{"B000000001", {}, write_mode::update_only};
+    u.set(column::title, std::string{"New title"});
+    writer.upsert(u);
+  }
+  CHECK(title() == "New title");
+}
