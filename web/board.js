@@ -102,6 +102,13 @@ async function load(resetBaseline) {
 }
 
 // Renders the header (with sort state), the rows, the count and the pager.
+// Why the table is empty: filters that hide every row, or no deal yet.
+function emptyText() {
+  const filtered = Object.keys(state).some((k) => !["sort", "order", "offset"].includes(k) && state[k] !== "" && state[k] !== undefined && state[k] !== DEFAULTS[k]);
+  if (filtered) return "No deal matches these filters. Reset shows every active deal.";
+  return "No active deal yet. The engine adds one when Keepa lists it and the peek and the heavy fetch say it is profitable; Health shows what it is doing now.";
+}
+
 function render(page) {
   lastPage = page.deals;
   document.querySelectorAll(".invalid").forEach((n) => n.classList.remove("invalid"));
@@ -115,7 +122,7 @@ function render(page) {
   }));
   const body = document.querySelector("#deals tbody");
   body.replaceChildren(...page.deals.map(row));
-  if (!page.deals.length) body.append(el("tr", { class: "empty" }, el("td", { colspan: COLUMNS.length, text: "No deal matches these filters." })));
+  if (!page.deals.length) body.append(el("tr", { class: "empty" }, el("td", { colspan: COLUMNS.length, text: emptyText() })));
   const offset = Number(state.offset) || 0;
   document.getElementById("range").textContent = page.deals.length ? `${offset + 1}–${offset + page.deals.length}` : "0–0";
   document.getElementById("total").textContent = page.total;

@@ -58,6 +58,13 @@ const KB = (() => {
     return v === null || v === undefined ? "—" : Math.round(v).toLocaleString("en-US");
   }
 
+  // True once Keepa answered a call well (the dump's age counts from the
+  // start until then).
+  function answered(t) {
+    const ok = (t.calls_total || 0) - (t.failures_total || 0) - (t.http_429_total || 0);
+    return ok > 0 && t.last_answer_age_s !== null && t.last_answer_age_s !== undefined;
+  }
+
   // Formats a duration in minutes: "35 min", "5 h", "3 d".
   function age(minutes) {
     if (minutes === null || minutes === undefined) return "—";
@@ -129,7 +136,7 @@ const KB = (() => {
     panel.replaceChildren(el("a", { href: "/health", class: "health-link" },
       el("span", { id: "hp-balance", text: "balance " + int(t.balance) }),
       el("span", { text: "refill " + int(t.refill_per_min) + "/min" }),
-      el("span", { text: "last answer " + (last === null || last === undefined ? "—" : last < 60 ? Math.round(last) + " s ago" : age(last / 60) + " ago") }),
+      el("span", { text: "last answer " + (answered(t) ? (last < 60 ? Math.round(last) + " s ago" : age(last / 60) + " ago") : "none yet") }),
       el("span", { id: "hp-warnings", class: warnings ? "bad" : "ok",
         text: warnings + (warnings === 1 ? " warning" : " warnings") })));
   }
