@@ -3,7 +3,7 @@
 "use strict";
 
 const PAGE = 50;
-const FILTERS = ["min_profit", "min_roi", "max_rank", "min_drops", "min_percent_down", "season", "q", "status", "dismissed"];
+const FILTERS = ["min_profit", "min_roi", "max_rank", "min_drops", "min_drops90", "min_percent_down", "season", "q", "status", "dismissed"];
 const DEFAULTS = { status: "active", dismissed: "0", sort: "profit", order: "desc", offset: "0" };
 const ASC_FIRST = new Set(["title", "price_now", "sales_rank", "price_age_minutes", "seasonality", "mark", "max_buy_cost"]);
 const PRESET_KEY = "keepa-board.presets";
@@ -22,13 +22,20 @@ const COLUMNS = [
   ["margin", "Margin", (d) => signed(pct(d.margin), d.margin)],
   ["max_buy_cost", "Max buy", (d) => money(d.max_buy_cost)],
   ["sales_rank", "Rank", (d) => int(d.sales_rank)],
-  ["drops_30", "Drops 30", (d) => int(d.drops_30)],
+  ["drops_30", "Sales/mo", salesCell],
   ["used_offer_count", "Offers", (d) => int(d.used_offer_count)],
   ["seasonality", "Season", (d) => d.seasonality ?? "—"],
   ["deal_trust", "Trust", (d) => pct(d.deal_trust)],
   ["price_age_minutes", "Price age", (d) => KB.age(d.price_age_minutes)],
   ["first_seen_utc", "Found", foundCell],
   ["mark", "Mark", markCell],
+];
+
+// Columns of the rejected listings (status "rejected"): newest first, not sortable.
+const REJECTED_COLUMNS = [
+  ["asin", "ASIN", rejectedAsinCell],
+  ["reason", "Why the engine turned it down", (r) => r.reason ?? "—"],
+  ["rejected_utc", "Rejected", (r) => el("span", { title: r.rejected_utc || "", text: KB.ago(r.rejected_utc) })],
 ];
 
 let state = {};          // the query as read from the URL
@@ -88,8 +95,19 @@ function go(s, resetBaseline) {
 // Fetches the current page of deals and renders it; resetBaseline re-arms the banner.
 async function load(resetBaseline) {
   const error = document.getElementById("error");
-  document.getElementById("csv").href = "/deals.csv" + (query(state, { offset: "0" }) ? "?" + query(state, { offset: "0" }) : "");
+  const rejected = state.status === "rejected";
+  const csv = document.getElementById("csv");
+  csv.hidden = rejected;
+  csv.href = "/deals.csv" + (query(state, { offset: "0" }) ? "?" + query(state, { offset: "0" }) : "");
   try {
+    if (rejected) {
+      const qs = new URLSearchParams({ limit: PAGE, offset: Number(state.offset) || 0 });
+      if (state.q) qs.set("q", state.q);
+      const page = await KB.getJson("/api/rejections?" + qs.toString());
+      error.hidden = true;
+      renderRejected(page);
+      return;
+    }
     const page = await KB.getJson("/api/deals?" + query(state, { limit: PAGE }));
     error.hidden = true;
     render(page);
@@ -111,6 +129,7 @@ function emptyText() {
 
 function render(page) {
   lastPage = page.deals;
+  document.getElementById("deals").classList.remove("rejected");
   document.querySelectorAll(".invalid").forEach((n) => n.classList.remove("invalid"));
   const head = document.getElementById("head");
   head.replaceChildren(...COLUMNS.map(([key, label]) => {
@@ -123,14 +142,44 @@ function render(page) {
   const body = document.querySelector("#deals tbody");
   body.replaceChildren(...page.deals.map(row));
   if (!page.deals.length) body.append(el("tr", { class: "empty" }, el("td", { colspan: COLUMNS.length, text: emptyText() })));
-  const offset = Number(state.offset) || 0;
-  document.getElementById("range").textContent = page.deals.length ? `${offset + 1}–${offset + page.deals.length}` : "0–0";
-  document.getElementById("total").textContent = page.total;
-  document.getElementById("prev").disabled = offset <= 0;
-  document.getElementById("next").disabled = offset + page.deals.length >= page.total;
+  showRange(page.deals.length, page.total);
   const seasons = new Set([...document.querySelectorAll("#seasons option")].map((o) => o.value));
   page.deals.forEach((d) => d.seasonality && seasons.add(d.seasonality));
   document.getElementById("seasons").replaceChildren(...[...seasons].sort().map((v) => el("option", { value: v })));
+}
+
+// Renders the rejected listings: ASIN with its links, the reason, when.
+function renderRejected(page) {
+  lastPage = [];
+  baseline = null;
+  document.getElementById("new-banner").hidden = true;
+  document.getElementById("deals").classList.add("rejected");
+  document.getElementById("head").replaceChildren(...REJECTED_COLUMNS.map(([key, label]) => el("th", { data: { sort: key } }, label)));
+  const body = document.querySelector("#deals tbody");
+  body.replaceChildren(...page.rejections.map((r) =>
+    el("tr", { data: { asin: r.asin } }, REJECTED_COLUMNS.map(([key, , cell]) => el("td", { class: "c-" + key }, cell(r))))));
+  if (!page.rejections.length) body.append(el("tr", { class: "empty" }, el("td", { colspan: REJECTED_COLUMNS.length, text: "No listing was rejected lately." })));
+  showRange(page.rejections.length, page.total);
+}
+
+// The rejected listing's ASIN with its Amazon and Keepa links.
+function rejectedAsinCell(r) {
+  const amazon = KB.safeUrl(r.amazon_url);
+  const keepa = KB.safeUrl(r.keepa_url);
+  return [
+    el("span", { class: "asin", text: r.asin }),
+    amazon ? el("a", { class: "buy", href: amazon, target: "_blank", rel: "noopener noreferrer", text: "Amazon" }) : null,
+    keepa ? el("a", { class: "buy", href: keepa, target: "_blank", rel: "noopener noreferrer", text: "Keepa" }) : null,
+  ];
+}
+
+// The pager: the shown range, the total and the buttons.
+function showRange(shown, total) {
+  const offset = Number(state.offset) || 0;
+  document.getElementById("range").textContent = shown ? `${offset + 1}–${offset + shown}` : "0–0";
+  document.getElementById("total").textContent = total;
+  document.getElementById("prev").disabled = offset <= 0;
+  document.getElementById("next").disabled = offset + shown >= total;
 }
 
 // One table row for a deal.
@@ -159,6 +208,11 @@ function titleCell(d) {
 function priceCell(d) {
   if (d.shipping_included !== false) return money(d.price_now);
   return [money(d.price_now), el("span", { class: "badge est", title: "item price only; shipping is estimated", text: "est. ship" })];
+}
+
+// Sales a month from the rank drops of 30, 90 and 365 days.
+function salesCell(d) {
+  return el("span", { title: "estimated sales a month from rank drops over 30 · 90 · 365 days", text: KB.salesPerMonth(d) });
 }
 
 // Found cell: relative time with the exact UTC time as tooltip.

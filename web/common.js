@@ -58,6 +58,13 @@ const KB = (() => {
     return v === null || v === undefined ? "—" : Math.round(v).toLocaleString("en-US");
   }
 
+  // Estimated sales a month from the rank drops of 30, 90 and 365 days
+  // (one drop a sale): "14 · 11 · 9", "—" for a window Keepa did not give.
+  function salesPerMonth(d) {
+    const per = (drops, months) => (drops === null || drops === undefined ? "—" : int(drops / months));
+    return [per(d.drops_30, 1), per(d.drops_90, 3), per(d.drops_365, 12)].join(" · ");
+  }
+
   // True once Keepa answered a call well (the dump's age counts from the
   // start until then).
   function answered(t) {
@@ -146,5 +153,5 @@ const KB = (() => {
     setInterval(refreshHealthPanel, 30000);
   });
 
-  return { el, svg, safeUrl, money, pct, int, age, ago, minutesSince, getJson, postJson, setMark };
+  return { el, svg, safeUrl, money, pct, int, salesPerMonth, age, ago, minutesSince, getJson, postJson, setMark };
 })();

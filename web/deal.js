@@ -65,7 +65,8 @@ function breakdown(d, c) {
     ["Price source", d.price_source ?? "—"],
     ["Season", d.seasonality ?? "—"],
     ["Sales rank", int(d.sales_rank) + (d.rank_trend ? ` (${d.rank_trend})` : "")],
-    ["Drops 30 d", int(d.drops_30)],
+    ["Rank drops 30 / 90 / 365 d", [d.drops_30, d.drops_90, d.drops_365].map(int).join(" / ")],
+    ["Sales a month (30 / 90 / 365 d)", KB.salesPerMonth(d)],
     ["Used offers", int(d.used_offer_count)],
     ["Deal trust", pct(d.deal_trust)],
   ];

@@ -36,6 +36,8 @@ const std::vector<column_spec>& deal_columns() {
     {column::referral_percent, "referral_percent", "REAL"},
     {column::mark, "mark", "TEXT"},
     {column::chart, "chart", "TEXT"},
+    {column::drops_90, "drops_90", "INTEGER"},
+    {column::drops_365, "drops_365", "INTEGER"},
   };
   return specs;
 }
@@ -61,10 +63,10 @@ const cell* deal_update::find(column c) const {
   return nullptr;
 }
 
-uint32_t column_mask(const deal_update& u) {
-  uint32_t mask = 0;
+uint64_t column_mask(const deal_update& u) {
+  uint64_t mask = 0;
   for (auto& kv : u.cells)
-    mask |= 1u << static_cast<unsigned>(kv.first);
+    mask |= uint64_t{1} << static_cast<unsigned>(kv.first);
   return mask;
 }
 
@@ -93,15 +95,17 @@ std::string index_sql() {
          "CREATE INDEX IF NOT EXISTS deals_by_found ON deals (status, "
          "first_seen_utc);\n"
          "CREATE INDEX IF NOT EXISTS deals_by_mark ON deals (status, mark);\n"
-         "CREATE INDEX IF NOT EXISTS events_by_asin ON events (asin);\n";
+         "CREATE INDEX IF NOT EXISTS events_by_asin ON events (asin);\n"
+         "CREATE INDEX IF NOT EXISTS rejections_by_time ON rejections "
+         "(rejected_utc);\n";
 }
 
-std::string upsert_sql(uint32_t mask) {
+std::string upsert_sql(uint64_t mask) {
   std::string names = "asin";
   std::string values = "?";
   std::string updates;
   for (auto& c : deal_columns()) {
-    if ((mask & (1u << static_cast<unsigned>(c.id))) == 0)
+    if ((mask & (uint64_t{1} << static_cast<unsigned>(c.id))) == 0)
       continue;
     std::string name{c.name};
     names += ", " + name;
@@ -119,11 +123,11 @@ std::string upsert_sql(uint32_t mask) {
   return sql;
 }
 
-std::string update_sql(uint32_t mask) {
+std::string update_sql(uint64_t mask) {
   std::string sets;
   int param = 2;
   for (auto& c : deal_columns()) {
-    if ((mask & (1u << static_cast<unsigned>(c.id))) == 0)
+    if ((mask & (uint64_t{1} << static_cast<unsigned>(c.id))) == 0)
       continue;
     if (!sets.empty())
       sets += ", ";

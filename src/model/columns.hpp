@@ -53,10 +53,15 @@ enum class column : uint8_t {
   /// The board's chart of the last year (model/price_chart.hpp), from
   /// the last heavy fetch.
   chart,
+  /// Sales-rank drops in the last 90 and 365 days (each drop an estimated
+  /// sale), beside drops_30.
+  drops_90,
+  drops_365,
   count_,
 };
 
 inline constexpr size_t column_count = static_cast<size_t>(column::count_);
+static_assert(column_count <= 64, "a column mask holds 64 columns");
 
 /// What `deals.status` says of a row: peeked and waiting for its heavy
 /// fetch, or fetched in full with its analytics.
@@ -111,7 +116,7 @@ struct deal_update {
 };
 
 /// A bit per column, identifying the column set of an upsert statement.
-uint32_t column_mask(const deal_update& u);
+uint64_t column_mask(const deal_update& u);
 
 /// CREATE TABLE for `deals`, `rejections`, `system_state` and `events`.
 std::string schema_sql();
@@ -122,10 +127,10 @@ std::string index_sql();
 
 /// `INSERT ... ON CONFLICT(asin) DO UPDATE` for the columns in `mask`, in
 /// column order; `first_seen_utc` is never overwritten once set.
-std::string upsert_sql(uint32_t mask);
+std::string upsert_sql(uint64_t mask);
 
 /// `UPDATE deals SET ... WHERE asin = ?1` for the columns in `mask`, bound
 /// in the same order as upsert_sql (the ASIN first).
-std::string update_sql(uint32_t mask);
+std::string update_sql(uint64_t mask);
 
 } // namespace keepa

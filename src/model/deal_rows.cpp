@@ -69,6 +69,14 @@ price_basis full_basis(const product& p, int64_t item_cents,
   return basis;
 }
 
+/// The sales-rank drops of the last 30, 90 and 365 days; NULL where
+/// Keepa did not say.
+void set_drops(deal_update& u, const product_stats& s) {
+  u.set(column::drops_30, count_or_null(s.sales_rank_drops30));
+  u.set(column::drops_90, count_or_null(s.sales_rank_drops90));
+  u.set(column::drops_365, count_or_null(s.sales_rank_drops365));
+}
+
 } // namespace
 
 int64_t item_price(const csv_values& current) {
@@ -91,6 +99,10 @@ deal_update payload_refresh(const deal& d, const price_basis& basis,
         count_or_null(at_or_missing(d.current, csv_type::sales)));
   if (d.sales_rank_drops30 >= 0)
     u.set(column::drops_30, d.sales_rank_drops30);
+  if (d.sales_rank_drops90 >= 0)
+    u.set(column::drops_90, d.sales_rank_drops90);
+  if (d.sales_rank_drops365 >= 0)
+    u.set(column::drops_365, d.sales_rank_drops365);
   u.set(column::keepa_last_update, d.last_update);
   u.set(column::last_seen_utc, now_iso);
   return u;
@@ -144,7 +156,7 @@ deal_update full_row(const product& p, keepa_minutes last_update,
   if (p.stats) {
     u.set(column::sales_rank,
           count_or_null(at_or_missing(p.stats->current, csv_type::sales)));
-    u.set(column::drops_30, count_or_null(p.stats->sales_rank_drops30));
+    set_drops(u, *p.stats);
     u.set(column::used_offer_count,
           count_or_null(at_or_missing(p.stats->current, csv_type::count_used)));
   }
@@ -168,7 +180,7 @@ deal_update light_row(const product& p, const price_basis& basis,
       set_price(u, item, basis, fees);
     u.set(column::sales_rank,
           count_or_null(at_or_missing(p.stats->current, csv_type::sales)));
-    u.set(column::drops_30, count_or_null(p.stats->sales_rank_drops30));
+    set_drops(u, *p.stats);
     u.set(column::used_offer_count,
           count_or_null(at_or_missing(p.stats->current, csv_type::count_used)));
   }

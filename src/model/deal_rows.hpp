@@ -22,9 +22,9 @@ namespace keepa {
 int64_t item_price(const csv_values& current);
 
 /// A deal seen again on a /deal page: price (on the stored row's `basis`,
-/// with everything derived from it), rank, drops_30 (the deal's own
-/// salesRankDrops30, when known), lastUpdate and liveness, at no product
-/// cost. A payload without a price, or without known drops, leaves that
+/// with everything derived from it), rank, the rank drops (the deal's
+/// own salesRankDrops30/90/365, when known), lastUpdate and liveness, at no
+/// product cost. A payload without a price, or without known drops, leaves that
 /// column as it is.
 deal_update payload_refresh(const deal& d, const price_basis& basis,
                             const std::string& now_iso,

@@ -41,6 +41,8 @@ const std::vector<deal_field>& deal_fields() {
     {"max_buy_cost", max_buy_cost_sql, t::real},
     {"sales_rank", "sales_rank", t::integer},
     {"drops_30", "drops_30", t::integer},
+    {"drops_90", "drops_90", t::integer},
+    {"drops_365", "drops_365", t::integer},
     {"used_offer_count", "used_offer_count", t::integer},
     {"seasonality", "seasonality", t::text},
     {"deal_trust", "deal_trust", t::real},

@@ -94,6 +94,8 @@ std::optional<param_error> apply(deal_filter& f, const std::string& name,
     return whole(f.max_rank, 0, INT64_MAX);
   if (name == "min_drops")
     return whole(f.min_drops, 0, INT64_MAX);
+  if (name == "min_drops90")
+    return whole(f.min_drops90, 0, INT64_MAX);
   if (name == "season") {
     f.season = value;
     return std::nullopt;
@@ -185,6 +187,8 @@ bound_sql where_clause(const deal_filter& f) {
     add("sales_rank <= :max_rank", ":max_rank", *f.max_rank);
   if (f.min_drops)
     add("drops_30 >= :min_drops", ":min_drops", *f.min_drops);
+  if (f.min_drops90)
+    add("drops_90 >= :min_drops90", ":min_drops90", *f.min_drops90);
   if (f.season)
     add("seasonality = :season", ":season", *f.season);
   if (f.q)
@@ -227,6 +231,49 @@ bound_sql count_query(const deal_filter& f) {
   auto where = where_clause(f);
   where.sql = "SELECT COUNT(*) FROM deals" + where.sql;
   return where;
+}
+
+std::variant<rejection_filter, param_error>
+parse_rejection_filter(const query_params& params) {
+  for (auto& [name, value] : params)
+    if (name != "q" && name != "limit" && name != "offset")
+      return param_error{name, name
+                                 + ": unknown parameter (rejections take "
+                                   "q, limit and offset)"};
+  auto parsed = parse_filter(params);
+  if (auto* err = std::get_if<param_error>(&parsed))
+    return *err;
+  auto& f = std::get<deal_filter>(parsed);
+  return rejection_filter{f.q, *f.limit, f.offset};
+}
+
+namespace {
+
+/// `WHERE ...` of a rejection filter.
+bound_sql rejection_where(const rejection_filter& f) {
+  if (!f.q)
+    return {"", {}};
+  return {" WHERE asin LIKE :q ESCAPE '\\' OR reason LIKE :q ESCAPE '\\'",
+          {{":q", contains_pattern(*f.q)}}};
+}
+
+} // namespace
+
+bound_sql rejection_page_query(const rejection_filter& f) {
+  auto q = rejection_where(f);
+  q.sql = "SELECT asin, reason, keepa_last_update, rejected_utc FROM "
+          "rejections"
+          + q.sql
+          + " ORDER BY rejected_utc DESC, asin LIMIT :limit OFFSET :offset";
+  q.values[":limit"] = f.limit;
+  q.values[":offset"] = f.offset;
+  return q;
+}
+
+bound_sql rejection_count_query(const rejection_filter& f) {
+  auto q = rejection_where(f);
+  q.sql = "SELECT COUNT(*) FROM rejections" + q.sql;
+  return q;
 }
 
 } // namespace keepa::web

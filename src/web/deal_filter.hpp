@@ -26,7 +26,9 @@ struct deal_filter {
   std::optional<double> min_roi;
   std::optional<double> min_percent_down;
   std::optional<int64_t> max_rank;
+  /// Least sales-rank drops in the last 30 (min_drops) and 90 days.
   std::optional<int64_t> min_drops;
+  std::optional<int64_t> min_drops90;
   std::optional<std::string> season;
   /// Text searched for in titles and ASINs, case-insensitive.
   std::optional<std::string> q;
@@ -73,5 +75,24 @@ bound_sql page_query(const deal_filter& f);
 
 /// `SELECT COUNT(*) FROM deals WHERE ...`.
 bound_sql count_query(const deal_filter& f);
+
+/// What a request selects of `rejections` (docs/contract.md#apirejections):
+/// the listings the engine judged and turned down, newest first.
+struct rejection_filter {
+  /// Text searched for in ASINs and reasons, case-insensitive.
+  std::optional<std::string> q;
+  int64_t limit = 50;
+  int64_t offset = 0;
+};
+
+/// Parses `q`, `limit` and `offset`; any other parameter is an error.
+std::variant<rejection_filter, param_error>
+parse_rejection_filter(const query_params& params);
+
+/// The page's query: asin, reason, keepa_last_update, rejected_utc.
+bound_sql rejection_page_query(const rejection_filter& f);
+
+/// `SELECT COUNT(*) FROM rejections WHERE ...`.
+bound_sql rejection_count_query(const rejection_filter& f);
 
 } // namespace keepa::web

@@ -145,23 +145,34 @@ board_page deal_reader::page(const deal_filter& f, const query_context& ctx) {
   }
   if (auto i = pages_.find(key); i != pages_.end())
     return i->second;
+  auto out = read_page(count_query(f), rows, !f.limit || *f.limit > 0, ctx);
+  if (pages_.size() >= kept_pages)
+    pages_.clear();
+  pages_.emplace(std::move(key), out);
+  return out;
+}
+
+board_page deal_reader::read_page(const bound_sql& count, const bound_sql& rows,
+                                  bool with_rows, const query_context& ctx) {
   board_page out;
   // One read transaction: the total and the rows see the same snapshot.
   sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr);
   try {
-    run(count_query(f), ctx,
+    run(count, ctx,
         [&](const deal_row& r) { out.total = std::get<int64_t>(r.at(0)); });
-    if (!f.limit || *f.limit > 0)
+    if (with_rows)
       run(rows, ctx, [&](const deal_row& r) { out.rows.push_back(r); });
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
   sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
-  if (pages_.size() >= kept_pages)
-    pages_.clear();
-  pages_.emplace(std::move(key), out);
   return out;
+}
+
+board_page deal_reader::rejections(const rejection_filter& f) {
+  return read_page(rejection_count_query(f), rejection_page_query(f),
+                   f.limit > 0, query_context{});
 }
 
 std::optional<deal_row> deal_reader::one(const std::string& asin,

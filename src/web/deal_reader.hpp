@@ -62,6 +62,10 @@ public:
   void each(const deal_filter& f, const query_context& ctx,
             const row_handler& each_row);
 
+  /// A page of rejections: rows of asin, reason, keepa_last_update and
+  /// rejected_utc, newest first, and their total.
+  board_page rejections(const rejection_filter& f);
+
   /// One deal by ASIN, whatever its status or mark.
   std::optional<deal_row> one(const std::string& asin,
                               const query_context& ctx);
@@ -76,6 +80,9 @@ public:
 private:
   void run(const bound_sql& q, const query_context& ctx,
            const row_handler& on_row);
+  /// The rows of `rows` and the total `count` reads, in one snapshot.
+  board_page read_page(const bound_sql& count, const bound_sql& rows,
+                       bool with_rows, const query_context& ctx);
   sqlite3_stmt* prepare(const bound_sql& q, const query_context& ctx);
 
   /// SQLite's data_version: it changes when another connection commits.

@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <iterator>
+#include <utility>
 
 namespace keepa::web {
 
@@ -84,6 +86,18 @@ std::string keepa_url(int domain, std::string_view asin) {
          + std::string{asin};
 }
 
+namespace {
+
+/// The Amazon and Keepa links of `asin`, as two members.
+void write_links(json_writer& w, int domain, const std::string& asin) {
+  w.Key("amazon_url");
+  w.String(amazon_url(domain, asin).c_str());
+  w.Key("keepa_url");
+  w.String(keepa_url(domain, asin).c_str());
+}
+
+} // namespace
+
 void write_deal(json_writer& w, const deal_row& row, int domain) {
   auto& fields = deal_fields();
   w.StartObject();
@@ -96,10 +110,24 @@ void write_deal(json_writer& w, const deal_row& row, int domain) {
       if (auto* s = std::get_if<std::string>(&row[i]))
         asin = *s;
   }
-  w.Key("amazon_url");
-  w.String(amazon_url(domain, asin).c_str());
-  w.Key("keepa_url");
-  w.String(keepa_url(domain, asin).c_str());
+  write_links(w, domain, asin);
+  w.EndObject();
+}
+
+void write_rejection(json_writer& w, const deal_row& row, int domain) {
+  using t = field_type;
+  static const std::pair<const char*, field_type> fields[]
+    = {{"asin", t::text},
+       {"reason", t::text},
+       {"keepa_last_update", t::integer},
+       {"rejected_utc", t::text}};
+  w.StartObject();
+  for (size_t i = 0; i < std::size(fields) && i < row.size(); ++i) {
+    w.Key(fields[i].first);
+    write_cell(w, row[i], fields[i].second);
+  }
+  auto* asin = row.empty() ? nullptr : std::get_if<std::string>(&row[0]);
+  write_links(w, domain, asin ? *asin : "");
   w.EndObject();
 }
 

@@ -27,6 +27,10 @@ std::string keepa_url(int domain, std::string_view asin);
 /// Writes one deal as a JSON object, with its links.
 void write_deal(json_writer& w, const deal_row& row, int domain);
 
+/// Writes one rejection (a deal_reader::rejections row) as a JSON object,
+/// with its links.
+void write_rejection(json_writer& w, const deal_row& row, int domain);
+
 /// One CSV cell: quoted when it holds a comma, quote or line break; a
 /// leading `=`, `+`, `-`, `@`, tab or carriage return gets a `'` first so
 /// that no spreadsheet runs it, unless the text is a plain number.

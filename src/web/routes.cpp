@@ -242,6 +242,8 @@ route_result routes::get(const std::string& path_text,
     return metrics();
   if (n == 2 && segments[0] == "api" && segments[1] == "deals")
     return deals(params, reader);
+  if (n == 2 && segments[0] == "api" && segments[1] == "rejections")
+    return rejections(params, reader);
   if (n == 2 && segments[0] == "api" && segments[1] == "status")
     return status();
   if (n == 3 && segments[0] == "api" && segments[1] == "deals"
@@ -293,6 +295,26 @@ web_response routes::deals(const query_params& params,
   w.StartArray();
   for (auto& row : page.rows)
     write_deal(w, row, settings_.domain);
+  w.EndArray();
+  w.EndObject();
+  return json_response(buf);
+}
+
+web_response routes::rejections(const query_params& params,
+                                deal_reader& reader) const {
+  auto parsed = parse_rejection_filter(params);
+  if (auto* err = std::get_if<param_error>(&parsed))
+    return error_response(400, err->message, err->parameter);
+  auto page = reader.rejections(std::get<rejection_filter>(parsed));
+  rapidjson::StringBuffer buf;
+  json_writer w{buf};
+  w.StartObject();
+  w.Key("total");
+  w.Int64(page.total);
+  w.Key("rejections");
+  w.StartArray();
+  for (auto& row : page.rows)
+    write_rejection(w, row, settings_.domain);
   w.EndArray();
   w.EndObject();
   return json_response(buf);

@@ -103,6 +103,8 @@ private:
   route_result post(const web_request& req,
                     const std::vector<std::string>& segments) const;
   web_response deals(const query_params& params, deal_reader& reader) const;
+  web_response rejections(const query_params& params,
+                          deal_reader& reader) const;
   web_response deal(const std::string& asin, deal_reader& reader) const;
   web_response csv(const query_params& params, deal_reader& reader) const;
   engine_call status() const;

@@ -443,6 +443,23 @@ def run(board, db, out):
     wait_for(f"{victim} back with show dismissed", lambda: victim in board.rows())
     CHECKED.append("show dismissed brings it back")
 
+    # Rejected listings: status "rejected" lists the rejections table, newest
+    # first, a hostile reason as text.
+    hostile_reason = '"><img src=x onerror=alert(1)> unprofitable'
+    with sqlite3.connect(db, timeout=30) as c:
+        c.execute("INSERT OR REPLACE INTO rejections (asin, keepa_last_update, reason, rejected_utc) VALUES (?, ?, ?, ?)",
+                  ("B0REJECT01", 1, hostile_reason, "2099-01-01T00:00:00Z"))
+    board.open("/?status=rejected")
+    with ro(db) as c:
+        rejected = [a for (a,) in c.execute("SELECT asin FROM rejections ORDER BY rejected_utc DESC, asin LIMIT ?", (PAGE,))]
+        rejected_total = c.execute("SELECT count(*) FROM rejections").fetchone()[0]
+    wait_for("the rejected listings", lambda: board.rows() == rejected and board.total() == rejected_total)
+    CHECKED.append(f"status rejected shows the {len(rejected)} newest of {rejected_total} rejections in order")
+    reason = d.find_element(By.CSS_SELECTOR, "tr[data-asin='B0REJECT01'] td.c-reason").text
+    check(reason == hostile_reason, "a hostile rejection reason shows as text")
+    check(not d.find_elements(By.CSS_SELECTOR, "#deals img"), "no element was made from a reason")
+    board.no_alert("the rejected listings")
+
     # The health page.
     board.open("/health")
     wait_for("the health figures", lambda: d.find_elements(By.CSS_SELECTOR, "#figures [data-field='tokens.balance']"))

@@ -22,6 +22,8 @@ product stats_product() {
   s.avg365 = std::vector<int64_t>(36, -1);
   s.avg365[2] = 3000;
   s.sales_rank_drops30 = 9;
+  s.sales_rank_drops90 = 25;
+  s.sales_rank_drops365 = 80;
   p.stats = s;
   return p;
 }
@@ -109,6 +111,26 @@ TEST_CASE("a payload refresh stores the deal's own salesRankDrops30 when "
   d.sales_rank_drops30 = -1;
   u = payload_refresh(d, price_basis{}, "2026-01-01T00:00:00Z", fee_settings{});
   CHECK(u.find(column::drops_30) == nullptr);
+}
+
+TEST_CASE("the rank drops of 30, 90 and 365 days reach their columns, and "
+          "a window Keepa did not give stays unknown") {
+  auto d = listed_deal();
+  d.sales_rank_drops90 = 21;
+  d.sales_rank_drops365 = 70;
+  auto u = payload_refresh(d, price_basis{}, "2026-01-01T00:00:00Z",
+                           fee_settings{});
+  CHECK(u.find(column::drops_30) == nullptr);
+  CHECK(std::get<int64_t>(*u.find(column::drops_90)) == 21);
+  CHECK(std::get<int64_t>(*u.find(column::drops_365)) == 70);
+  auto full = full_row(stats_product(), 500, now_ms, fee_settings{});
+  CHECK(std::get<int64_t>(*full.find(column::drops_30)) == 9);
+  CHECK(std::get<int64_t>(*full.find(column::drops_90)) == 25);
+  CHECK(std::get<int64_t>(*full.find(column::drops_365)) == 80);
+  auto p = stats_product();
+  p.stats->sales_rank_drops365 = -1;
+  full = full_row(p, 500, now_ms, fee_settings{});
+  CHECK(std::holds_alternative<std::monostate>(*full.find(column::drops_365)));
 }
 
 TEST_CASE("a full row is active with its sources stated") {

@@ -58,6 +58,7 @@ TEST_CASE("every bad parameter is a 400 naming it") {
   CHECK(error_of({{"status", "deleted"}}).parameter == "status");
   CHECK(error_of({{"mark", "love"}}).parameter == "mark");
   CHECK(error_of({{"found_after", "yesterday"}}).parameter == "found_after");
+  CHECK(error_of({{"min_drops90", "-3"}}).parameter == "min_drops90");
   CHECK(error_of({{"colour", "red"}}).message == "colour: unknown parameter");
 }
 
@@ -67,6 +68,7 @@ TEST_CASE("a request's text reaches SQL only as a bound value") {
                       {"season", hostile},
                       {"min_profit", "12.5"},
                       {"max_rank", "100000"},
+                      {"min_drops90", "12"},
                       {"sort", "sales_rank"},
                       {"order", "asc"}});
   auto q = page_query(f);
@@ -75,6 +77,8 @@ TEST_CASE("a request's text reaches SQL only as a bound value") {
   CHECK(std::get<std::string>(q.values.at(":season")) == hostile);
   CHECK(std::get<double>(q.values.at(":min_profit")) == 12.5);
   CHECK(std::get<int64_t>(q.values.at(":max_rank")) == 100000);
+  CHECK(std::get<int64_t>(q.values.at(":min_drops90")) == 12);
+  CHECK(q.sql.find("drops_90 >= :min_drops90") != std::string::npos);
   CHECK(q.sql.find("(sales_rank) AS page_key") != std::string::npos);
   CHECK(q.sql.find("ORDER BY page_key ASC NULLS LAST, asin")
         != std::string::npos);

@@ -139,6 +139,60 @@ TEST_CASE("a deal's price-drop events, newest first") {
   CHECK(events[0].new_price == 10);
 }
 
+TEST_CASE("the rank-drop filters read drops_30 and drops_90") {
+  auto seller = board_row("B000000001", "Sells", 10, 5, 900);
+  seller.set(column::drops_90, int64_t{30}).set(column::drops_365, int64_t{99});
+  auto slow = board_row("B000000002", "Slow", 10, 5, 900);
+  slow.set(column::drops_90, int64_t{2});
+  board_db db{seller, slow};
+  deal_reader reader{db.path};
+  CHECK(asins(reader.page(filter_of({{"min_drops90", "10"}}), context()))
+        == std::vector<std::string>{"B000000001"});
+  CHECK(reader.page(filter_of({{"min_drops", "4"}}), context()).total == 2);
+  auto row = reader.one("B000000001", context());
+  REQUIRE(row);
+  CHECK(std::get<int64_t>(field(*row, "drops_365")) == 99);
+}
+
+TEST_CASE("rejections: newest first, searched by ASIN or reason, paged") {
+  board_db db{board_row("B000000001", "A", 10, 5, 900)};
+  {
+    database w{db.path};
+    w.reject({"B00000000R", 100, "unprofitable: profit -3.20"},
+             "2026-12-01T10:00:00Z");
+    w.reject({"B00000000S", 101, "rank 2,400,000 over the limit"},
+             "2026-12-01T11:00:00Z");
+    w.reject({"B00000000T", 102, "unprofitable: profit 0.50"},
+             "2026-12-01T12:00:00Z");
+  }
+  deal_reader reader{db.path};
+  auto rejections = [&](const query_params& params) {
+    auto parsed = parse_rejection_filter(params);
+    REQUIRE(std::holds_alternative<rejection_filter>(parsed));
+    return reader.rejections(std::get<rejection_filter>(parsed));
+  };
+  auto all = rejections({});
+  CHECK(all.total == 3);
+  CHECK(asins(all)
+        == std::vector<std::string>{"B00000000T", "B00000000S", "B00000000R"});
+  CHECK(std::get<std::string>(all.rows[0].at(1))
+        == "unprofitable: profit 0.50");
+  CHECK(std::get<int64_t>(all.rows[0].at(2)) == 102);
+  CHECK(std::get<std::string>(all.rows[0].at(3)) == "2026-12-01T12:00:00Z");
+  auto unprofitable = rejections({{"q", "UNPROFITABLE"}});
+  CHECK(unprofitable.total == 2);
+  CHECK(asins(rejections({{"q", "0S"}}))
+        == std::vector<std::string>{"B00000000S"});
+  auto second = rejections({{"limit", "1"}, {"offset", "1"}});
+  CHECK(second.total == 3);
+  CHECK(asins(second) == std::vector<std::string>{"B00000000S"});
+  auto bad = parse_rejection_filter({{"min_profit", "5"}});
+  REQUIRE(std::holds_alternative<param_error>(bad));
+  CHECK(std::get<param_error>(bad).parameter == "min_profit");
+  CHECK(std::holds_alternative<param_error>(
+    parse_rejection_filter({{"limit", "-1"}})));
+}
+
 TEST_CASE("the reader never writes, and reads while the writer writes") {
   board_db db{board_row("B000000001", "A", 10, 5, 900)};
   deal_reader reader{db.path};

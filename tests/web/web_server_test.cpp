@@ -178,6 +178,23 @@ TEST_CASE("/api/deals answers the filter's page as JSON, 400 for a bad "
   CHECK(get(s.port, "/api/deals/B000000404").status == 404);
 }
 
+TEST_CASE("/api/rejections lists the turned-down listings with their links") {
+  board_server s;
+  {
+    database w{s.db.path};
+    w.reject({"B00000000R", 100, "unprofitable: <b>profit</b> -3.20"},
+             "2026-12-01T10:00:00Z");
+  }
+  auto r = get(s.port, "/api/rejections?q=unprofitable");
+  CHECK(r.status == 200);
+  CHECK(
+    r.body
+    == R"({"total":1,"rejections":[{"asin":"B00000000R","reason":"unprofitable: <b>profit</b> -3.20","keepa_last_update":100,"rejected_utc":"2026-12-01T10:00:00Z","amazon_url":"https://www.amazon.com/dp/B00000000R?psc=1&aod=1","keepa_url":"https://keepa.com/#!product/1-B00000000R"}]})");
+  auto bad = get(s.port, "/api/rejections?min_profit=5");
+  CHECK(bad.status == 400);
+  CHECK(bad.body.find(R"("parameter":"min_profit")") != std::string::npos);
+}
+
 TEST_CASE("a deal's stored chart is served in Unix ms and dollars") {
   auto charted = board_row("B000000003", "Charted", 10, 5, 900);
   charted.set(column::chart,
