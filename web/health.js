@@ -1,5 +1,6 @@
 // The health page: figures from /api/status, its warnings with their actions,
-// and an SVG bar chart of tokens spent by call kind. Refreshed every 30 s.
+// and SVG charts of tokens spent by call kind, per hour and in all.
+// Refreshed every 30 s.
 "use strict";
 
 const { el, svg } = KB;
@@ -34,6 +35,7 @@ async function load() {
   }
   warnings(s.warnings || []);
   document.getElementById("figures").replaceChildren(...CARDS.map(([title, key, fields]) => card(title, key, s[key] || {}, fields)));
+  document.getElementById("hours-box").replaceChildren(...hourly((s.tokens || {}).consumed_by_hour || []));
   document.getElementById("kinds-box").replaceChildren(bars((s.tokens || {}).consumed_by_kind || {}));
   document.getElementById("updated").textContent = new Date().toLocaleTimeString();
 }
@@ -67,6 +69,34 @@ function bars(byKind) {
       svg("text", { x: labelW + w + 6, y: y + 15, text: show(v) }));
   });
   return root;
+}
+
+// Stacked columns (svg#hours) of the tokens each kind spent in each hour,
+// the oldest hour on the left, and the legend of kinds; hours[0] is now.
+function hourly(hours) {
+  if (!hours.length) return [el("p", { class: "muted", text: "No token spent since the start." })];
+  const kinds = Object.keys(hours[0]);
+  const total = (h) => kinds.reduce((sum, k) => sum + (Number(h[k]) || 0), 0);
+  const max = Math.max(1, ...hours.map(total));
+  const colW = 24, plotH = 160, left = 50, width = left + 24 * colW + 10;
+  const root = svg("svg", { id: "hours", viewBox: `0 0 ${width} ${plotH + 36}`, role: "img", "aria-label": "tokens by call kind per hour" });
+  root.append(svg("line", { class: "axis", x1: left, y1: plotH + 4, x2: width - 10, y2: plotH + 4 }),
+    svg("text", { x: left - 6, y: 14, "text-anchor": "end", text: KB.int(max) }),
+    svg("text", { x: left - 6, y: plotH + 4, "text-anchor": "end", text: "0" }));
+  hours.forEach((h, ago) => {
+    const x = left + (23 - ago) * colW;
+    let top = plotH + 4;
+    kinds.forEach((k, i) => {
+      const height = ((Number(h[k]) || 0) / max) * plotH;
+      if (height <= 0) return;
+      top -= height;
+      root.append(svg("rect", { class: "hour k" + (i % 6), x: x + 2, y: top.toFixed(1), width: colW - 4, height: height.toFixed(1),
+        "data-hours-ago": ago, "data-kind": k, "data-value": h[k] }));
+    });
+    if (ago % 6 === 0) root.append(svg("text", { x: x + colW / 2, y: plotH + 20, "text-anchor": "middle", text: ago ? `−${ago} h` : "now" }));
+  });
+  const legend = el("p", { class: "legend" }, kinds.map((k, i) => el("span", { class: "k" + (i % 6), text: k.replace(/_/g, " ") })));
+  return [root, legend];
 }
 
 document.addEventListener("DOMContentLoaded", () => { load(); setInterval(load, 30000); });

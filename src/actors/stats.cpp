@@ -53,12 +53,18 @@ void put_seconds(json_writer& w, const char* key, int64_t ms) {
 
 /// Writes one value per call kind, keyed by the kind's name.
 template <class T>
-void put_by_kind(json_writer& w, const char* key, const by_kind<T>& values) {
-  w.Key(key);
+void put_kinds(json_writer& w, const by_kind<T>& values) {
   w.StartObject();
   for (auto k : all_call_kinds)
     put(w, to_string(k), values[k]);
   w.EndObject();
+}
+
+/// Writes `key` as an object of one member per call kind.
+template <class T>
+void put_by_kind(json_writer& w, const char* key, const by_kind<T>& values) {
+  w.Key(key);
+  put_kinds(w, values);
 }
 
 /// Writes the members every pool has, before the ones of its own.
@@ -92,6 +98,11 @@ void to_json(json_writer& w, const bucket_stats& s, bool engine_paused) {
   put(w, "halted", s.halted);
   put_by_kind(w, "cost_per_item", s.cost_per_item);
   put_by_kind(w, "consumed_by_kind", s.consumed_by_kind);
+  w.Key("consumed_by_hour");
+  w.StartArray();
+  for (auto& hour : s.consumed_by_hour)
+    put_kinds(w, hour);
+  w.EndArray();
   w.EndObject();
 }
 

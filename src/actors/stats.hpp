@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace keepa {
 
@@ -39,6 +40,9 @@ struct bucket_stats {
   /// The learned tokens per item, and the tokens spent, of each kind.
   by_kind<double> cost_per_item = upper_costs_per_item();
   by_kind<int64_t> consumed_by_kind;
+  /// The tokens of each kind spent in each of the last 24 hours, the
+  /// current hour first.
+  std::vector<by_kind<int64_t>> consumed_by_hour;
   /// Tokens spent finding deals (/deal pages, peeks, commits) in the last
   /// hour.
   int64_t buying_last_hour = 0;

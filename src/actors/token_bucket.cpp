@@ -86,6 +86,7 @@ void settle(self_ptr self, waiting_call w, double est, const keepa_reply& r) {
     st.sync(*r.envelope, now);
     st.stats.consumed_total += r.envelope->tokens_consumed;
     st.stats.consumed_by_kind[w.call.kind] += r.envelope->tokens_consumed;
+    st.spent_by_hour.add(now, w.call.kind, r.envelope->tokens_consumed);
     if (w.call.kind == call_kind::deal_page || w.call.kind == call_kind::peek
         || w.call.kind == call_kind::commit)
       st.buying.emplace_back(now, r.envelope->tokens_consumed);
@@ -377,6 +378,7 @@ make_token_bucket(token_bucket_actor::stateful_pointer<token_bucket_state> self,
       s.buying_last_hour = 0;
       for (auto& [at, tokens] : st.buying)
         s.buying_last_hour += tokens;
+      s.consumed_by_hour = st.spent_by_hour.newest_first(now);
       s.since_success_ms
         = std::chrono::duration_cast<std::chrono::milliseconds>(
             now - st.last_success)

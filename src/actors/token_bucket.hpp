@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "actors/actors.hpp"
+#include "actors/hourly_spend.hpp"
 #include "model/defaults.hpp"
 
 #include <array>
@@ -76,6 +77,8 @@ struct token_bucket_state {
   /// What each call of the last hour spent on finding deals (/deal pages,
   /// peeks, commits), and when.
   std::deque<std::pair<caf::actor_clock::time_point, int64_t>> buying;
+  /// What each kind spent in each of the last 24 hours.
+  hourly_spend spent_by_hour;
   /// The counters, the learned cost per item (from Keepa's upper bounds)
   /// and, refreshed on each `stats`, the figures derived from the above.
   bucket_stats stats;

@@ -264,6 +264,28 @@ TEST_CASE_FIXTURE(bucket_fixture, "the cost estimate is learned "
         == doctest::Approx(7.7).epsilon(0.05));
 }
 
+TEST_CASE_FIXTURE(bucket_fixture, "the tokens of each kind are kept per "
+                                  "hour for a day") {
+  start(1000, 20);
+  fake().per_product = 1;
+  call(product_call(call_kind::peek, call_priority::peek, 10));
+  advance(2h, 1min);
+  call(product_call(call_kind::peek, call_priority::peek, 3));
+  call(product_call(call_kind::commit, call_priority::commit, 2));
+  auto hours = bucket().spent_by_hour.newest_first(sched->clock().now());
+  REQUIRE(hours.size() == 3);
+  CHECK(hours[0][call_kind::peek] == 3);
+  CHECK(hours[0][call_kind::commit] == 12); // offers: 6 a product here
+  CHECK(hours[1][call_kind::peek] == 0);
+  CHECK(hours[2][call_kind::peek] == 10);
+  advance(23h, 1h);
+  hours = bucket().spent_by_hour.newest_first(sched->clock().now());
+  CHECK(hours.size() == 24);
+  CHECK(hours[23][call_kind::peek] == 3);
+  advance(1h, 1h);
+  CHECK(bucket().spent_by_hour.newest_first(sched->clock().now()).empty());
+}
+
 TEST_CASE_FIXTURE(bucket_fixture, "a large call is not starved by a "
                                   "stream of small ones") {
   start(0, 20, -50);

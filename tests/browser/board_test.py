@@ -464,6 +464,14 @@ def run(board, db, out):
     board.open("/health")
     wait_for("the health figures", lambda: d.find_elements(By.CSS_SELECTOR, "#figures [data-field='tokens.balance']"))
     check(len(d.find_elements(By.CSS_SELECTOR, "svg#kinds rect.bar")) >= 1, "the health page draws tokens by call kind")
+
+    def hourly_drawn_as_dumped():
+        drawn = d.execute_script("return [...document.querySelectorAll('svg#hours rect.hour')]"
+                                 ".reduce((s, r) => s + Number(r.dataset.value), 0)")
+        dumped = sum(sum(h.values()) for h in board.api("/api/status")["tokens"]["consumed_by_hour"])
+        return dumped > 0 and drawn == dumped
+    wait_for("the hourly token chart to sum to the dump's hours", hourly_drawn_as_dumped, timeout=40)
+    CHECKED.append("the health page's hourly chart draws every token the dump counts per hour")
     d.save_screenshot(os.path.join(out, "health.png"))
 
     # (e) the console stayed clean on every page.
