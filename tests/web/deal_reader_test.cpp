@@ -5,6 +5,7 @@
 #include "web/deal_reader.hpp"
 
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
 using namespace keepa;
 using namespace keepa::web;
@@ -41,6 +42,24 @@ const cell& field(const deal_row& row, std::string_view name) {
       return row.at(i);
   FAIL("no field " << name);
   return row.at(0);
+}
+
+/// SQLite's plan for `sql`, its lines joined.
+std::string plan_of(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr)
+          == SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &s,
+                             nullptr)
+          == SQLITE_OK);
+  std::string plan;
+  while (sqlite3_step(s) == SQLITE_ROW)
+    plan += reinterpret_cast<const char*>(sqlite3_column_text(s, 3))
+            + std::string{"\n"};
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return plan;
 }
 
 } // namespace
@@ -191,6 +210,27 @@ TEST_CASE("rejections: newest first, searched by ASIN or reason, paged") {
   CHECK(std::get<param_error>(bad).parameter == "min_profit");
   CHECK(std::holds_alternative<param_error>(
     parse_rejection_filter({{"limit", "-1"}})));
+}
+
+TEST_CASE("a filtered board is counted and its page chosen from an index "
+          "alone, never from the rows") {
+  board_db db{board_row("B000000001", "A", 10, 5, 900)};
+  for (auto* params : {"", "min_profit", "max_rank", "found_after"}) {
+    CAPTURE(params);
+    query_params p;
+    if (*params)
+      p[params] = std::string{params} == "found_after" ? "2026-01-01T00:00:00Z"
+                                                       : "5";
+    auto f = filter_of(p);
+    CHECK(plan_of(db.path, count_query(f).sql).find("COVERING INDEX")
+          != std::string::npos);
+  }
+  for (auto* sort : {"profit", "sales_rank", "first_seen_utc"}) {
+    CAPTURE(sort);
+    auto inner = page_query(filter_of({{"sort", sort}})).sql;
+    auto plan = plan_of(db.path, inner);
+    CHECK(plan.find("COVERING INDEX deals_board_") != std::string::npos);
+  }
 }
 
 TEST_CASE("the reader never writes, and reads while the writer writes") {
