@@ -7,6 +7,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include <mutex>
 #include <thread>
@@ -67,6 +68,8 @@ public:
   routes routes_;
   reader_pool readers_;
   boost::asio::io_context ioc_;
+  /// The TLS context while the server speaks HTTPS; null for plain HTTP.
+  std::shared_ptr<boost::asio::ssl::context> tls_;
   std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
   std::vector<std::thread> threads_;
   std::string url_;

@@ -1,11 +1,14 @@
 #include "web/session.hpp"
 
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <memory>
 #include <optional>
+#include <type_traits>
 
 namespace keepa::web {
 
@@ -21,12 +24,22 @@ constexpr const char* content_security_policy
     "img-src 'self' data:; connect-src 'self'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'";
 
-/// One client connection: reads a request within the limits, answers it,
-/// and repeats while the client keeps the connection alive.
-class session : public std::enable_shared_from_this<session> {
+using plain_stream = beast::tcp_stream;
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
+
+/// One client connection over plain TCP or TLS: reads a request within the
+/// limits, answers it, and repeats while the client keeps the connection
+/// alive.
+template <class Stream>
+class session : public std::enable_shared_from_this<session<Stream>> {
+  static constexpr bool is_tls = std::is_same_v<Stream, tls_stream>;
+
 public:
-  session(tcp::socket socket, web_server::impl& owner)
-    : stream_(std::move(socket)),
+  /// A session on the stream made of `args` (a socket, and for TLS the
+  /// server's context).
+  template <class... Args>
+  explicit session(web_server::impl& owner, Args&&... args)
+    : stream_(std::forward<Args>(args)...),
       owner_(owner),
       read_timer_(stream_.get_executor()) {
     ++owner_.counters_.open_connections;
@@ -36,8 +49,31 @@ public:
     --owner_.counters_.open_connections;
   }
 
-  /// Reads the next request, or answers 503 past the connection cap.
+  /// Agrees on TLS first when the stream has it, then serves.
   void start(bool over_cap) {
+    if constexpr (is_tls)
+      handshake(over_cap);
+    else
+      serve(over_cap);
+  }
+
+private:
+  /// The TLS handshake, within the read timeout; a failed or late one
+  /// closes the connection and is counted.
+  void handshake(bool over_cap) {
+    lowest().expires_after(owner_.settings_.read_timeout);
+    stream_.async_handshake(net::ssl::stream_base::server,
+                            [self = this->shared_from_this(),
+                             over_cap](beast::error_code ec) {
+                              if (!ec)
+                                return self->serve(over_cap);
+                              ++self->owner_.counters_.failed_handshakes;
+                              self->close_socket();
+                            });
+  }
+
+  /// Reads the next request, or answers 503 past the connection cap.
+  void serve(bool over_cap) {
     if (over_cap) {
       ++owner_.counters_.refused_connections;
       respond(error_response(503, "too many connections; try again"), false);
@@ -46,7 +82,7 @@ public:
     read();
   }
 
-private:
+  /// Reads a request; its own timer answers a slow one with 408.
   void read() {
     parser_.emplace();
     parser_->header_limit(
@@ -54,17 +90,19 @@ private:
     parser_->body_limit(owner_.settings_.body_limit);
     // The read's own timer cancels it and leaves the socket open, so that
     // a slow client still gets its 408 (the stream's timeout would close).
-    stream_.expires_never();
+    lowest().expires_never();
     timed_out_ = false;
     read_timer_.expires_after(owner_.settings_.read_timeout);
-    read_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
-      if (auto self = weak.lock(); self && !ec) {
-        self->timed_out_ = true;
-        self->stream_.socket().cancel(ec);
-      }
-    });
+    read_timer_.async_wait(
+      [weak = this->weak_from_this()](beast::error_code ec) {
+        if (auto self = weak.lock(); self && !ec) {
+          self->timed_out_ = true;
+          self->lowest().socket().cancel(ec);
+        }
+      });
     http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                     [self = this->shared_from_this()](beast::error_code ec,
+                                                       size_t) {
                        self->read_timer_.cancel();
                        self->on_read(ec);
                      });
@@ -73,7 +111,8 @@ private:
   /// Answers a request, or the limit it broke.
   void on_read(beast::error_code ec) {
     if (ec == http::error::end_of_stream || ec == net::error::eof
-        || ec == net::error::connection_reset)
+        || ec == net::error::connection_reset
+        || ec == net::ssl::error::stream_truncated)
       return close();
     if (timed_out_) {
       if (parser_->got_some())
@@ -111,7 +150,8 @@ private:
                     std::string{msg["Origin"]},
                     std::string{msg["Sec-Fetch-Site"]},
                     std::string{msg["X-Keepa-Board"]}};
-    owner_.answer(req, [self = shared_from_this(), keep_alive](web_response r) {
+    owner_.answer(req, [self = this->shared_from_this(),
+                        keep_alive](web_response r) {
       net::post(self->stream_.get_executor(),
                 [self, keep_alive, r = std::move(r)]() mutable {
                   self->respond(std::move(r), keep_alive);
@@ -137,10 +177,10 @@ private:
     response_.keep_alive(keep_alive);
     response_.body() = std::move(r.body);
     response_.prepare_payload();
-    stream_.expires_after(owner_.settings_.read_timeout);
+    lowest().expires_after(owner_.settings_.read_timeout);
     http::async_write(stream_, response_,
-                      [self = shared_from_this()](beast::error_code ec,
-                                                  size_t) {
+                      [self = this->shared_from_this()](beast::error_code ec,
+                                                        size_t) {
                         if (!ec && self->response_.keep_alive())
                           self->read();
                         else
@@ -148,13 +188,30 @@ private:
                       });
   }
 
+  /// Ends the connection: TLS says goodbye first, within the timeout.
   void close() {
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.close();
+    if constexpr (is_tls) {
+      lowest().expires_after(owner_.settings_.read_timeout);
+      stream_.async_shutdown([self = this->shared_from_this()](
+                               beast::error_code) { self->close_socket(); });
+    } else {
+      close_socket();
+    }
   }
 
-  beast::tcp_stream stream_;
+  /// Closes the TCP connection.
+  void close_socket() {
+    beast::error_code ec;
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+    lowest().close();
+  }
+
+  /// The TCP stream under any TLS.
+  beast::tcp_stream& lowest() {
+    return beast::get_lowest_layer(stream_);
+  }
+
+  Stream stream_;
   web_server::impl& owner_;
   net::steady_timer read_timer_;
   bool timed_out_ = false;
@@ -166,7 +223,12 @@ private:
 } // namespace
 
 void serve(tcp::socket socket, web_server::impl& owner, bool over_cap) {
-  std::make_shared<session>(std::move(socket), owner)->start(over_cap);
+  if (owner.tls_)
+    std::make_shared<session<tls_stream>>(owner, std::move(socket), *owner.tls_)
+      ->start(over_cap);
+  else
+    std::make_shared<session<plain_stream>>(owner, std::move(socket))
+      ->start(over_cap);
 }
 
 } // namespace keepa::web

@@ -1,6 +1,7 @@
 #include "web/web_server.hpp"
 
 #include "io/database.hpp"
+#include "io/server_tls.hpp"
 #include "web/server_impl.hpp"
 #include "web/session.hpp"
 
@@ -54,6 +55,12 @@ std::optional<std::string> web_server::impl::start() {
   auto address = net::ip::make_address(settings_.address, ec);
   if (ec)
     return "'" + settings_.address + "' is not an IP address";
+  if (!settings_.tls_cert.empty()) {
+    auto tls = server_tls_context(settings_.tls_cert, settings_.tls_key);
+    if (auto* err = std::get_if<config_error>(&tls))
+      return err->what();
+    tls_ = std::get<0>(std::move(tls));
+  }
   tcp::endpoint ep{address, settings_.port};
   acceptor_ = std::make_unique<tcp::acceptor>(ioc_);
   acceptor_->open(ep.protocol(), ec);
@@ -70,7 +77,7 @@ std::optional<std::string> web_server::impl::start() {
   }
   auto host = address.is_v6() ? "[" + settings_.address + "]"
                               : settings_.address;
-  url_ = "http://" + host + ":"
+  url_ = (tls_ ? "https://" : "http://") + host + ":"
          + std::to_string(acceptor_->local_endpoint().port()) + "/";
   accept();
   for (size_t i = 0; i < std::max<size_t>(1, settings_.threads); ++i)
