@@ -183,6 +183,8 @@ TEST_CASE("a connection that never says hello is closed at the read timeout "
   for (auto& socket : silent)
     socket.read_some(net::buffer(&byte, 1), ec);
   CHECK(failed_handshakes(s, 50) == 50);
+  auto dump = web_json({s.server->url(), "", &s.server->counters()});
+  CHECK(dump.find("\"failed_handshakes_total\":50") != std::string::npos);
 }
 
 TEST_CASE("over TLS the limits answer as over HTTP") {
