@@ -44,6 +44,8 @@ std::string board::start(const config& cfg, caf::actor_system& sys,
   settings.address = cfg.web.address;
   settings.port = static_cast<uint16_t>(cfg.web.port);
   settings.password = cfg.web.password;
+  settings.tls_cert = cfg.web.tls_cert;
+  settings.tls_key = cfg.web.tls_key;
   settings.db_path = cfg.db_path;
   settings.board = {cfg.keepa.domain, cfg.fees, cfg.target_roi_percent};
   auto server = std::make_unique<web::web_server>(

@@ -2,6 +2,7 @@
 
 #include "io/deal_query.hpp"
 #include "io/redact.hpp"
+#include "io/server_tls.hpp"
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/property_tree/ini_parser.hpp>
@@ -219,6 +220,20 @@ maybe_error set_web_password(const std::string&, const std::string& value,
   return std::nullopt;
 }
 
+/// Sets [web] tls_cert, a file path (checked with tls_key, see check_tls).
+maybe_error set_web_tls_cert(const std::string&, const std::string& value,
+                             config& c) {
+  c.web.tls_cert = value;
+  return std::nullopt;
+}
+
+/// Sets [web] tls_key, a file path (checked with tls_cert, see check_tls).
+maybe_error set_web_tls_key(const std::string&, const std::string& value,
+                            config& c) {
+  c.web.tls_key = value;
+  return std::nullopt;
+}
+
 /// Sets [fees] target_roi_percent.
 maybe_error set_target_roi(const std::string& key, const std::string& value,
                            config& c) {
@@ -275,6 +290,8 @@ const std::vector<key_spec>& key_specs() {
     {"log.file", set_log_file},
     {"web.listen", set_web_listen},
     {"web.password", set_web_password},
+    {"web.tls_cert", set_web_tls_cert},
+    {"web.tls_key", set_web_tls_key},
   };
   return specs;
 }
@@ -465,6 +482,21 @@ maybe_error apply_cli(const cli_options& cli, config& c) {
   return std::nullopt;
 }
 
+/// [web] tls_cert and tls_key: both or neither, and while the board is on,
+/// files it can serve HTTPS with.
+maybe_error check_tls(const web_config& web) {
+  if (web.tls_cert.empty() && !web.tls_key.empty())
+    return config_error{"web.tls_cert", "is needed with web.tls_key"};
+  if (!web.tls_cert.empty() && web.tls_key.empty())
+    return config_error{"web.tls_key", "is needed with web.tls_cert"};
+  if (!web.enabled || web.tls_cert.empty())
+    return std::nullopt;
+  auto tls = server_tls_context(web.tls_cert, web.tls_key);
+  if (auto* err = std::get_if<config_error>(&tls))
+    return *err;
+  return std::nullopt;
+}
+
 /// The value of a `--flag value` or `--flag=value`.
 std::optional<std::string> flag_value(const std::string& arg, int& i, int argc,
                                       const char* const* argv) {
@@ -594,6 +626,8 @@ std::variant<config, config_error> load_config(const cli_options& cli,
                           "is needed to listen on " + c.web.address
                             + ", which is not a loopback address"};
   }
+  if (auto err = check_tls(c.web))
+    return *err;
   auto dir = fs::path{cli.config_path}.parent_path();
   if (auto err = load_deal_query(dir, c.keepa))
     return fail(*err);

@@ -49,6 +49,10 @@ struct web_config {
   int port = defaults::web_port;
   /// HTTP basic password; required unless the address is loopback.
   std::string password;
+  /// PEM certificate chain and private key files: HTTPS when both are
+  /// set, plain HTTP when neither is.
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 struct config {

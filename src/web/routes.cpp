@@ -160,6 +160,8 @@ std::string web_json(const web_facts& facts) {
   w.Uint64(facts.counters ? facts.counters->open_connections.load() : 0);
   w.Key("refused_connections_total");
   w.Uint64(facts.counters ? facts.counters->refused_connections.load() : 0);
+  w.Key("failed_handshakes_total");
+  w.Uint64(facts.counters ? facts.counters->failed_handshakes.load() : 0);
   w.EndObject();
   return {buf.GetString(), buf.GetSize()};
 }

@@ -69,6 +69,8 @@ public:
   /// Connections refused at the cap; requests cut by a limit.
   std::atomic<uint64_t> refused_connections{0};
   std::atomic<uint64_t> open_connections{0};
+  /// TLS handshakes that failed or did not finish within the read timeout.
+  std::atomic<uint64_t> failed_handshakes{0};
 
 private:
   mutable std::mutex mutex_;

@@ -22,6 +22,9 @@ struct server_settings {
   uint16_t port = 8080;
   /// HTTP basic password (any user name); empty: none asked.
   std::string password;
+  /// PEM certificate chain and private key files: HTTPS only when set.
+  std::string tls_cert;
+  std::string tls_key;
   std::string db_path;
   board_settings board;
   /// Connections open at once; one more is answered 503 and closed.
@@ -54,7 +57,8 @@ public:
   /// Stops listening and closes every connection.
   void stop();
 
-  /// The board's address, `http://HOST:PORT/`, once listening.
+  /// The board's address, `http://HOST:PORT/` (`https://` with TLS), once
+  /// listening.
   std::string url() const;
 
   /// The counters behind `dump web` and /metrics.

@@ -1,12 +1,14 @@
-// The deal board in the running engine: its address on the first line,
-// and a port already taken never stopping ingestion.
+// The deal board in the running engine: its address on the first line
+// (https:// with TLS), and a port already taken never stopping ingestion.
 
 #include "support/console.hpp"
 #include "support/process.hpp"
+#include "support/self_signed.hpp"
 
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <fstream>
 
 using keepa::test::console_kind;
 using keepa::test::console_process;
@@ -31,6 +33,26 @@ TEST_CASE("the demo's first line is the board's address, port 0 included") {
   CHECK(engine.output.find("http://127.0.0.1:0/") == std::string::npos);
   engine.type("dump web");
   REQUIRE_MESSAGE(engine.wait_for("\"listening\":true", 30s), engine.output);
+  engine.type("quit");
+  CHECK(engine.wait_exit(15s) == 0);
+}
+
+TEST_CASE("with a certificate and key the first line and dump web say "
+          "https") {
+  auto dir = engine_dir("board-tls", "http://127.0.0.1:9");
+  keepa::test::write_self_signed(dir + "/cert.pem", dir + "/key.pem");
+  std::ofstream{dir + "/config.ini", std::ios::app}
+    << "tls_cert = cert.pem\ntls_key = key.pem\n";
+  console_process engine{console_kind::pipe, dir, {ingest, "--demo"}};
+  REQUIRE_MESSAGE(engine.wait_for("new rows arrive every minute", 30s),
+                  engine.output);
+  auto board = engine.output.find(
+    "keepa-ingest: the deal board is at https://127.0.0.1:");
+  auto demo = engine.output.find("keepa-ingest demo: a mock Keepa server");
+  CHECK_MESSAGE(board < demo, engine.output);
+  engine.type("dump web");
+  REQUIRE_MESSAGE(engine.wait_for("\"url\":\"https://127.0.0.1:", 30s),
+                  engine.output);
   engine.type("quit");
   CHECK(engine.wait_exit(15s) == 0);
 }

@@ -1,6 +1,7 @@
 // The binaries as a user meets them: flags, exit codes, messages.
 
 #include "support/process.hpp"
+#include "support/self_signed.hpp"
 
 #include <doctest/doctest.h>
 
@@ -90,6 +91,41 @@ TEST_CASE("each bad config exits 2 naming the key and creates no DB") {
     auto res = run("cd " + dir + " && " + ingest + " --config config.ini");
     CHECK(res.exit_code == 2);
     CHECK(res.output.find(r.key) != std::string::npos);
+    CHECK_FALSE(exists(dir + "/data"));
+  }
+}
+
+TEST_CASE("a bad TLS certificate or key exits 2 naming the key and creates "
+          "no DB") {
+  auto files = fresh_dir("tls-files");
+  keepa::test::write_self_signed(files + "/cert.pem", files + "/key.pem");
+  keepa::test::write_self_signed(files + "/other.pem",
+                                 files + "/other-key.pem");
+  write_file(files + "/garbage.pem", "GARBAGE-5e2b\n");
+  struct row {
+    std::string cert, key;
+    const char* key_name;
+  };
+  const row rows[] = {
+    {files + "/cert.pem", "", "web.tls_key"},
+    {"", files + "/key.pem", "web.tls_cert"},
+    {files + "/missing.pem", files + "/key.pem", "web.tls_cert"},
+    {files + "/garbage.pem", files + "/key.pem", "web.tls_cert"},
+    {files + "/cert.pem", files + "/garbage.pem", "web.tls_key"},
+    {files + "/cert.pem", files + "/other-key.pem", "web.tls_key"},
+  };
+  for (const auto& r : rows) {
+    CAPTURE(r.key_name);
+    auto dir = fresh_dir("bad-tls");
+    write_file(dir + "/config.ini",
+               config_with("tls_cert =\ntls_key =",
+                           "tls_cert = " + r.cert + "\ntls_key = " + r.key));
+    run("cp " + source + "/deal_query.json " + dir);
+    auto res = run("cd " + dir + " && " + ingest + " --config config.ini");
+    CHECK(res.exit_code == 2);
+    CHECK(res.output.find(std::string{r.key_name} + ": ") != std::string::npos);
+    CHECK(res.output.find("GARBAGE") == std::string::npos);
+    CHECK(res.output.find("PRIVATE KEY") == std::string::npos);
     CHECK_FALSE(exists(dir + "/data"));
   }
 }

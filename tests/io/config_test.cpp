@@ -5,6 +5,7 @@
 #include "model/defaults.hpp"
 
 #include "support/process.hpp"
+#include "support/self_signed.hpp"
 #include "support/temp_dir.hpp"
 
 #include <doctest/doctest.h>
@@ -454,6 +455,81 @@ TEST_CASE("listening beyond loopback needs a password") {
   write_config(locked, block, "listen = 0.0.0.0:8080\npassword = s3cret");
   auto c = std::get<config>(load(locked));
   CHECK(c.web.password == "s3cret");
+}
+
+TEST_CASE("[web] tls_cert and tls_key name PEM files the board serves HTTPS "
+          "with") {
+  temp_dir files{"tls"};
+  keepa::test::write_self_signed(files / "cert.pem", files / "key.pem");
+  temp_dir dir{"cfg"};
+  write_config(dir, "tls_cert =\ntls_key =",
+               "tls_cert = " + files / "cert.pem"
+                 + "\ntls_key = " + files / "key.pem");
+  auto c = std::get<config>(load(dir));
+  CHECK(c.web.tls_cert == files / "cert.pem");
+  CHECK(c.web.tls_key == files / "key.pem");
+  temp_dir plain{"cfg"};
+  write_config(plain, "", "");
+  CHECK(std::get<config>(load(plain)).web.tls_cert.empty());
+}
+
+TEST_CASE("a bad [web] tls_cert or tls_key names the key, never the file's "
+          "content") {
+  temp_dir files{"tls"};
+  keepa::test::write_self_signed(files / "cert.pem", files / "key.pem");
+  keepa::test::write_self_signed(files / "other.pem", files / "other-key.pem");
+  keepa::test::write_self_signed(files / "locked.pem", files / "locked-key.pem",
+                                 "passphrase");
+  std::ofstream{files / "garbage.pem"} << "GARBAGE-7c1d not a PEM file\n";
+  struct row {
+    std::string cert, key, error;
+  };
+  const row rows[] = {
+    {files / "cert.pem", "", "web.tls_key: is needed with web.tls_cert"},
+    {"", files / "key.pem", "web.tls_cert: is needed with web.tls_key"},
+    {files / "none.pem", files / "key.pem",
+     "web.tls_cert: cannot read '" + files / "none.pem"
+       + "': No such file or directory"},
+    {files / "cert.pem", files / "none.pem",
+     "web.tls_key: cannot read '" + files / "none.pem"
+       + "': No such file or directory"},
+    {files / "garbage.pem", files / "key.pem",
+     "web.tls_cert: '" + files / "garbage.pem" + "' holds no PEM certificate"},
+    {files / "key.pem", files / "key.pem",
+     "web.tls_cert: '" + files / "key.pem" + "' holds no PEM certificate"},
+    {files / "cert.pem", files / "garbage.pem",
+     "web.tls_key: '" + files / "garbage.pem"
+       + "' holds no unencrypted PEM private key"},
+    {files / "cert.pem", files / "cert.pem",
+     "web.tls_key: '" + files / "cert.pem"
+       + "' holds no unencrypted PEM private key"},
+    {files / "locked.pem", files / "locked-key.pem",
+     "web.tls_key: '" + files / "locked-key.pem"
+       + "' holds no unencrypted PEM private key"},
+    {files / "cert.pem", files / "other-key.pem",
+     "web.tls_key: '" + files / "other-key.pem"
+       + "' does not match the certificate in '" + files / "cert.pem" + "'"},
+  };
+  for (const auto& r : rows) {
+    CAPTURE(r.error);
+    temp_dir dir{"cfg"};
+    write_config(dir, "tls_cert =\ntls_key =",
+                 "tls_cert = " + r.cert + "\ntls_key = " + r.key);
+    auto loaded = load(dir);
+    REQUIRE(std::holds_alternative<config_error>(loaded));
+    CHECK(std::get<config_error>(loaded).what() == r.error);
+  }
+  // The files matter only while the board is on; the pair always does.
+  temp_dir off{"cfg"};
+  write_config(off, "tls_cert =\ntls_key =",
+               "tls_cert = " + files / "none.pem"
+                 + "\ntls_key = " + files / "none.pem");
+  cli_options no_board;
+  no_board.web_listen = "off";
+  CHECK(std::holds_alternative<config>(load(off, {}, no_board)));
+  temp_dir half{"cfg"};
+  write_config(half, "tls_cert =", "tls_cert = " + files / "cert.pem");
+  CHECK(std::holds_alternative<config_error>(load(half, {}, no_board)));
 }
 
 TEST_CASE("an empty key is an error unless --demo") {

@@ -1,23 +1,21 @@
 // The board's server over real sockets: every route, every limit, the
 // security headers, cross-site actions and paths outside the assets.
 
-#include "web/board_rows.hpp"
-#include "web/web_server.hpp"
+#include "web/board_server.hpp"
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <doctest/doctest.h>
 
 #include <chrono>
-#include <mutex>
 #include <vector>
 
 using namespace keepa;
 using namespace keepa::web;
 using keepa::test::board_db;
 using keepa::test::board_row;
+using keepa::test::board_server;
+using keepa::test::connect;
+using keepa::test::reply;
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -25,60 +23,6 @@ namespace http = beast::http;
 using tcp = net::ip::tcp;
 
 namespace {
-
-/// An answer as the client saw it.
-struct reply {
-  int status = 0;
-  std::string body;
-  http::fields headers;
-};
-
-/// A server on a free loopback port over a small database, with a stand-in
-/// engine that records the console lines it gets.
-struct board_server {
-  board_db db{board_row("B000000001", "<script>alert(1)</script>", 10, 5, 900),
-              board_row("B000000002", "Biology", 40, 50, 100)};
-  std::mutex mutex;
-  std::vector<std::string> lines;
-  std::string dump = R"({"tokens":{"balance":7},"web":{"listening":true}})";
-  std::unique_ptr<web_server> server;
-  uint16_t port = 0;
-
-  explicit board_server(server_settings settings = {}) {
-    settings.port = 0;
-    settings.db_path = db.path;
-    server = std::make_unique<web_server>(
-      settings,
-      [this](const std::string& line,
-             std::function<void(const std::string&)> reply) {
-        std::string answer;
-        {
-          std::lock_guard<std::mutex> guard{mutex};
-          lines.push_back(line);
-          answer = line == "dump" ? dump : "ok: " + line;
-        }
-        reply(answer);
-      },
-      [] { return int64_t{1'764'590'400'000}; });
-    auto problem = server->start();
-    REQUIRE_FALSE(problem);
-    auto url = server->url();
-    port = static_cast<uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
-  }
-
-  /// The console lines the engine got.
-  std::vector<std::string> received() {
-    std::lock_guard<std::mutex> guard{mutex};
-    return lines;
-  }
-};
-
-/// A connected socket to the server.
-tcp::socket connect(net::io_context& ioc, uint16_t port) {
-  tcp::socket socket{ioc};
-  socket.connect({net::ip::make_address("127.0.0.1"), port});
-  return socket;
-}
 
 /// Sends one request and reads the answer.
 reply ask(uint16_t port, http::verb method, const std::string& target,
