@@ -342,7 +342,7 @@ database::find_rejections(const std::vector<std::string>& asins) {
 std::vector<std::string> database::pending(size_t limit) {
   auto* stmt = cached("SELECT asin FROM deals WHERE "
                       + status_is(deal_status::pending)
-                      + " ORDER BY first_seen_utc LIMIT ?");
+                      + " ORDER BY first_seen_utc, rowid LIMIT ?");
   statement_use use{stmt};
   sqlite3_bind_int64(stmt, 1, static_cast<int64_t>(limit));
   std::vector<std::string> out;

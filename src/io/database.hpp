@@ -109,7 +109,8 @@ public:
   /// Which of the (ASIN, lastUpdate) keys were rejected before.
   std::vector<rejection> find_rejections(const std::vector<std::string>& asins);
 
-  /// ASINs of `pending` rows, oldest first.
+  /// ASINs of `pending` rows, oldest first; rows first seen in the same
+  /// second in the order they were stored (no index decides).
   std::vector<std::string> pending(size_t limit);
 
   /// Active deals last seen more than `age_ms` of engine-alive time before

@@ -86,6 +86,19 @@ TEST_CASE("a light update leaves every other column "
   }
 }
 
+TEST_CASE("pending rows first seen in the same second resume in the order "
+          "they were stored, whatever their ASINs") {
+  auto path = fresh_dir("db-pending") + "/deals.db";
+  database db{path};
+  for (auto* asin : {"ZZZ", "AAA", "MMM"}) {
+    auto p = full(asin);
+    p.set(column::status, std::string{to_string(deal_status::pending)});
+    p.set(column::first_seen_utc, std::string{"2026-01-01T00:00:00Z"});
+    db.upsert(p);
+  }
+  CHECK(db.pending(10) == std::vector<std::string>{"ZZZ", "AAA", "MMM"});
+}
+
 TEST_CASE("migration adds missing columns and keeps foreign ones") {
   auto path = fresh_dir("db-migrate") + "/deals.db";
   {
