@@ -1,5 +1,8 @@
 #include "io/config.hpp"
 
+#include "io/alert_config.hpp"
+#include "io/config_values.hpp"
+
 #include "io/deal_query.hpp"
 #include "io/redact.hpp"
 #include "io/server_tls.hpp"
@@ -27,8 +30,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace pt = boost::property_tree;
 
-using maybe_error = std::optional<config_error>;
-
 /// Stores `value` under `key` in the config, or says why it cannot.
 using setter = maybe_error (*)(const std::string& key, const std::string& value,
                                config& c);
@@ -52,41 +53,6 @@ std::optional<std::string> read_text(const fs::path& path) {
   if (in.bad())
     return std::nullopt;
   return text.str();
-}
-
-/// Parses `text` as a whole number in [lo, hi] into `out`.
-maybe_error read_number(const std::string& key, const std::string& text, int lo,
-                        int hi, int& out) {
-  config_error err{key, "must be a whole number from " + std::to_string(lo)
-                          + " to " + std::to_string(hi) + ", got '" + text
-                          + "'"};
-  try {
-    size_t used = 0;
-    auto v = std::stoll(text, &used);
-    if (used != text.size() || v < lo || v > hi)
-      return err;
-    out = static_cast<int>(v);
-    return std::nullopt;
-  } catch (const std::exception&) {
-    return err;
-  }
-}
-
-/// Parses `text` as a decimal number in [lo, hi] into `out`.
-maybe_error read_number(const std::string& key, const std::string& text, int lo,
-                        int hi, double& out) {
-  config_error err{key, "must be a number from " + std::to_string(lo) + " to "
-                          + std::to_string(hi) + ", got '" + text + "'"};
-  try {
-    size_t used = 0;
-    auto v = std::stod(text, &used);
-    if (used != text.size() || !(v >= lo && v <= hi))
-      return err;
-    out = v;
-    return std::nullopt;
-  } catch (const std::exception&) {
-    return err;
-  }
 }
 
 /// Sets the number `(c.*section).*field`, checked against [lo, hi].
@@ -325,7 +291,7 @@ std::string known_sections() {
       out += (out.empty() ? "[" : ", [") + section + "]";
     last = section;
   }
-  return out;
+  return out + ", [alerts], [alerts.NAME]";
 }
 
 /// Applies `value` to `key` on behalf of `source` (an environment variable
@@ -398,11 +364,19 @@ maybe_error read_file(const std::string& path, config& c) {
   }
   auto file_key = tree.get<std::string>("keepa.api_key", "");
   for (auto& [section, keys] : tree) {
+    if (is_alert_section(section))
+      continue;
     auto err = keys.empty() && !keys.data().empty()
                  ? config_error{section, "a key outside any [section]"}
                  : apply_section(section, keys, c);
     if (err)
       return without_keys(*err, {file_key});
+  }
+  if (auto err = read_alert_sections(tree, c.alerts)) {
+    err = without_keys(*err, {file_key});
+    for (auto& secret : alert_secrets(c.alerts))
+      err = without_keys(*err, {secret});
+    return err;
   }
   return std::nullopt;
 }

@@ -4,6 +4,7 @@
 // key, with environment overrides. Every problem is a config_error that
 // names the key (or file) and never contains the API key.
 
+#include "model/alert_target.hpp"
 #include "model/analytics.hpp"
 #include "model/defaults.hpp"
 
@@ -62,6 +63,9 @@ struct config {
   /// The ROI the board's max buy cost aims at, percent.
   double target_roi_percent = defaults::target_roi_percent;
   web_config web;
+  /// Webhook targets and their rules; none when config.ini has no
+  /// [alerts] section.
+  alert_settings alerts;
   std::string db_path = "data/deals.db";
   std::string log_level = "info";
   std::string log_file = "logs/keepa-ingest.log";

@@ -6,6 +6,7 @@
 // are quoted per RFC 4180 and a cell a spreadsheet would run as a formula
 // is neutralised.
 
+#include "model/links.hpp"
 #include "web/deal_reader.hpp"
 
 #include <rapidjson/stringbuffer.h>
@@ -17,12 +18,6 @@
 namespace keepa::web {
 
 using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-/// The Amazon offer listing of `asin` on Keepa domain `domain`.
-std::string amazon_url(int domain, std::string_view asin);
-
-/// The Keepa product page of `asin`.
-std::string keepa_url(int domain, std::string_view asin);
 
 /// Writes one deal as a JSON object, with its links.
 void write_deal(json_writer& w, const deal_row& row, int domain);

@@ -82,6 +82,13 @@ TEST_CASE("each bad config exits 2 naming the key and creates no DB") {
     {"api_key = abc", "api_key =", "keepa.api_key"},
     {"listen = 127.0.0.1:8080", "listen = 0.0.0.0:8080", "web.password"},
     {"listen = 127.0.0.1:8080", "listen = localhost", "web.listen"},
+    {"[db]",
+     "[alerts]\nformat = discord\nwebhook_url = "
+     "discord.com/api/webhooks/1/SECRETHOOK\n[db]",
+     "alerts.webhook_url"},
+    {"[db]",
+     "[alerts.phone]\nformat = telegram\nbot_token = 1:SECRETHOOK\n[db]",
+     "alerts.phone.chat_id"},
   };
   for (const auto& r : rows) {
     CAPTURE(r.key);
@@ -91,6 +98,7 @@ TEST_CASE("each bad config exits 2 naming the key and creates no DB") {
     auto res = run("cd " + dir + " && " + ingest + " --config config.ini");
     CHECK(res.exit_code == 2);
     CHECK(res.output.find(r.key) != std::string::npos);
+    CHECK(res.output.find("SECRETHOOK") == std::string::npos);
     CHECK_FALSE(exists(dir + "/data"));
   }
 }
