@@ -159,6 +159,11 @@ int run_engine(const config& cfg, const cli_options& cli,
   caf::actor_system sys{sys_cfg};
   auto http = std::make_shared<http_client>();
   auto client = sys.spawn(make_keepa_client, api, http);
+  if (!cfg.alerts.targets.empty())
+    spdlog::warn("alerts: {} target(s) configured; this version records "
+                 "alerts in the database (alert_outbox) but does not send "
+                 "them yet",
+                 cfg.alerts.targets.size());
   auto options = engine_options_from(cfg, cli.once, client, system_now_ms);
   options.board = [web] { return web->report(); };
   auto engine = sys.spawn(make_engine, std::move(options));

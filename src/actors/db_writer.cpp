@@ -90,6 +90,7 @@ bool db_writer_state::flush(std::vector<deal_key>& settled) {
     return true;
   auto now = now_iso();
   uint64_t dropped = 0;
+  uint64_t alerts = 0;
   try {
     db->begin();
     for (auto& b : queued) {
@@ -106,6 +107,7 @@ bool db_writer_state::flush(std::vector<deal_key>& settled) {
       for (auto& d : b.drops)
         db->add_event(d.asin, "price_drop", d.old_price, d.new_price, now);
     }
+    alerts = queue_alerts(now);
     db->commit();
   } catch (const database_error& e) {
     stats.last_error = e.what();
@@ -121,11 +123,43 @@ bool db_writer_state::flush(std::vector<deal_key>& settled) {
     settled.insert(settled.end(), b.settles.begin(), b.settles.end());
   stats.written_total += stats.pending_writes - dropped;
   stats.dropped_refreshes_total += dropped;
+  stats.alerts_queued_total += alerts;
   ++stats.transactions_total;
   queued.clear();
   stats.pending_writes = 0;
   stats.last_error.clear();
   return true;
+}
+
+uint64_t db_writer_state::queue_alerts(const std::string& now) {
+  uint64_t queued_alerts = 0;
+  auto each_target = [&](const std::string& asin, auto record) {
+    auto row = db->alerted(asin);
+    if (!row)
+      return;
+    for (auto& t : settings.alert_targets)
+      if (passes(t.rules, facts_of(*row)) && record(t, *row))
+        ++queued_alerts;
+  };
+  for (auto& b : queued) {
+    // A full row that is active: a deal the commit pool found profitable.
+    for (auto& u : b.upserts) {
+      auto* status = u.find(column::status);
+      if (u.mode == write_mode::upsert && status
+          && *status == cell{std::string{to_string(deal_status::active)}})
+        each_target(u.asin, [&](const outbox_target& t, const alerted_row& r) {
+          return db->record_new_deal(
+            t.name, make_alert(r, alert_kind::new_deal, settings.links), now);
+        });
+    }
+    for (auto& d : b.drops)
+      each_target(d.asin, [&](const outbox_target& t, const alerted_row& r) {
+        return db->record_drop(
+          t.name, make_alert(r, alert_kind::price_drop, settings.links),
+          t.rules, now);
+      });
+  }
+  return queued_alerts;
 }
 
 db_writer_actor::behavior_type

@@ -1,12 +1,20 @@
 #pragma once
 
 #include "actors/actors.hpp"
+#include "model/alert.hpp"
 
 #include <memory>
 
 #include <caf/actor_clock.hpp>
 
 namespace keepa {
+
+/// An alert target as DB_WRITER fills its outbox: its name and rules,
+/// never its URL.
+struct outbox_target {
+  std::string name;
+  alert_rules rules;
+};
 
 /// Tunables of DB_WRITER.
 struct db_writer_settings {
@@ -23,6 +31,9 @@ struct db_writer_settings {
   std::chrono::hours rejection_retention{72};
   /// ...and price-drop events older than this.
   std::chrono::hours event_retention{30 * 24};
+  /// Whose outbox a committed row's alerts go to, and their links.
+  std::vector<outbox_target> alert_targets;
+  alert_links links;
 };
 
 struct db_writer_state {
@@ -48,6 +59,10 @@ struct db_writer_state {
   /// Commits every queued write in one transaction; false (with
   /// `last_error`) when SQLite refused, in which case nothing is dropped.
   bool flush(std::vector<deal_key>& settled);
+
+  /// Puts the alerts the queued writes cause into the outboxes (inside
+  /// flush's transaction); returns how many.
+  uint64_t queue_alerts(const std::string& now_iso);
 
   std::string now_iso() const;
 };

@@ -5,6 +5,7 @@
 // settings from it.
 
 #include "actors/actors.hpp"
+#include "actors/db_writer.hpp"
 #include "model/analytics.hpp"
 #include "model/defaults.hpp"
 #include "model/peek_filter.hpp"
@@ -38,6 +39,10 @@ struct engine_options {
   double event_drop_percent = defaults::event_drop_percent;
   /// Fees and costs of the business math (`[fees]`).
   fee_settings fees;
+  /// The alert targets' names and rules (never their URLs), and where the
+  /// alerts' links point.
+  std::vector<outbox_target> alert_targets;
+  alert_links links;
   /// The peek filter's thresholds.
   peek_rules rules;
   /// How tokens are spent on new listings (all on outside the bench).

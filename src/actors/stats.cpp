@@ -151,6 +151,7 @@ void to_json(json_writer& w, const db_stats& s) {
   put(w, "transactions_total", s.transactions_total);
   put(w, "failed_flushes_total", s.failed_flushes_total);
   put(w, "dropped_refreshes_total", s.dropped_refreshes_total);
+  put(w, "alerts_queued_total", s.alerts_queued_total);
   put(w, "alive_ms", s.alive_ms);
   put(w, "pruned_rejections_total", s.pruned_rejections_total);
   put(w, "pruned_events_total", s.pruned_events_total);

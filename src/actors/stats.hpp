@@ -116,6 +116,8 @@ struct db_stats {
   uint64_t failed_flushes_total = 0;
   /// Refreshes dropped because their row was deleted meanwhile.
   uint64_t dropped_refreshes_total = 0;
+  /// Alerts put in an outbox (in the transaction of their row).
+  uint64_t alerts_queued_total = 0;
   /// The engine-alive clock: how long the engine has run and reached Keepa
   /// on this database, over all its runs.
   int64_t alive_ms = 0;

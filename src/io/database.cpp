@@ -1,5 +1,7 @@
 #include "io/database.hpp"
 
+#include "io/sqlite_values.hpp"
+
 #include <sqlite3.h>
 
 #include <charconv>
@@ -13,46 +15,6 @@ namespace {
 /// The SQL condition `status = '<text>'`.
 std::string status_is(deal_status s) {
   return std::string{"status = '"} + to_string(s) + "'";
-}
-
-/// Resets a cached statement when the scope that used it ends.
-struct statement_use {
-  sqlite3_stmt* stmt;
-  ~statement_use() {
-    sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
-  }
-};
-
-/// Binds one cell at 1-based position `i`.
-void bind_cell(sqlite3_stmt* stmt, int i, const cell& c) {
-  if (auto* n = std::get_if<int64_t>(&c))
-    sqlite3_bind_int64(stmt, i, *n);
-  else if (auto* d = std::get_if<double>(&c))
-    sqlite3_bind_double(stmt, i, *d);
-  else if (auto* s = std::get_if<std::string>(&c))
-    sqlite3_bind_text(stmt, i, s->data(), static_cast<int>(s->size()),
-                      SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null(stmt, i);
-}
-
-/// Binds a text at 1-based position `i`.
-void bind_text(sqlite3_stmt* stmt, int i, const std::string& s) {
-  bind_cell(stmt, i, cell{s});
-}
-
-/// Reads a text column; empty for NULL.
-std::string text_at(sqlite3_stmt* stmt, int i) {
-  auto* p = sqlite3_column_text(stmt, i);
-  return p ? reinterpret_cast<const char*>(p) : "";
-}
-
-/// Reads a REAL column; nullopt for NULL.
-std::optional<double> real_at(sqlite3_stmt* stmt, int i) {
-  if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
-    return std::nullopt;
-  return sqlite3_column_double(stmt, i);
 }
 
 /// `?, ?, ...` with n placeholders.

@@ -4,6 +4,7 @@
 // WAL, prepared statements cached per column set. Plain blocking code; only
 // the db_writer actor (spawned detached) may own an instance.
 
+#include "model/alert.hpp"
 #include "model/analytics.hpp"
 #include "model/columns.hpp"
 #include "model/keepa_time.hpp"
@@ -96,6 +97,22 @@ public:
                  double old_price, double new_price,
                  const std::string& now_iso);
 
+  /// The committed row of `asin` as an alert reads it; nullopt unless it
+  /// is an active row with a price.
+  std::optional<alerted_row> alerted(const std::string& asin);
+
+  /// Puts the new-deal alert `a` in `target`'s outbox unless the deal was
+  /// alerted to it before (as new or as a drop); true when put.
+  bool record_new_deal(const std::string& target, const alert& a,
+                       const std::string& now_iso);
+
+  /// Puts the drop alert `a` (its previous_price filled in here) in
+  /// `target`'s outbox when its price is news against the lowest price
+  /// alerted to the target for the deal (model/alert.hpp is_news_drop); a
+  /// deal never alerted to it gets no drop alert. True when put.
+  bool record_drop(const std::string& target, alert a, const alert_rules& rules,
+                   const std::string& now_iso);
+
   /// Writes one `system_state` value.
   void set_state(const std::string& key, const std::string& value,
                  const std::string& now_iso);
@@ -152,6 +169,9 @@ public:
   std::string integrity_check();
 
 private:
+  /// Puts `a` in `target`'s outbox (once per target and id).
+  void put_in_outbox(const std::string& target, const alert& a,
+                     const std::string& now_iso);
   void exec(const std::string& sql);
   void migrate();
   sqlite3_stmt* prepare(const std::string& sql);

@@ -68,6 +68,34 @@ bool passes(const alert_rules& rules, const alert_facts& facts);
 bool is_news_drop(const alert_rules& rules, double lowest_alerted,
                   double price);
 
+/// What an alert needs of a committed row.
+struct alerted_row {
+  std::string asin;
+  std::string title;
+  int64_t keepa_last_update = -1;
+  double price_now = 0;
+  std::optional<double> profit;
+  std::optional<double> all_in_cost;
+  std::optional<int64_t> sales_rank;
+  std::optional<int64_t> drops90;
+};
+
+/// The figures of `row` the rules read (ROI from profit and all-in cost).
+alert_facts facts_of(const alerted_row& row);
+
+/// Where an alert's links point.
+struct alert_links {
+  /// Keepa's domain id, for the Amazon link.
+  int domain = 1;
+  /// The board's address (`http://HOST:PORT/`); empty when it is off.
+  std::string board_url;
+};
+
+/// The alert of `kind` on `row`; `previous_price` for a drop.
+alert make_alert(const alerted_row& row, alert_kind kind,
+                 const alert_links& links,
+                 std::optional<double> previous_price = std::nullopt);
+
 /// What one webhook request carries: one alert, or a digest of the
 /// alerts past a target's max_per_minute.
 struct alert_message {

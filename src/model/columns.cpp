@@ -82,7 +82,19 @@ std::string schema_sql() {
          "value TEXT, updated_at TEXT);\n"
          "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY "
          "AUTOINCREMENT, asin TEXT NOT NULL, kind TEXT NOT NULL, "
-         "old_price REAL, new_price REAL, at_utc TEXT NOT NULL);\n";
+         "old_price REAL, new_price REAL, at_utc TEXT NOT NULL);\n"
+         // Alerts, written in the transaction of the row that causes them
+         // (docs/contract.md#alerts): one per target and id; the memory
+         // holds, per target and deal, the lowest price alerted.
+         "CREATE TABLE IF NOT EXISTS alert_outbox (target TEXT NOT NULL, "
+         "id TEXT NOT NULL, kind TEXT NOT NULL, asin TEXT NOT NULL, "
+         "alert TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'pending', "
+         "attempts INTEGER NOT NULL DEFAULT 0, created_utc TEXT NOT NULL, "
+         "next_try_utc TEXT, message_id TEXT, last_error TEXT, "
+         "done_utc TEXT, PRIMARY KEY (target, id));\n"
+         "CREATE TABLE IF NOT EXISTS alert_memory (target TEXT NOT NULL, "
+         "asin TEXT NOT NULL, lowest_price REAL NOT NULL, "
+         "PRIMARY KEY (target, asin));\n";
   return sql;
 }
 

@@ -53,10 +53,12 @@ struct db_writer_fixture : test::deterministic_fixture {
     });
   }
 
-  void start(size_t batch_rows = 500) {
+  void start(size_t batch_rows = 500,
+             std::vector<outbox_target> alert_targets = {}) {
     db_writer_settings s;
     s.path = path;
     s.batch_rows = batch_rows;
+    s.alert_targets = std::move(alert_targets);
     db = spawn(make_db_writer, s, clock());
     caf::anon_send(db, atom::subscribe_v,
                    caf::actor_cast<watermark_actor>(watermark));
@@ -133,6 +135,36 @@ struct db_writer_fixture : test::deterministic_fixture {
 
   db_stats stats() {
     return stats_of<db_stats>(db);
+  }
+
+  /// A full active row as the commit pool writes it.
+  static deal_update committed(const std::string& asin, double price,
+                               double profit, keepa_minutes last_update) {
+    auto u = seen(asin);
+    u.set(column::title, std::string{"Title of "} + asin)
+      .set(column::price_now, price)
+      .set(column::profit, profit)
+      .set(column::all_in_cost, price + 5)
+      .set(column::sales_rank, int64_t{40000})
+      .set(column::keepa_last_update, int64_t{last_update});
+    return u;
+  }
+
+  /// A refresh of `asin` to `price` that records a drop from `old_price`.
+  static write_batch dropped(const std::string& asin, double old_price,
+                             double price, double profit) {
+    write_batch b;
+    auto u = seen(asin, true);
+    u.set(column::price_now, price).set(column::profit, profit);
+    b.upserts.push_back(u);
+    b.drops.push_back({asin, old_price, price});
+    return b;
+  }
+
+  /// The outbox's rows as "target id", oldest first.
+  std::vector<std::string> outbox() {
+    return test::texts(path, "SELECT target || ' ' || id FROM alert_outbox "
+                             "ORDER BY rowid");
   }
 };
 
@@ -332,4 +364,84 @@ TEST_CASE_FIXTURE(db_writer_fixture, "a purge asked while writes fail is "
   REQUIRE(std::holds_alternative<int64_t>(purged));
   CHECK(std::get<int64_t>(purged) == 0);
   CHECK(rows_of("A") == 1);
+}
+
+TEST_CASE_FIXTURE(db_writer_fixture, "a committed deal that passes a "
+                                     "target's rules is alerted to it once, "
+                                     "in the row's own transaction") {
+  alert_rules picky;
+  picky.min_profit = 20;
+  start(500, {{"alerts", {}}, {"alerts.picky", picky}});
+  write_batch b;
+  b.upserts.push_back(committed("B000000001", 10, 12, 7000));
+  b.upserts.push_back(committed("B000000002", 10, 25, 7000));
+  write(b);
+  advance(200ms);
+  CHECK(outbox()
+        == std::vector<std::string>{"alerts B000000001-7000-new_deal",
+                                    "alerts B000000002-7000-new_deal",
+                                    "alerts.picky B000000002-7000-new_deal"});
+  CHECK(stats().alerts_queued_total == 3);
+  // Listed again (a new lastUpdate, a new heavy fetch): no second alert.
+  write_batch again;
+  again.upserts.push_back(committed("B000000001", 9, 13, 7100));
+  write(again);
+  advance(200ms);
+  CHECK(outbox().size() == 3);
+  auto alert_json = test::texts(path, "SELECT alert FROM alert_outbox WHERE "
+                                      "id = 'B000000002-7000-new_deal' AND "
+                                      "target = 'alerts'");
+  REQUIRE(alert_json.size() == 1);
+  CHECK(alert_json[0].find(R"("title":"Title of B000000002")")
+        != std::string::npos);
+  CHECK(alert_json[0].find(R"("roi":166.67)") != std::string::npos);
+}
+
+TEST_CASE_FIXTURE(db_writer_fixture, "a drop is alerted only when it falls "
+                                     "drop_percent below the lowest price "
+                                     "alerted") {
+  alert_rules rules;
+  rules.drop_percent = 10;
+  start(500, {{"alerts", rules}});
+  write_batch b;
+  b.upserts.push_back(committed("B000000001", 20, 12, 7000));
+  write(b);
+  advance(200ms);
+  write(dropped("B000000001", 20, 19, 13)); // 5 %: noise
+  advance(200ms);
+  CHECK(outbox().size() == 1);
+  write(dropped("B000000001", 19, 17.5, 14)); // 12.5 % below 20: news
+  advance(200ms);
+  REQUIRE(outbox().size() == 2);
+  CHECK(outbox()[1] == "alerts B000000001-7000-price_drop");
+  auto json = test::texts(path, "SELECT alert FROM alert_outbox WHERE kind "
+                                "= 'price_drop'");
+  CHECK(json[0].find(R"("previous_price":20.0)") != std::string::npos);
+  // Up and down again, not below 17.50 by 10 %: not news.
+  write(dropped("B000000001", 22, 16.5, 15));
+  advance(200ms);
+  CHECK(outbox().size() == 2);
+  // A deal never alerted gets no drop alert.
+  write(dropped("B000000404", 20, 5, 30));
+  advance(200ms);
+  CHECK(outbox().size() == 2);
+}
+
+TEST_CASE_FIXTURE(db_writer_fixture, "an alert is neither lost nor doubled "
+                                     "when its row's commit is refused") {
+  start(500, {{"alerts", {}}});
+  exec("CREATE TRIGGER refuse BEFORE INSERT ON alert_outbox BEGIN "
+       "SELECT RAISE(ABORT, 'disk full (test)'); END");
+  write_batch b;
+  b.upserts.push_back(committed("B000000001", 10, 12, 7000));
+  write(b);
+  advance(200ms);
+  CHECK(rows_of("B000000001") == 0);
+  CHECK(stats().alerts_queued_total == 0);
+  exec("DROP TRIGGER refuse");
+  advance(2s);
+  CHECK(rows_of("B000000001") == 1);
+  CHECK(outbox()
+        == std::vector<std::string>{"alerts B000000001-7000-new_deal"});
+  CHECK(stats().alerts_queued_total == 1);
 }

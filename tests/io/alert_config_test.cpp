@@ -48,7 +48,7 @@ TEST_CASE("no [alerts] section: no target") {
   CHECK(good("[web]\nlisten = off\n").targets.empty());
 }
 
-TEST_CASE("[alerts] is the first target; [alerts.NAME] more, inheriting "
+TEST_CASE("[alerts] is the first target and [alerts.NAME] more, inheriting "
           "the rules [alerts] sets") {
   auto s = good("[alerts]\nwebhook_url = " + discord_url
                 + "\nformat = discord\nmin_profit = 8\nmax_rank = 500000\n"

@@ -75,7 +75,7 @@ TEST_CASE("a drop is news only below the lowest price already alerted by "
   CHECK_FALSE(is_news_drop(r, 20, 0));
 }
 
-TEST_CASE("an alert's id is its ASIN, Keepa lastUpdate and kind; a "
+TEST_CASE("an alert's id is its ASIN, Keepa lastUpdate and kind, and a "
           "digest's names its oldest alert and its size") {
   CHECK(alert_id("B000000001", 7512345, alert_kind::new_deal)
         == "B000000001-7512345-new_deal");
