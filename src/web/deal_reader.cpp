@@ -1,6 +1,7 @@
 #include "web/deal_reader.hpp"
 
 #include "io/database.hpp"
+#include "io/sqlite_values.hpp"
 
 #include <memory>
 #include <sqlite3.h>
@@ -19,18 +20,8 @@ using statement = std::unique_ptr<sqlite3_stmt, statement_deleter>;
 
 /// Binds `value` to the named parameter, if the statement has it.
 void bind_value(sqlite3_stmt* s, const char* name, const cell& value) {
-  int i = sqlite3_bind_parameter_index(s, name);
-  if (i == 0)
-    return;
-  if (auto* n = std::get_if<int64_t>(&value))
-    sqlite3_bind_int64(s, i, *n);
-  else if (auto* d = std::get_if<double>(&value))
-    sqlite3_bind_double(s, i, *d);
-  else if (auto* t = std::get_if<std::string>(&value))
-    sqlite3_bind_text(s, i, t->c_str(), static_cast<int>(t->size()),
-                      SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null(s, i);
+  if (int i = sqlite3_bind_parameter_index(s, name))
+    bind_cell(s, i, value);
 }
 
 /// Column `i` of the current row as a cell.

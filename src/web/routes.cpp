@@ -122,6 +122,24 @@ std::string cross_site_problem(const web_request& req) {
   return "";
 }
 
+/// A page as `{"total": N, "<key>": [...]}`, each row written by `write`.
+web_response page_response(const board_page& page, const char* key,
+                           void (*write)(json_writer&, const deal_row&, int),
+                           int domain) {
+  rapidjson::StringBuffer buf;
+  json_writer w{buf};
+  w.StartObject();
+  w.Key("total");
+  w.Int64(page.total);
+  w.Key(key);
+  w.StartArray();
+  for (auto& row : page.rows)
+    write(w, row, domain);
+  w.EndArray();
+  w.EndObject();
+  return json_response(buf);
+}
+
 } // namespace
 
 void web_counters::count(int status) {
@@ -287,19 +305,8 @@ web_response routes::deals(const query_params& params,
   auto parsed = parse_filter(params);
   if (auto* err = std::get_if<param_error>(&parsed))
     return error_response(400, err->message, err->parameter);
-  auto page = reader.page(std::get<deal_filter>(parsed), context());
-  rapidjson::StringBuffer buf;
-  json_writer w{buf};
-  w.StartObject();
-  w.Key("total");
-  w.Int64(page.total);
-  w.Key("deals");
-  w.StartArray();
-  for (auto& row : page.rows)
-    write_deal(w, row, settings_.domain);
-  w.EndArray();
-  w.EndObject();
-  return json_response(buf);
+  return page_response(reader.page(std::get<deal_filter>(parsed), context()),
+                       "deals", write_deal, settings_.domain);
 }
 
 web_response routes::rejections(const query_params& params,
@@ -307,19 +314,8 @@ web_response routes::rejections(const query_params& params,
   auto parsed = parse_rejection_filter(params);
   if (auto* err = std::get_if<param_error>(&parsed))
     return error_response(400, err->message, err->parameter);
-  auto page = reader.rejections(std::get<rejection_filter>(parsed));
-  rapidjson::StringBuffer buf;
-  json_writer w{buf};
-  w.StartObject();
-  w.Key("total");
-  w.Int64(page.total);
-  w.Key("rejections");
-  w.StartArray();
-  for (auto& row : page.rows)
-    write_rejection(w, row, settings_.domain);
-  w.EndArray();
-  w.EndObject();
-  return json_response(buf);
+  return page_response(reader.rejections(std::get<rejection_filter>(parsed)),
+                       "rejections", write_rejection, settings_.domain);
 }
 
 web_response routes::deal(const std::string& asin, deal_reader& reader) const {

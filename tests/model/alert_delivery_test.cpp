@@ -1,0 +1,77 @@
+// What a webhook's answer means for its alerts, how long to wait before
+// the next attempt, when to give up, and when the rest go as a digest.
+
+#include "model/alert_delivery.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace keepa;
+
+TEST_SUITE_BEGIN("alert_delivery");
+
+TEST_CASE("2xx delivers, 429 waits, other 4xx stop the target, the rest "
+          "retry") {
+  CHECK(judge({200, {}}) == delivery_verdict::delivered);
+  CHECK(judge({204, {}}) == delivery_verdict::delivered);
+  CHECK(judge({429, {}}) == delivery_verdict::rate_limited);
+  CHECK(judge({404, {}}) == delivery_verdict::stop_target);
+  CHECK(judge({401, {}}) == delivery_verdict::stop_target);
+  CHECK(judge({500, {}}) == delivery_verdict::retry);
+  CHECK(judge({503, {}}) == delivery_verdict::retry);
+  CHECK(judge({0, {}}) == delivery_verdict::retry);
+  CHECK(judge({302, {}}) == delivery_verdict::retry);
+}
+
+TEST_CASE("failures back off from 30 s doubling to 30 min") {
+  delivery_answer failed{500, {}};
+  CHECK(retry_after_ms(failed, 1) == 30'000);
+  CHECK(retry_after_ms(failed, 2) == 60'000);
+  CHECK(retry_after_ms(failed, 6) == 960'000);
+  CHECK(retry_after_ms(failed, 7) == 1'800'000);
+  CHECK(retry_after_ms(failed, 500) == 1'800'000);
+  CHECK(retry_after_ms({0, {}}, 0) == 30'000);
+}
+
+TEST_CASE("a 429 waits as Retry-After or Discord's reset header say, "
+          "within 1 s and an hour") {
+  CHECK(retry_after_ms({429, {{"retry-after", "12"}}}, 1) == 12'000);
+  CHECK(retry_after_ms({429, {{"x-ratelimit-reset-after", "0.35"}}}, 1)
+        == 1'000);
+  CHECK(retry_after_ms({429, {{"x-ratelimit-reset-after", "2.5"}}}, 3)
+        == 2'500);
+  CHECK(retry_after_ms({429, {{"retry-after", "86400"}}}, 1) == 3'600'000);
+  CHECK(retry_after_ms({429, {{"retry-after", "soon"}}}, 1) == 30'000);
+  CHECK(retry_after_ms({429, {{"retry-after", "-5"}}}, 1) == 30'000);
+  CHECK(retry_after_ms({429, {}}, 1) == 30'000);
+}
+
+TEST_CASE("an alert is given up give_up_hours after it was created") {
+  constexpr int64_t hour = 3'600'000;
+  CHECK_FALSE(gives_up(0, 24 * hour - 1, 24));
+  CHECK(gives_up(0, 24 * hour, 24));
+  CHECK(gives_up(5 * hour, 7 * hour, 2));
+}
+
+TEST_CASE("past max_per_minute the last message of the minute is a digest "
+          "of every alert left") {
+  auto plan = plan_sends(3, 0, 10);
+  CHECK(plan.singles == 3);
+  CHECK_FALSE(plan.digest);
+  plan = plan_sends(15, 0, 10);
+  CHECK(plan.singles == 9);
+  CHECK(plan.digest);
+  plan = plan_sends(5, 9, 10);
+  CHECK(plan.singles == 0);
+  CHECK(plan.digest);
+  plan = plan_sends(1, 9, 10);
+  CHECK(plan.singles == 1);
+  CHECK_FALSE(plan.digest);
+  plan = plan_sends(4, 10, 10);
+  CHECK(plan.singles == 0);
+  CHECK_FALSE(plan.digest);
+  plan = plan_sends(0, 0, 10);
+  CHECK(plan.singles == 0);
+  CHECK_FALSE(plan.digest);
+}
+
+TEST_SUITE_END();
