@@ -15,6 +15,7 @@ rate=${2:-300}
 root=$(pwd)
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+source bench/mock.sh
 
 # 16 threads asking /api/deals with filters and sorts never asked before,
 # until the file `stop` appears.
@@ -45,21 +46,10 @@ PY
 run() {
   local kind=$1 dir="$work/$1"
   mkdir -p "$dir/data"
-  "$root/build/mock-keepa" --port 0 --products 20000 --deal-rate 3000 \
-    --refill-rate "$rate" --initial-tokens 0 > "$dir/mock.out" 2> "$dir/mock.err" &
-  local mock=$!
-  for _ in $(seq 50); do grep -q listening "$dir/mock.out" && break; sleep 0.1; done
-  local port
-  port=$(sed -n 's/.*://p' "$dir/mock.out" | head -1)
-  cp deal_query.json "$dir/"
-  cat > "$dir/config.ini" <<INI
-[keepa]
-base_url = http://127.0.0.1:$port
-api_key = mock-key
-[db]
-path = data/deals.db
-[log]
-file = k.log
+  start_mock "$dir" --products 20000 --deal-rate 3000 --refill-rate "$rate" \
+    --initial-tokens 0
+  local mock=$mock_pid port=$mock_port
+  engine_config "$dir" "$port" <<INI
 [web]
 listen = 127.0.0.1:0
 INI

@@ -10,21 +10,9 @@ seconds=${1:-60}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-build/mock-keepa --port 0 --products 20000 --deal-rate 20000 \
-  --refill-rate 3000 > "$work/mock.out" 2> "$work/mock.err" &
-for _ in $(seq 50); do grep -q listening "$work/mock.out" && break; sleep 0.1; done
-port=$(sed -n 's/.*://p' "$work/mock.out" | head -1)
-
-cp deal_query.json "$work/"
-cat > "$work/config.ini" <<INI
-[keepa]
-base_url = http://127.0.0.1:$port
-api_key = mock-key
-[db]
-path = data/deals.db
-[log]
-file = logs/k.log
-INI
+source bench/mock.sh
+start_mock "$work" --products 20000 --deal-rate 20000 --refill-rate 3000
+engine_config "$work" "$mock_port" < /dev/null
 
 # 100,000 rows from an earlier run: the engine must not hold them in memory.
 mkdir -p "$work/data"

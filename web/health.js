@@ -12,12 +12,21 @@ const CARDS = [
   ["Web", "web", null],
 ];
 
-// Formats one status value for a table cell.
+// Figures whose special values read better in words.
+const WORDS = {
+  "watermark.cycle_period_s": (v) => (v < 0 ? "none yet" : null),
+};
+
+// Formats one status value for a table cell: counts by key as "200: 97 · 404: 2".
 function show(v) {
   if (v === null || v === undefined || v === "") return "—";
   if (typeof v === "boolean") return v ? "yes" : "no";
   if (typeof v === "number") return Number.isInteger(v) ? KB.int(v) : v.toFixed(2);
-  if (typeof v === "object") return JSON.stringify(v);
+  if (Array.isArray(v)) return v.length ? v.map(show).join(" · ") : "—";
+  if (typeof v === "object") {
+    const entries = Object.entries(v);
+    return entries.length ? entries.map(([k, x]) => `${k}: ${show(x)}`).join(" · ") : "—";
+  }
   return String(v);
 }
 
@@ -52,7 +61,7 @@ function card(title, key, obj, fields) {
   const names = fields || Object.keys(obj);
   return el("section", { class: "card", id: "card-" + key }, el("h2", { text: title }),
     el("table", {}, el("tbody", {}, names.map((n) =>
-      el("tr", { data: { field: key + "." + n } }, el("td", { text: n.replace(/_/g, " ") }), el("td", { text: show(obj[n]) }))))));
+      el("tr", { data: { field: key + "." + n } }, el("td", { text: n.replace(/_/g, " ") }), el("td", { text: (WORDS[key + "." + n] || (() => null))(obj[n]) ?? show(obj[n]) }))))));
 }
 
 // A horizontal bar chart (svg#kinds) of tokens per call kind.
@@ -78,7 +87,7 @@ function hourly(hours) {
   const kinds = Object.keys(hours[0]);
   const total = (h) => kinds.reduce((sum, k) => sum + (Number(h[k]) || 0), 0);
   const max = Math.max(1, ...hours.map(total));
-  const colW = 24, plotH = 160, left = 50, width = left + 24 * colW + 10;
+  const colW = 48, plotH = 160, left = 50, width = left + 24 * colW + 10;
   const root = svg("svg", { id: "hours", viewBox: `0 0 ${width} ${plotH + 36}`, role: "img", "aria-label": "tokens by call kind per hour" });
   root.append(svg("line", { class: "axis", x1: left, y1: plotH + 4, x2: width - 10, y2: plotH + 4 }),
     svg("text", { x: left - 6, y: 14, "text-anchor": "end", text: KB.int(max) }),

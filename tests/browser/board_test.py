@@ -464,6 +464,11 @@ def run(board, db, out):
     board.open("/health")
     wait_for("the health figures", lambda: d.find_elements(By.CSS_SELECTOR, "#figures [data-field='tokens.balance']"))
     check(len(d.find_elements(By.CSS_SELECTOR, "svg#kinds rect.bar")) >= 1, "the health page draws tokens by call kind")
+    cells = [c.text for c in d.find_elements(By.CSS_SELECTOR, "#figures td:nth-child(2)")]
+    check(cells and not [c for c in cells if c.startswith(("{", "["))],
+          "every health figure reads as words or numbers, never raw JSON: " + json.dumps(cells))
+    period = d.find_element(By.CSS_SELECTOR, "#figures [data-field='watermark.cycle_period_s'] td:nth-child(2)").text
+    check(period == "none yet" or float(period.replace(",", "")) >= 0, "the cycle period is none yet or seconds: " + period)
 
     def hourly_drawn_as_dumped():
         drawn = d.execute_script("return [...document.querySelectorAll('svg#hours rect.hour')]"

@@ -19,17 +19,28 @@ using keepa::test::mock_process;
 
 using namespace std::chrono_literals;
 
+namespace {
+
+/// Waits for the demo to run and checks that the board's `scheme://`
+/// address came first, before the demo's own lines.
+void check_board_line_first(console_process& engine,
+                            const std::string& scheme) {
+  REQUIRE_MESSAGE(engine.wait_for("new rows arrive every minute", 30s),
+                  engine.output);
+  // stdout's first line (log lines go to stderr, merged here).
+  auto board = engine.output.find("keepa-ingest: the deal board is at " + scheme
+                                  + "://127.0.0.1:");
+  auto demo = engine.output.find("keepa-ingest demo: a mock Keepa server");
+  CHECK_MESSAGE(board < demo, engine.output);
+}
+
+} // namespace
+
 TEST_CASE("the demo's first line is the board's address, port 0 included") {
   auto dir = engine_dir("board-demo", "http://127.0.0.1:9");
   console_process engine{
     console_kind::pipe, dir, {ingest, "--demo", "--web-listen", "127.0.0.1:0"}};
-  REQUIRE_MESSAGE(engine.wait_for("new rows arrive every minute", 30s),
-                  engine.output);
-  // stdout's first line (log lines go to stderr, merged here).
-  auto board = engine.output.find(
-    "keepa-ingest: the deal board is at http://127.0.0.1:");
-  auto demo = engine.output.find("keepa-ingest demo: a mock Keepa server");
-  CHECK_MESSAGE(board < demo, engine.output);
+  check_board_line_first(engine, "http");
   CHECK(engine.output.find("http://127.0.0.1:0/") == std::string::npos);
   engine.type("dump web");
   REQUIRE_MESSAGE(engine.wait_for("\"listening\":true", 30s), engine.output);
@@ -44,12 +55,7 @@ TEST_CASE("with a certificate and key the first line and dump web say "
   std::ofstream{dir + "/config.ini", std::ios::app}
     << "tls_cert = cert.pem\ntls_key = key.pem\n";
   console_process engine{console_kind::pipe, dir, {ingest, "--demo"}};
-  REQUIRE_MESSAGE(engine.wait_for("new rows arrive every minute", 30s),
-                  engine.output);
-  auto board = engine.output.find(
-    "keepa-ingest: the deal board is at https://127.0.0.1:");
-  auto demo = engine.output.find("keepa-ingest demo: a mock Keepa server");
-  CHECK_MESSAGE(board < demo, engine.output);
+  check_board_line_first(engine, "https");
   engine.type("dump web");
   REQUIRE_MESSAGE(engine.wait_for("\"url\":\"https://127.0.0.1:", 30s),
                   engine.output);

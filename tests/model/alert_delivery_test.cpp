@@ -54,24 +54,25 @@ TEST_CASE("an alert is given up give_up_hours after it was created") {
 
 TEST_CASE("past max_per_minute the last message of the minute is a digest "
           "of every alert left") {
-  auto plan = plan_sends(3, 0, 10);
-  CHECK(plan.singles == 3);
-  CHECK_FALSE(plan.digest);
-  plan = plan_sends(15, 0, 10);
-  CHECK(plan.singles == 9);
-  CHECK(plan.digest);
-  plan = plan_sends(5, 9, 10);
-  CHECK(plan.singles == 0);
-  CHECK(plan.digest);
-  plan = plan_sends(1, 9, 10);
-  CHECK(plan.singles == 1);
-  CHECK_FALSE(plan.digest);
-  plan = plan_sends(4, 10, 10);
-  CHECK(plan.singles == 0);
-  CHECK_FALSE(plan.digest);
-  plan = plan_sends(0, 0, 10);
-  CHECK(plan.singles == 0);
-  CHECK_FALSE(plan.digest);
+  struct row {
+    int pending, sent_this_minute, max_per_minute, singles;
+    bool digest;
+  };
+  const row rows[] = {
+    {3, 0, 10, 3, false},  // room for all
+    {15, 0, 10, 9, true},  // nine, then one digest of the six left
+    {5, 9, 10, 0, true},   // one message left: the digest of all five
+    {1, 9, 10, 1, false},  // one left and one alert: it goes alone
+    {4, 10, 10, 0, false}, // the minute is spent: wait
+    {0, 0, 10, 0, false},
+  };
+  for (const auto& r : rows) {
+    CAPTURE(r.pending);
+    CAPTURE(r.sent_this_minute);
+    auto plan = plan_sends(r.pending, r.sent_this_minute, r.max_per_minute);
+    CHECK(plan.singles == r.singles);
+    CHECK(plan.digest == r.digest);
+  }
 }
 
 TEST_SUITE_END();

@@ -7,6 +7,8 @@
 #include "web/web_server.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <doctest/doctest.h>
 
@@ -75,6 +77,20 @@ inline tcp::socket connect(net::io_context& ioc, uint16_t port) {
   tcp::socket socket{ioc};
   socket.connect({net::ip::make_address("127.0.0.1"), port});
   return socket;
+}
+
+/// Writes `bytes` to `stream` (plain or TLS) and reads whatever answer
+/// comes (status 0 and the error: none).
+template <class Stream>
+reply round_trip(Stream& stream, const std::string& bytes) {
+  net::write(stream, net::buffer(bytes));
+  boost::beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  boost::beast::error_code ec;
+  http::read(stream, buffer, res, ec);
+  if (ec)
+    return {0, ec.message(), {}};
+  return {static_cast<int>(res.result_int()), res.body(), res.base()};
 }
 
 } // namespace keepa::test

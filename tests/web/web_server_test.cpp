@@ -54,14 +54,7 @@ reply raw(uint16_t port, const std::string& bytes) {
   net::io_context ioc;
   beast::tcp_stream stream{connect(ioc, port)};
   stream.expires_after(std::chrono::seconds{20});
-  net::write(stream, net::buffer(bytes));
-  beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  beast::error_code ec;
-  http::read(stream, buffer, res, ec);
-  if (ec)
-    return {0, ec.message(), {}};
-  return {static_cast<int>(res.result_int()), res.body(), res.base()};
+  return keepa::test::round_trip(stream, bytes);
 }
 
 /// The headers of a same-origin action from the board's own scripts.

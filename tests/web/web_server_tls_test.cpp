@@ -19,6 +19,7 @@ using namespace keepa::web;
 using keepa::test::board_server;
 using keepa::test::connect;
 using keepa::test::reply;
+using keepa::test::round_trip;
 using keepa::test::temp_dir;
 
 namespace net = boost::asio;
@@ -62,18 +63,6 @@ struct tls_client {
     beast::get_lowest_layer(stream).socket() = connect(ioc, port);
     stream.handshake(ssl::stream_base::client);
   }
-
-  /// Writes `bytes` and reads whatever answer comes (status 0: none).
-  reply exchange(const std::string& bytes) {
-    net::write(stream, net::buffer(bytes));
-    beast::flat_buffer buffer;
-    http::response<http::string_body> res;
-    beast::error_code ec;
-    http::read(stream, buffer, res, ec);
-    if (ec)
-      return {0, ec.message(), {}};
-    return {static_cast<int>(res.result_int()), res.body(), res.base()};
-  }
 };
 
 /// A GET over HTTPS, with an `Authorization` header when one is given.
@@ -83,22 +72,14 @@ reply get_tls(uint16_t port, const std::string& cert, const std::string& target,
   std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
   if (!authorization.empty())
     request += "Authorization: " + authorization + "\r\n";
-  return client.exchange(request + "Connection: close\r\n\r\n");
+  return round_trip(client.stream, request + "Connection: close\r\n\r\n");
 }
 
 /// Plain HTTP bytes to the port; whatever answer parses (status 0: none).
 reply plain_http(uint16_t port) {
   net::io_context ioc;
   beast::tcp_stream stream{connect(ioc, port)};
-  net::write(stream, net::buffer(std::string{"GET /health HTTP/1.1\r\n"
-                                             "Host: 127.0.0.1\r\n\r\n"}));
-  beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  beast::error_code ec;
-  http::read(stream, buffer, res, ec);
-  if (ec)
-    return {0, ec.message(), {}};
-  return {static_cast<int>(res.result_int()), res.body(), res.base()};
+  return round_trip(stream, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
 }
 
 /// The failed handshakes once they reach `n`, or after 2 s: the server
@@ -194,10 +175,8 @@ TEST_CASE("over TLS the limits answer as over HTTP") {
   limits.max_connections = 2;
   board_server s{with_tls(files, limits)};
   // Half a request, then silence: 408 once the read timeout passes.
-  CHECK(tls_client{s.port, files.cert}
-          .exchange("GET / HTTP/1.1\r\nHost: x\r\n")
-          .status
-        == 408);
+  tls_client slow{s.port, files.cert};
+  CHECK(round_trip(slow.stream, "GET / HTTP/1.1\r\nHost: x\r\n").status == 408);
   CHECK(
     get_tls(s.port, files.cert, "/api/deals?q=" + std::string(5000, 'x')).status
     == 414);
