@@ -16,6 +16,9 @@ echo
 echo "== profitable deals per token against an oracle (6 h, 1,000 new deals/h) =="
 build/bench_token_economy value 6 1000 5 20 100
 echo
+echo "== alert latency, commit to webhook request (virtual time, 6 h) =="
+build/bench_alert_latency 6 1 30 10
+echo
 echo "== analytics per product (instruction counts: run under callgrind) =="
 build/bench_analytics 2000
 if command -v valgrind >/dev/null; then

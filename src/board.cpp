@@ -78,6 +78,11 @@ void board::stop() {
     server->stop();
 }
 
+std::string board::url() const {
+  std::lock_guard<std::mutex> guard{mutex_};
+  return server_ && problem_.empty() ? server_->url() : "";
+}
+
 std::pair<std::string, std::string> board::report() const {
   std::lock_guard<std::mutex> guard{mutex_};
   web::web_facts facts{server_ ? server_->url() : "", problem_,

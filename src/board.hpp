@@ -29,6 +29,10 @@ public:
   /// system, whose actors may still answer a request of the server's.
   void stop();
 
+  /// The board's address (`http://HOST:PORT/`); "" while it does not
+  /// listen.
+  std::string url() const;
+
   /// The dump's `web` object and why the board is not listening.
   std::pair<std::string, std::string> report() const;
 

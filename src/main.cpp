@@ -7,6 +7,7 @@
 #include "actors/keepa_client.hpp"
 #include "actors/pipeline_settings.hpp"
 #include "actors/type_ids.hpp"
+#include "actors/webhook_client.hpp"
 #include "board.hpp"
 #include "io/config.hpp"
 #include "io/console_input.hpp"
@@ -159,13 +160,11 @@ int run_engine(const config& cfg, const cli_options& cli,
   caf::actor_system sys{sys_cfg};
   auto http = std::make_shared<http_client>();
   auto client = sys.spawn(make_keepa_client, api, http);
-  if (!cfg.alerts.targets.empty())
-    spdlog::warn("alerts: {} target(s) configured; this version records "
-                 "alerts in the database (alert_outbox) but does not send "
-                 "them yet",
-                 cfg.alerts.targets.size());
   auto options = engine_options_from(cfg, cli.once, client, system_now_ms);
+  auto webhook = sys.spawn(make_webhook_client, http);
+  options.webhook = webhook;
   options.board = [web] { return web->report(); };
+  options.board_url = [web] { return web->url(); };
   auto engine = sys.spawn(make_engine, std::move(options));
   for (auto& line : {web->start(cfg, sys, engine), intro})
     if (!line.empty())
@@ -206,6 +205,7 @@ int run_engine(const config& cfg, const cli_options& cli,
     exit_code = 130;
   signals.reset();
   caf::anon_send_exit(client, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(webhook, caf::exit_reason::user_shutdown);
   return exit_code;
 }
 

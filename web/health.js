@@ -9,6 +9,7 @@ const CARDS = [
   ["Watermark", "watermark", ["iso", "unsettled", "cycle_period_s"]],
   ["Database", "db", ["rows", "active", "pending", "gone", "rejections", "pending_writes", "last_error"]],
   ["Commits", "commit", ["profitable_last_hour", "tokens_per_profitable_last_hour", "profitable_total", "backlog_value", "queued"]],
+  ["Alerts", "alerts", ["sent_last_hour", "pending", "failed", "worst_latency_s"]],
   ["Web", "web", null],
 ];
 
@@ -44,6 +45,7 @@ async function load() {
   }
   warnings(s.warnings || []);
   document.getElementById("figures").replaceChildren(...CARDS.map(([title, key, fields]) => card(title, key, s[key] || {}, fields)));
+  alertTargets(((s.alerts || {}).targets) || []);
   document.getElementById("hours-box").replaceChildren(...hourly((s.tokens || {}).consumed_by_hour || []));
   document.getElementById("kinds-box").replaceChildren(bars((s.tokens || {}).consumed_by_kind || {}));
   document.getElementById("updated").textContent = new Date().toLocaleTimeString();
@@ -108,4 +110,33 @@ function hourly(hours) {
   return [root, legend];
 }
 
-document.addEventListener("DOMContentLoaded", () => { load(); setInterval(load, 30000); });
+// The alert targets, one line each; the buttons only when there are some.
+function alertTargets(targets) {
+  const box = document.getElementById("alerts-targets");
+  box.replaceChildren(...targets.map((t) => el("li", {
+    class: t.stopped ? "bad" : "",
+    text: `${t.name} (${t.format}): ${KB.int(t.sent_last_hour)} sent in the last hour, ${KB.int(t.pending)} pending, ${KB.int(t.failed)} failed`
+      + (t.stopped ? ` · STOPPED: ${t.stopped}` : t.last_error ? ` · last error: ${t.last_error}` : ""),
+  })));
+  if (!targets.length) box.append(el("li", { class: "muted", text: "No alert target: add an [alerts] section to config.ini (docs/operations.md)." }));
+  for (const id of ["alerts-test", "alerts-retry"]) document.getElementById(id).disabled = !targets.length;
+}
+
+// Runs `alerts test` or `alerts retry` and shows the engine's answer.
+async function alertsAction(what) {
+  const out = document.getElementById("alerts-answer");
+  out.textContent = what === "test" ? "sending…" : "…";
+  try {
+    out.textContent = (await KB.postJson("/api/alerts/" + what, {})).answer;
+  } catch (e) {
+    out.textContent = e.message;
+  }
+  load();
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.getElementById("alerts-test").addEventListener("click", () => alertsAction("test"));
+  document.getElementById("alerts-retry").addEventListener("click", () => alertsAction("retry"));
+  load();
+  setInterval(load, 30000);
+});

@@ -71,12 +71,42 @@ using engine_actor = caf::typed_actor<
   // The db_writer says writes fail (true, why) or work again (false).
   caf::reacts_to<atom::health, bool, std::string>>;
 
+/// WEBHOOK: posts alert messages on the HTTP client's io thread and answers
+/// each with what came back. It never fails a request: no answer is
+/// status 0 with the reason.
+using webhook_actor = caf::typed_actor<
+  // Posts one message; answers the target's answer.
+  caf::replies_to<atom::post, webhook_post>::with<delivery_answer>,
+  // Internal: an exchange finished on the io thread.
+  caf::reacts_to<atom::completed, uint64_t, delivery_answer>>;
+
+/// ALERTS: sends each target's outbox through WEBHOOK, oldest first, one
+/// message at a time per target, and records in the database what became
+/// of every alert (docs/contract.md#alerts).
+using alerts_actor = caf::typed_actor<
+  // Looks at every outbox now (DB_WRITER committed new alerts).
+  caf::reacts_to<atom::run>,
+  // Internal: the tick that sends alerts whose wait is over.
+  caf::reacts_to<atom::wake>,
+  // Sends a test message to every target; answers one line per target.
+  caf::replies_to<atom::test>::with<std::string>,
+  // Starts stopped targets again; answers the console's line.
+  caf::replies_to<atom::retry>::with<std::string>,
+  // Answers every target's state.
+  caf::replies_to<atom::stats>::with<alerts_stats>>;
+
 /// DB_WRITER: owns the only SQLite connection (spawned detached).
 using db_writer_actor = caf::typed_actor<
   // Sends durable confirmations to this watermark from now on.
   caf::reacts_to<atom::subscribe, watermark_actor>,
   // Tells this engine when writes start or stop failing, from now on.
   caf::reacts_to<atom::subscribe, engine_actor>,
+  // Tells ALERTS after each commit that put alerts in an outbox.
+  caf::reacts_to<atom::subscribe, alerts_actor>,
+  // Answers a target's alerts due now and its counts.
+  caf::replies_to<atom::outbox, outbox_query>::with<outbox_batch>,
+  // Records what became of sent alerts; answers once it is committed.
+  caf::replies_to<atom::mark, outbox_marks>::with<bool>,
   // Queues writes; they commit in one transaction with others shortly.
   caf::reacts_to<atom::write, write_batch>,
   // Commits everything queued now; answers the rows written so far.

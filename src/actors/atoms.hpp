@@ -38,6 +38,10 @@ CAF_ADD_ATOM(keepa, keepa::atom, promote, "promote")
 CAF_ADD_ATOM(keepa, keepa::atom, live, "live")
 CAF_ADD_ATOM(keepa, keepa::atom, print, "print")
 CAF_ADD_ATOM(keepa, keepa::atom, resize, "resize")
+CAF_ADD_ATOM(keepa, keepa::atom, outbox, "outbox")
+CAF_ADD_ATOM(keepa, keepa::atom, mark, "mark")
+CAF_ADD_ATOM(keepa, keepa::atom, post, "post")
+CAF_ADD_ATOM(keepa, keepa::atom, test, "test")
 
 namespace keepa::atom {
 

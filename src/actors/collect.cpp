@@ -52,6 +52,7 @@ const std::vector<collect_step>& collect_steps() {
     ask(&pipeline::db, &pipeline_snapshot::db),
     ask(&pipeline::refresher, &pipeline_snapshot::refresher),
     ask(&pipeline::janitor, &pipeline_snapshot::janitor),
+    ask(&pipeline::alerts, &pipeline_snapshot::alerts),
   };
   return steps;
 }

@@ -39,6 +39,7 @@ void report_health(self_ptr self, bool failing) {
 void flush_now(self_ptr self) {
   auto& st = self->state;
   std::vector<deal_key> settled;
+  auto alerts_before = st.stats.alerts_queued_total;
   if (!st.flush(settled)) {
     spdlog::error("db_writer: commit failed, {} rows kept for a retry: {}",
                   st.stats.pending_writes, st.stats.last_error);
@@ -49,6 +50,8 @@ void flush_now(self_ptr self) {
     return;
   }
   report_health(self, false);
+  if (st.stats.alerts_queued_total != alerts_before && st.alerts)
+    self->send(st.alerts, atom::run_v);
   if (!settled.empty() && st.watermark)
     self->send(st.watermark, atom::settle_v, std::move(settled));
 }
@@ -201,6 +204,21 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
     [=](atom::subscribe, watermark_actor wm) { self->state.watermark = wm; },
     // Remembers whom to tell when writes start or stop failing.
     [=](atom::subscribe, engine_actor engine) { self->state.engine = engine; },
+    // Remembers whom to tell of new alerts in the outbox.
+    [=](atom::subscribe, alerts_actor alerts) { self->state.alerts = alerts; },
+    // Answers a target's alerts due now and its counts.
+    [=](atom::outbox, const outbox_query& q) {
+      return guarded(self, [&](database& db) {
+        return db.due_alerts(q.target, q.now_iso, q.limit);
+      });
+    },
+    // Records what became of sent alerts, committed before the answer.
+    [=](atom::mark, const outbox_marks& marks) {
+      return guarded(self, [&](database& db) {
+        db.mark_alerts(marks);
+        return true;
+      });
+    },
     // Queues writes and commits by size or after a short delay. A batch
     // without rows settles at once when nothing waits (behind queued
     // writes it waits for their commit); an empty one does nothing.
@@ -289,6 +307,8 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
           = db.prune_history(iso_utc(now - ms(st.settings.rejection_retention)),
                              iso_utc(now - ms(st.settings.event_retention)));
         st.stats.pruned_rejections_total += static_cast<uint64_t>(rejections);
+        st.stats.pruned_alerts_total += static_cast<uint64_t>(
+          db.prune_alerts(iso_utc(now - ms(st.settings.alert_retention))));
         st.stats.pruned_events_total += static_cast<uint64_t>(events);
         if (!db.checkpoint())
           spdlog::warn("db_writer: a reader kept the write-ahead log from "

@@ -29,8 +29,10 @@ struct db_writer_settings {
   /// listing stays on /deal at most 12 h after its lastUpdate, so an older
   /// rejection can never match a listing again)...
   std::chrono::hours rejection_retention{72};
-  /// ...and price-drop events older than this.
+  /// ...and price-drop events older than this, and alerts delivered or
+  /// given up longer ago than this.
   std::chrono::hours event_retention{30 * 24};
+  std::chrono::hours alert_retention{7 * 24};
   /// Whose outbox a committed row's alerts go to, and their links.
   std::vector<outbox_target> alert_targets;
   alert_links links;
@@ -43,6 +45,8 @@ struct db_writer_state {
   watermark_actor watermark;
   /// Told when writes start or stop failing.
   engine_actor engine;
+  /// Told after each commit that put alerts in an outbox.
+  alerts_actor alerts;
   /// Whether the engine was last told that writes fail.
   bool failing = false;
   std::vector<write_batch> queued;

@@ -25,6 +25,7 @@ std::vector<member> members(const pipeline_snapshot& s, const engine_facts& f) {
     {"db", [&](json_writer& w) { to_json(w, s.db); }},
     {"refresher", [&](json_writer& w) { to_json(w, s.refresher); }},
     {"janitor", [&](json_writer& w) { to_json(w, s.janitor, s.db.alive_ms); }},
+    {"alerts", [&](json_writer& w) { to_json(w, s.alerts); }},
     {"web",
      [&](json_writer& w) {
        auto json = f.web_json.empty() ? std::string{"{\"listening\":false}"}

@@ -66,6 +66,8 @@ void spawn_pipeline(self_ptr self) {
   a.refresher = self->spawn(make_refresher,
                             refresher_links{a.bucket, a.db, a.light},
                             s.refresher, o.now_ms);
+  a.alerts = self->spawn(make_alerts, alerts_links{a.db, o.webhook}, s.alerts,
+                         o.now_ms);
   st.alive->clear();
   auto watch = [&](const auto& h) {
     self->monitor(h);
@@ -81,6 +83,7 @@ void spawn_pipeline(self_ptr self) {
   watch(a.scout);
   watch(a.refresher);
   watch(a.janitor);
+  watch(a.alerts);
   // A new db_writer says so itself if it cannot write either.
   st.write_hold = false;
   apply_pause(self);
@@ -101,6 +104,7 @@ void close_pipeline(self_ptr self) {
   self->send_exit(a.scout, reason);
   self->send_exit(a.refresher, reason);
   self->send_exit(a.janitor, reason);
+  self->send_exit(a.alerts, reason);
   self->send_exit(a.router, reason);
   self->send_exit(a.peek, reason);
   self->send_exit(a.commit, reason);
@@ -364,6 +368,24 @@ void report(self_ptr self, const console_command& cmd,
     std::move(done));
 }
 
+/// `alerts test` (a message to every target, each answer printed) or
+/// `alerts retry` (stopped targets send again).
+void alerts_command(self_ptr self, const std::string& what,
+                    std::function<void(std::string)> done) {
+  auto on_error = [=](const caf::error& err) {
+    done("error: the alerts did not answer: " + error_text(err));
+  };
+  auto& alerts = self->state.actors.alerts;
+  // Each target may take the whole request timeout to answer.
+  auto timeout = self->state.options.request_timeout * 2 + engine_ask_timeout;
+  if (what == "test")
+    self->request(alerts, timeout, atom::test_v)
+      .then([=](const std::string& lines) { done(lines); }, on_error);
+  else
+    self->request(alerts, engine_ask_timeout, atom::retry_v)
+      .then([=](const std::string& line) { done(line); }, on_error);
+}
+
 /// Executes one console command and calls `done` with the answer.
 void execute(self_ptr self, const console_command& cmd,
              std::function<void(std::string)> done) {
@@ -397,6 +419,9 @@ void execute(self_ptr self, const console_command& cmd,
               [=](const caf::error& err) {
                 done("error: the janitor did not answer: " + error_text(err));
               });
+      break;
+    case console_verb::alerts:
+      alerts_command(self, cmd.name, std::move(done));
       break;
     case console_verb::quit:
       begin_stop(self, caf::error{});

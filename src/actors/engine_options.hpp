@@ -5,6 +5,7 @@
 // settings from it.
 
 #include "actors/actors.hpp"
+#include "actors/alerts.hpp"
 #include "actors/db_writer.hpp"
 #include "model/analytics.hpp"
 #include "model/defaults.hpp"
@@ -39,10 +40,11 @@ struct engine_options {
   double event_drop_percent = defaults::event_drop_percent;
   /// Fees and costs of the business math (`[fees]`).
   fee_settings fees;
-  /// The alert targets' names and rules (never their URLs), and where the
-  /// alerts' links point.
-  std::vector<outbox_target> alert_targets;
+  /// The alert targets (`[alerts]`), where the alerts' links point, and
+  /// the actor that posts them (unset: ALERTS sends nothing).
+  alert_settings alerts;
   alert_links links;
+  webhook_actor webhook;
   /// The peek filter's thresholds.
   peek_rules rules;
   /// How tokens are spent on new listings (all on outside the bench).
@@ -55,6 +57,9 @@ struct engine_options {
   /// The deal board's `web` object of the dump and why it is not
   /// listening; unset without a board.
   std::function<std::pair<std::string, std::string>()> board;
+  /// The board's address for the alerts' links; "" while it does not
+  /// listen, unset without a board.
+  std::function<std::string()> board_url;
   /// Without a successful Keepa response for this long, ingestion counts
   /// as stalled and a janitor pass deletes nothing.
   caf::timespan stall_window = std::chrono::minutes{defaults::stall_minutes};

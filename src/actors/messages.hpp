@@ -4,11 +4,14 @@
 
 #include "io/database.hpp"
 #include "io/keepa_api.hpp"
+#include "model/alert_delivery.hpp"
 #include "model/keepa.hpp"
 
 #include <caf/fwd.hpp>
+#include <caf/timespan.hpp>
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -200,6 +203,23 @@ struct refresh_query {
 struct refresh_due {
   light_jobs deadline;
   light_jobs due;
+};
+
+/// ALERTS' question to DB_WRITER: a target's alerts due now.
+struct outbox_query {
+  std::string target;
+  std::string now_iso;
+  int64_t limit = 0;
+};
+
+/// One webhook request: where, what, and the id it carries in its
+/// `Idempotency-Key` header.
+struct webhook_post {
+  /// A credential: never logged, shown or stored.
+  std::string url;
+  std::string body;
+  std::string idempotency_key;
+  caf::timespan timeout = std::chrono::seconds{15};
 };
 
 } // namespace keepa

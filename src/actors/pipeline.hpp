@@ -18,6 +18,7 @@ struct pipeline {
   scout_actor scout;
   refresher_actor refresher;
   janitor_actor janitor;
+  alerts_actor alerts;
 };
 
 } // namespace keepa

@@ -19,8 +19,7 @@ engine_options engine_options_from(const config& cfg, bool once,
   o.request_timeout = std::chrono::seconds{cfg.keepa.request_timeout_s};
   o.event_drop_percent = cfg.engine.event_drop_percent;
   o.fees = cfg.fees;
-  for (auto& t : cfg.alerts.targets)
-    o.alert_targets.push_back({t.name, t.rules});
+  o.alerts = cfg.alerts;
   o.links.domain = cfg.keepa.domain;
   o.stall_window = std::chrono::minutes{cfg.engine.stall_minutes};
   o.janitor_interval
@@ -35,8 +34,12 @@ pipeline_settings pipeline_settings_from(const engine_options& o) {
   s.bucket.deficit_floor = o.deficit_floor;
   s.bucket.call_timeout = call_timeout_for(o.request_timeout);
   s.db.path = o.db_path;
-  s.db.alert_targets = o.alert_targets;
+  for (auto& t : o.alerts.targets)
+    s.db.alert_targets.push_back({t.name, t.rules});
   s.db.links = o.links;
+  s.alerts.alerts = o.alerts;
+  s.alerts.request_timeout = o.request_timeout;
+  s.alerts.board_url = o.board_url;
   s.commit = {o.commit_batch, o.fees, o.levers};
   s.light = {o.light_batch, o.event_drop_percent, o.fees};
   s.peek = {o.peek_batch, defaults::commit_ahead_batches * o.commit_batch,

@@ -4,6 +4,7 @@
 // becomes the engine's options, and the options become every actor's
 // settings.
 
+#include "actors/alerts.hpp"
 #include "actors/commit_pool.hpp"
 #include "actors/db_writer.hpp"
 #include "actors/engine_options.hpp"
@@ -34,6 +35,7 @@ struct pipeline_settings {
   scout_settings scout;
   refresher_settings refresher;
   janitor_settings janitor;
+  alerts_settings alerts;
 };
 
 /// Builds every actor's settings from the engine's options.

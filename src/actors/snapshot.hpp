@@ -21,6 +21,7 @@ struct pipeline_snapshot {
   db_stats db;
   refresher_stats refresher;
   janitor_stats janitor;
+  alerts_stats alerts;
 
   /// True when a cycle ran and nothing is queued or in flight.
   bool drained() const;

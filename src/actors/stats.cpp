@@ -155,10 +155,48 @@ void to_json(json_writer& w, const db_stats& s) {
   put(w, "alive_ms", s.alive_ms);
   put(w, "pruned_rejections_total", s.pruned_rejections_total);
   put(w, "pruned_events_total", s.pruned_events_total);
+  put(w, "pruned_alerts_total", s.pruned_alerts_total);
   put(w, "file_bytes", s.file_bytes);
   put(w, "wal_bytes", s.wal_bytes);
   put(w, "wal_peak_bytes", s.wal_peak_bytes);
   put(w, "last_error", s.last_error);
+  w.EndObject();
+}
+
+alert_target_stats alerts_stats::totals() const {
+  alert_target_stats all;
+  for (auto& t : targets) {
+    all.sent_last_hour += t.sent_last_hour;
+    all.pending += t.pending;
+    all.failed += t.failed;
+  }
+  return all;
+}
+
+void to_json(json_writer& w, const alerts_stats& s) {
+  auto all = s.totals();
+  w.StartObject();
+  put(w, "sent_last_hour", all.sent_last_hour);
+  put(w, "pending", all.pending);
+  put(w, "failed", all.failed);
+  put(w, "worst_latency_s", s.worst_latency_ms / 1000);
+  w.Key("targets");
+  w.StartArray();
+  for (auto& t : s.targets) {
+    w.StartObject();
+    put(w, "name", t.name);
+    put(w, "format", t.format);
+    put(w, "sent_last_hour", t.sent_last_hour);
+    put(w, "delivered_total", t.delivered_total);
+    put(w, "requests_total", t.requests_total);
+    put(w, "rate_limited_total", t.rate_limited_total);
+    put(w, "pending", t.pending);
+    put(w, "failed", t.failed);
+    put(w, "stopped", t.stopped);
+    put(w, "last_error", t.last_error);
+    w.EndObject();
+  }
+  w.EndArray();
   w.EndObject();
 }
 

@@ -124,6 +124,8 @@ struct db_stats {
   /// Rejections and events deleted past their retention.
   uint64_t pruned_rejections_total = 0;
   uint64_t pruned_events_total = 0;
+  /// Alerts deleted a week after they were delivered or given up.
+  uint64_t pruned_alerts_total = 0;
   /// The database file and its write-ahead log, in bytes, and the largest
   /// log seen.
   uint64_t file_bytes = 0;
@@ -134,6 +136,38 @@ struct db_stats {
 
 /// Writes the dump's `db` member.
 void to_json(json_writer& w, const db_stats& s);
+
+/// One alert target as ALERTS sees it.
+struct alert_target_stats {
+  /// `alerts` or `alerts.NAME` (never its URL) and its format.
+  std::string name;
+  std::string format;
+  /// Alerts delivered in the last hour and in all.
+  uint64_t sent_last_hour = 0;
+  uint64_t delivered_total = 0;
+  /// Webhook requests sent, and answers that asked to wait (429).
+  uint64_t requests_total = 0;
+  uint64_t rate_limited_total = 0;
+  /// Pending and failed alerts in its outbox, as last read.
+  int64_t pending = 0;
+  int64_t failed = 0;
+  /// Why the target stopped (a 4xx other than 429); "" while it sends.
+  std::string stopped;
+  std::string last_error;
+};
+
+/// ALERTS' counters, one entry a target.
+struct alerts_stats {
+  std::vector<alert_target_stats> targets;
+  /// Sent in the last hour, pending and failed, over all targets.
+  alert_target_stats totals() const;
+  /// Milliseconds from an alert's commit to its first request: the
+  /// largest seen.
+  int64_t worst_latency_ms = 0;
+};
+
+/// Writes the dump's `alerts` member.
+void to_json(json_writer& w, const alerts_stats& s);
 
 /// REFRESHER's counters.
 struct refresher_stats {

@@ -24,6 +24,7 @@ enum field_rank : int {
   http_429s,
   last_hour,
   backlog_value,
+  alerts,
   watermark,
   plan,
 };
@@ -115,6 +116,13 @@ void add_work_fields(std::vector<status_field>& out, const pipeline_snapshot& s,
   out.push_back({last_hour, "", field_rank::last_hour});
   out.push_back({"backlog worth $" + fixed(s.commit.queued_value, 0), "",
                  field_rank::backlog_value});
+  if (!s.alerts.targets.empty()) {
+    auto all = s.alerts.totals();
+    out.push_back({"alerts " + std::to_string(all.sent_last_hour) + " sent/h, "
+                     + std::to_string(all.pending) + " pending, "
+                     + std::to_string(all.failed) + " failed",
+                   "", field_rank::alerts});
+  }
   if (b.refill_per_min > 0) {
     auto tokens = static_cast<double>(s.peek.queued)
                     * b.cost_per_item[call_kind::peek]
@@ -171,6 +179,13 @@ void add_warnings(std::vector<status_field>& out, const pipeline_snapshot& s,
         "SHEDDING " + std::to_string(s.scout.last_shed), field_rank::warning,
         "Listings arrive faster than the plan reads them: a larger plan or a "
         "narrower deal query.");
+  for (auto& t : s.alerts.targets)
+    if (!t.stopped.empty())
+      add("ALERTS STOPPED for " + t.name + ": " + t.stopped, "ALERTS STOPPED",
+          field_rank::warning,
+          "The webhook refused the alerts: fix its URL or token in the "
+          "[alerts] section, restart or type `alerts retry`; nothing is "
+          "lost meanwhile.");
   if (watermark_stuck(s)) {
     auto held = "WATERMARK HELD "
                 + std::to_string(s.watermark.longest_held_ms / 60000) + " min";

@@ -6,7 +6,8 @@ namespace keepa {
 
 const char* const console_commands
   = "status, dump [NAME], pause, resume, rewind HOURS, refresh ASIN, "
-    "mark ASIN watch|bought|dismissed|none, janitor, quit";
+    "mark ASIN watch|bought|dismissed|none, janitor, alerts test|retry, "
+    "quit";
 
 namespace {
 
@@ -25,6 +26,7 @@ constexpr verb_spec verbs[] = {
   {"rewind", console_verb::rewind, verb_spec::required},
   {"refresh", console_verb::refresh, verb_spec::required},
   {"janitor", console_verb::janitor, verb_spec::none},
+  {"alerts", console_verb::alerts, verb_spec::required},
   {"quit", console_verb::quit, verb_spec::none},
 };
 
@@ -88,6 +90,9 @@ parse_console_command(const std::string& line) {
       return unknown(line);
     if (spec.verb == console_verb::rewind)
       return rewind_hours(arg);
+    if (spec.verb == console_verb::alerts && arg != "test" && arg != "retry")
+      return console_error{"error: alerts needs test or retry, got '" + arg
+                           + "'"};
     return console_command{spec.verb, arg, 0, ""};
   }
   return unknown(line);

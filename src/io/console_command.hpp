@@ -20,14 +20,16 @@ enum class console_verb : uint8_t {
   refresh,
   mark,
   janitor,
+  /// `alerts test` or `alerts retry` (in `name`).
+  alerts,
   quit,
 };
 
 /// One parsed console line.
 struct console_command {
   console_verb verb = console_verb::status;
-  /// `dump`'s member ("" for the whole dump), or the ASIN of `refresh`
-  /// and `mark`.
+  /// `dump`'s member ("" for the whole dump), the ASIN of `refresh` and
+  /// `mark`, or what `alerts` does (`test` or `retry`).
   std::string name;
   /// `rewind`'s hours, always positive.
   int64_t hours = 0;

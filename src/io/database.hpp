@@ -4,6 +4,7 @@
 // WAL, prepared statements cached per column set. Plain blocking code; only
 // the db_writer actor (spawned detached) may own an instance.
 
+#include "io/outbox.hpp"
 #include "model/alert.hpp"
 #include "model/analytics.hpp"
 #include "model/columns.hpp"
@@ -113,6 +114,19 @@ public:
   bool record_drop(const std::string& target, alert a, const alert_rules& rules,
                    const std::string& now_iso);
 
+  /// Up to `limit` of `target`'s pending alerts due at `now_iso` (a digest
+  /// begun before a restart first, then the oldest) and its counts.
+  outbox_batch due_alerts(const std::string& target, const std::string& now_iso,
+                          int64_t limit);
+
+  /// Records what became of sent alerts, in one transaction.
+  void mark_alerts(const outbox_marks& marks);
+
+  /// Deletes delivered and failed alerts done before `before_iso`, and
+  /// the alert memory of deals no longer in `deals`; answers how many
+  /// alerts.
+  int64_t prune_alerts(const std::string& before_iso);
+
   /// Writes one `system_state` value.
   void set_state(const std::string& key, const std::string& value,
                  const std::string& now_iso);
@@ -170,6 +184,10 @@ public:
 
 private:
   /// Puts `a` in `target`'s outbox (once per target and id).
+  /// Runs `sql`, an alert_memory write binding (lowest_price, target,
+  /// asin); the rows it changed.
+  int remember_lowest(const char* sql, const std::string& target,
+                      const std::string& asin, double price);
   void put_in_outbox(const std::string& target, const alert& a,
                      const std::string& now_iso);
   void exec(const std::string& sql);

@@ -14,6 +14,7 @@
 #include <boost/url/parse.hpp>
 
 #include <atomic>
+#include <cctype>
 #include <map>
 #include <optional>
 #include <thread>
@@ -265,6 +266,8 @@ private:
     message_.set(http::field::user_agent, user_agent);
     message_.set(http::field::accept_encoding, "gzip");
     message_.set(http::field::connection, "keep-alive");
+    for (auto& [name, value] : req_.headers)
+      message_.set(name, value);
     if (message_.method() == http::verb::post) {
       message_.set(http::field::content_type, req_.content_type);
       message_.body() = req_.body;
@@ -309,6 +312,12 @@ private:
     http_response out;
     out.status = static_cast<int>(res.result_int());
     out.reused_connection = reused_;
+    for (auto& field : res) {
+      std::string name{field.name_string()};
+      for (auto& c : name)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      out.headers[name] = std::string{field.value()};
+    }
     if (beast::iequals(res[http::field::content_encoding], "gzip")) {
       if (auto inflated = gzip_decompress(res.body(), owner_.opts().body_limit))
         out.body = std::move(*inflated);

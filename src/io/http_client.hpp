@@ -9,8 +9,11 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace keepa {
 
@@ -21,6 +24,8 @@ struct http_request {
   std::string method = "GET";
   std::string body;
   std::string content_type;
+  /// Further request headers (name, value).
+  std::vector<std::pair<std::string, std::string>> headers;
   /// Deadline for the whole exchange: connect, TLS, write and read.
   std::chrono::milliseconds timeout
     = std::chrono::seconds{defaults::request_timeout_s};
@@ -31,6 +36,8 @@ struct http_request {
 struct http_response {
   int status = 0;
   std::string body;
+  /// The response's headers, names in lower case.
+  std::map<std::string, std::string> headers;
   std::string error;
   bool timed_out = false;
   /// The exchange ran on a kept-alive connection of an earlier request.

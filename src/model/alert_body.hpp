@@ -24,6 +24,10 @@ std::optional<alert_format> parse_alert_format(const std::string& name);
 std::string alert_body(alert_format format, const alert_message& m,
                        const std::string& telegram_chat_id = "");
 
+/// The alert an outbox row holds (the generic body of one alert, as
+/// written by the db_writer); nullopt when it is not such a body.
+std::optional<alert> read_alert(const std::string& generic_body);
+
 /// One alert as one line of text: what happened, the title, the price,
 /// the profit, the ROI and the rank.
 std::string alert_line(const alert& a);

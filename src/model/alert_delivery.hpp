@@ -29,6 +29,9 @@ struct delivery_answer {
   int status = 0;
   /// Response headers, names in lower case.
   std::map<std::string, std::string> headers;
+  /// For the log and `dump alerts`: why no answer came, or the start of
+  /// the answer's body.
+  std::string detail;
 };
 
 delivery_verdict judge(const delivery_answer& a);

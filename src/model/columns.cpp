@@ -115,7 +115,10 @@ std::string index_sql() {
          "CREATE INDEX IF NOT EXISTS deals_by_mark ON deals (status, mark);\n"
          "CREATE INDEX IF NOT EXISTS events_by_asin ON events (asin);\n"
          "CREATE INDEX IF NOT EXISTS rejections_by_time ON rejections "
-         "(rejected_utc);\n";
+         "(rejected_utc);\n"
+         // The sender's due alerts and counts per target.
+         "CREATE INDEX IF NOT EXISTS alert_outbox_by_state ON alert_outbox "
+         "(target, state, created_utc);\n";
 }
 
 std::string upsert_sql(uint64_t mask) {

@@ -105,6 +105,13 @@ const std::vector<simple_metric>& simple_metrics() {
     {"db_rejections", "gauge", "Rows of the rejections table.",
      "db.rejections"},
     {"paused", "gauge", "1 while Keepa calls are held.", "tokens.paused"},
+    {"alerts_sent_last_hour", "gauge",
+     "Alerts delivered to their webhooks in the last hour, all targets.",
+     "alerts.sent_last_hour"},
+    {"alerts_pending", "gauge", "Alerts waiting in the outboxes.",
+     "alerts.pending"},
+    {"alerts_failed", "gauge",
+     "Alerts given up after give_up_hours (kept a week).", "alerts.failed"},
   };
   return list;
 }

@@ -91,12 +91,8 @@ void write_chart(json_writer& w, const std::optional<std::string>& stored) {
   w.EndObject();
 }
 
-/// The answer of an action the engine ran: ok, or 409 with its words.
-web_response action_response(const std::string& answer) {
-  if (answer.rfind("ok", 0) != 0)
-    return error_response(
-      answer.find("not in the database") != std::string::npos ? 404 : 409,
-      answer);
+/// {"ok": true, "answer": ANSWER}.
+web_response ok_answer(const std::string& answer) {
   rapidjson::StringBuffer buf;
   json_writer w{buf};
   w.StartObject();
@@ -106,6 +102,23 @@ web_response action_response(const std::string& answer) {
   w.String(answer.c_str());
   w.EndObject();
   return json_response(buf);
+}
+
+/// The answer of an action the engine ran: ok, or 409 with its words.
+web_response action_response(const std::string& answer) {
+  if (answer.rfind("ok", 0) != 0)
+    return error_response(
+      answer.find("not in the database") != std::string::npos ? 404 : 409,
+      answer);
+  return ok_answer(answer);
+}
+
+/// The answer of `alerts test` or `alerts retry`: a line per target, or
+/// 409 with the engine's error.
+web_response alerts_response(const std::string& answer) {
+  if (answer.rfind("error", 0) == 0)
+    return error_response(409, answer);
+  return ok_answer(answer);
 }
 
 /// Why a state-changing request is refused, or "" when it may go on: the
@@ -274,6 +287,12 @@ route_result routes::get(const std::string& path_text,
 
 route_result routes::post(const web_request& req,
                           const std::vector<std::string>& segments) const {
+  if (segments.size() == 3 && segments[0] == "api" && segments[1] == "alerts"
+      && (segments[2] == "test" || segments[2] == "retry")) {
+    if (auto problem = cross_site_problem(req); !problem.empty())
+      return error_response(403, "refused: " + problem);
+    return engine_call{"alerts " + segments[2], alerts_response};
+  }
   if (segments.size() != 4 || segments[0] != "api" || segments[1] != "deals"
       || !is_asin(segments[2]))
     return error_response(404, "no such action");

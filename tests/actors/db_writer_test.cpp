@@ -4,6 +4,7 @@
 // retried until they land, and a flush that cannot commit says so.
 
 #include "actors/db_writer.hpp"
+#include "support/committed_rows.hpp"
 #include "support/deterministic_fixture.hpp"
 #include "support/process.hpp"
 #include "support/sqlite_read.hpp"
@@ -15,7 +16,10 @@
 
 using namespace keepa;
 using namespace std::chrono_literals;
+using keepa::test::committed;
+using keepa::test::dropped;
 using keepa::test::scalar;
+using keepa::test::seen;
 
 namespace {
 
@@ -100,19 +104,6 @@ struct db_writer_fixture : test::deterministic_fixture {
     run();
   }
 
-  /// An active row of `asin` seen now: stamped with the engine-alive clock
-  /// when it commits. With `update_only`, a refresh that never creates it.
-  static deal_update seen(const std::string& asin, bool update_only = false) {
-    deal_update u;
-    u.asin = asin;
-    u.mode = update_only ? write_mode::update_only : write_mode::upsert;
-    if (!update_only)
-      u.set(column::status, std::string{to_string(deal_status::active)});
-    u.set(column::price_now, 10.0)
-      .set(column::last_seen_utc, std::string{"2026-11-01T00:00:00Z"});
-    return u;
-  }
-
   /// Asks for a purge of rows unseen for `retention_ms` of engine-alive
   /// time; the count deleted, or the error's text.
   std::variant<int64_t, std::string> purge(int64_t retention_ms) {
@@ -135,30 +126,6 @@ struct db_writer_fixture : test::deterministic_fixture {
 
   db_stats stats() {
     return stats_of<db_stats>(db);
-  }
-
-  /// A full active row as the commit pool writes it.
-  static deal_update committed(const std::string& asin, double price,
-                               double profit, keepa_minutes last_update) {
-    auto u = seen(asin);
-    u.set(column::title, std::string{"Title of "} + asin)
-      .set(column::price_now, price)
-      .set(column::profit, profit)
-      .set(column::all_in_cost, price + 5)
-      .set(column::sales_rank, int64_t{40000})
-      .set(column::keepa_last_update, int64_t{last_update});
-    return u;
-  }
-
-  /// A refresh of `asin` to `price` that records a drop from `old_price`.
-  static write_batch dropped(const std::string& asin, double old_price,
-                             double price, double profit) {
-    write_batch b;
-    auto u = seen(asin, true);
-    u.set(column::price_now, price).set(column::profit, profit);
-    b.upserts.push_back(u);
-    b.drops.push_back({asin, old_price, price});
-    return b;
   }
 
   /// The outbox's rows as "target id", oldest first.

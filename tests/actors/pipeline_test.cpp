@@ -400,7 +400,7 @@ TEST_CASE_FIXTURE(pipeline_fixture, "a crashed actor restarts the pipeline "
   CHECK(st.restarts.size() == 1);
   CHECK(st.phase == engine_phase::running);
   CHECK(st.actors.peek != old_peek);
-  CHECK(st.alive->size() == 10);
+  CHECK(st.alive->size() == 11);
   CHECK(command(engine, "status").find("100 active") != std::string::npos);
   // Past the budget the engine gives up and stops with an error.
   for (int i = 0; i < 5; ++i) {

@@ -47,6 +47,30 @@ TEST_CASE("status says when listings left /deal unread") {
              "SHEDDING: about 1200 listings left /deal unread"));
 }
 
+TEST_CASE("status shows the alerts of the last hour and warns of a stopped "
+          "target") {
+  auto s = quiet_pipeline();
+  CHECK(!says(render_status(s, engine_facts{}), "alerts"));
+  alert_target_stats ok;
+  ok.name = "alerts";
+  ok.sent_last_hour = 7;
+  ok.pending = 2;
+  alert_target_stats refused;
+  refused.name = "alerts.team";
+  refused.sent_last_hour = 1;
+  refused.pending = 3;
+  refused.failed = 1;
+  refused.stopped = "HTTP 404: Unknown Webhook";
+  s.alerts.targets = {ok, refused};
+  auto line = render_status(s, engine_facts{});
+  CHECK(says(line, "alerts 8 sent/h, 5 pending, 1 failed"));
+  CHECK(
+    says(line, "ALERTS STOPPED for alerts.team: HTTP 404: Unknown Webhook"));
+  auto warnings = status_warnings(s, engine_facts{});
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].action.find("alerts retry") != std::string::npos);
+}
+
 TEST_CASE("status shows the refill net of tracking reductions") {
   auto s = quiet_pipeline();
   s.bucket.refill_per_min = 15;

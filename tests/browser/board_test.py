@@ -467,6 +467,9 @@ def run(board, db, out):
     cells = [c.text for c in d.find_elements(By.CSS_SELECTOR, "#figures td:nth-child(2)")]
     check(cells and not [c for c in cells if c.startswith(("{", "["))],
           "every health figure reads as words or numbers, never raw JSON: " + json.dumps(cells))
+    check("No alert target" in d.find_element(By.ID, "alerts-targets").text
+          and not d.find_element(By.ID, "alerts-test").is_enabled(),
+          "without an alert target the health page says so and offers no test button")
     period = d.find_element(By.CSS_SELECTOR, "#figures [data-field='watermark.cycle_period_s'] td:nth-child(2)").text
     check(period == "none yet" or float(period.replace(",", "")) >= 0, "the cycle period is none yet or seconds: " + period)
 

@@ -33,6 +33,9 @@ TEST_CASE("every command word parses to its verb") {
   CHECK(command("pause").verb == console_verb::pause);
   CHECK(command("resume").verb == console_verb::resume);
   CHECK(command("janitor").verb == console_verb::janitor);
+  CHECK(command("alerts test").verb == console_verb::alerts);
+  CHECK(command("alerts test").name == "test");
+  CHECK(command("alerts retry").name == "retry");
   CHECK(command("quit").verb == console_verb::quit);
   CHECK(command("  status  ").verb == console_verb::status);
 }
@@ -67,6 +70,9 @@ TEST_CASE("mark takes the ASIN and one of the marks, none clearing it") {
   CHECK(command("mark B000000001 watch").mark == "watch");
   CHECK(command("mark B000000001 bought").mark == "bought");
   CHECK(command("mark B000000001 none").mark.empty());
+  CHECK(error("alerts send")
+        == "error: alerts needs test or retry, got 'send'");
+  CHECK(error("alerts").rfind("error: unknown command", 0) == 0);
   CHECK(error("mark B000000001 love")
         == "error: mark ASIN needs watch, bought, dismissed or none, got "
            "'love'");

@@ -102,6 +102,19 @@ TEST_CASE_FIXTURE(mock_fixture, "POST sends the body") {
   CHECK(res.body.find("\"deals\"") != std::string::npos);
 }
 
+TEST_CASE_FIXTURE(mock_fixture, "the answer's headers arrive with names in "
+                                "lower case") {
+  start();
+  http_client client;
+  auto req = get("/token?key=mock-key");
+  req.headers.emplace_back("Idempotency-Key", "B000000001-100-new_deal");
+  auto res = send(client, req);
+  CHECK(res.status == 200);
+  CHECK(res.headers["server"] == "mock-keepa");
+  CHECK(res.headers["content-type"] == "application/json;charset=UTF-8");
+  CHECK(res.headers.count("Server") == 0);
+}
+
 TEST_CASE_FIXTURE(mock_fixture, "a slow answer times out at the deadline") {
   opts.faults.slow = 1.0;
   opts.slow_ms = 3000;

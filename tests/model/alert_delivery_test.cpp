@@ -7,42 +7,53 @@
 
 using namespace keepa;
 
+namespace {
+
+/// An answer with `status` and `headers`.
+delivery_answer answer(int status,
+                       std::map<std::string, std::string> headers = {}) {
+  return {status, std::move(headers), ""};
+}
+
+} // namespace
+
 TEST_SUITE_BEGIN("alert_delivery");
 
 TEST_CASE("2xx delivers, 429 waits, other 4xx stop the target, the rest "
           "retry") {
-  CHECK(judge({200, {}}) == delivery_verdict::delivered);
-  CHECK(judge({204, {}}) == delivery_verdict::delivered);
-  CHECK(judge({429, {}}) == delivery_verdict::rate_limited);
-  CHECK(judge({404, {}}) == delivery_verdict::stop_target);
-  CHECK(judge({401, {}}) == delivery_verdict::stop_target);
-  CHECK(judge({500, {}}) == delivery_verdict::retry);
-  CHECK(judge({503, {}}) == delivery_verdict::retry);
-  CHECK(judge({0, {}}) == delivery_verdict::retry);
-  CHECK(judge({302, {}}) == delivery_verdict::retry);
+  CHECK(judge(answer(200)) == delivery_verdict::delivered);
+  CHECK(judge(answer(204)) == delivery_verdict::delivered);
+  CHECK(judge(answer(429)) == delivery_verdict::rate_limited);
+  CHECK(judge(answer(404)) == delivery_verdict::stop_target);
+  CHECK(judge(answer(401)) == delivery_verdict::stop_target);
+  CHECK(judge(answer(500)) == delivery_verdict::retry);
+  CHECK(judge(answer(503)) == delivery_verdict::retry);
+  CHECK(judge(answer(0)) == delivery_verdict::retry);
+  CHECK(judge(answer(302)) == delivery_verdict::retry);
 }
 
 TEST_CASE("failures back off from 30 s doubling to 30 min") {
-  delivery_answer failed{500, {}};
+  auto failed = answer(500);
   CHECK(retry_after_ms(failed, 1) == 30'000);
   CHECK(retry_after_ms(failed, 2) == 60'000);
   CHECK(retry_after_ms(failed, 6) == 960'000);
   CHECK(retry_after_ms(failed, 7) == 1'800'000);
   CHECK(retry_after_ms(failed, 500) == 1'800'000);
-  CHECK(retry_after_ms({0, {}}, 0) == 30'000);
+  CHECK(retry_after_ms(answer(0), 0) == 30'000);
 }
 
 TEST_CASE("a 429 waits as Retry-After or Discord's reset header say, "
           "within 1 s and an hour") {
-  CHECK(retry_after_ms({429, {{"retry-after", "12"}}}, 1) == 12'000);
-  CHECK(retry_after_ms({429, {{"x-ratelimit-reset-after", "0.35"}}}, 1)
+  CHECK(retry_after_ms(answer(429, {{"retry-after", "12"}}), 1) == 12'000);
+  CHECK(retry_after_ms(answer(429, {{"x-ratelimit-reset-after", "0.35"}}), 1)
         == 1'000);
-  CHECK(retry_after_ms({429, {{"x-ratelimit-reset-after", "2.5"}}}, 3)
+  CHECK(retry_after_ms(answer(429, {{"x-ratelimit-reset-after", "2.5"}}), 3)
         == 2'500);
-  CHECK(retry_after_ms({429, {{"retry-after", "86400"}}}, 1) == 3'600'000);
-  CHECK(retry_after_ms({429, {{"retry-after", "soon"}}}, 1) == 30'000);
-  CHECK(retry_after_ms({429, {{"retry-after", "-5"}}}, 1) == 30'000);
-  CHECK(retry_after_ms({429, {}}, 1) == 30'000);
+  CHECK(retry_after_ms(answer(429, {{"retry-after", "86400"}}), 1)
+        == 3'600'000);
+  CHECK(retry_after_ms(answer(429, {{"retry-after", "soon"}}), 1) == 30'000);
+  CHECK(retry_after_ms(answer(429, {{"retry-after", "-5"}}), 1) == 30'000);
+  CHECK(retry_after_ms(answer(429), 1) == 30'000);
 }
 
 TEST_CASE("an alert is given up give_up_hours after it was created") {

@@ -183,3 +183,25 @@ TEST_CASE("formats are named as in config.ini") {
 }
 
 TEST_SUITE_END();
+
+TEST_CASE("an outbox row's alert reads back as it was written") {
+  auto a = sample();
+  a.kind = alert_kind::price_drop;
+  a.previous_price = 31.5;
+  auto back = read_alert(alert_body(alert_format::generic, alert_message{{a}}));
+  REQUIRE(back);
+  CHECK(back->id == a.id);
+  CHECK(back->kind == alert_kind::price_drop);
+  CHECK(back->asin == a.asin);
+  CHECK(back->title == a.title);
+  CHECK(back->price_now == doctest::Approx(a.price_now));
+  CHECK(back->previous_price == 31.5);
+  CHECK(back->profit == a.profit);
+  CHECK(back->sales_rank == a.sales_rank);
+  CHECK(back->amazon_url == a.amazon_url);
+  for (auto bad : {"", "[]", "{\"alerts\":[]}", "{\"alerts\":[{\"id\":\"x\"}]}",
+                   "{\"alerts\":[1]}", "not json"})
+    CHECK_MESSAGE(!read_alert(bad), bad);
+  auto two = alert_body(alert_format::generic, alert_message{{a, a}});
+  CHECK_FALSE(read_alert(two));
+}

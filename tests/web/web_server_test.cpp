@@ -201,6 +201,25 @@ TEST_CASE("a seller's action reaches the engine as a console line") {
         == 400);
 }
 
+TEST_CASE("the health page's alert buttons run alerts test and retry") {
+  board_server s;
+  auto test = ask(s.port, http::verb::post, "/api/alerts/test", "{}",
+                  board_action(s.port));
+  CHECK(test.status == 200);
+  CHECK(test.body == R"({"ok":true,"answer":"ok: alerts test"})");
+  CHECK(ask(s.port, http::verb::post, "/api/alerts/retry", "{}",
+            board_action(s.port))
+          .status
+        == 200);
+  CHECK(ask(s.port, http::verb::post, "/api/alerts/send", "{}",
+            board_action(s.port))
+          .status
+        == 404);
+  CHECK(ask(s.port, http::verb::post, "/api/alerts/test", "{}").status == 403);
+  CHECK(s.received()
+        == std::vector<std::string>{"alerts test", "alerts retry"});
+}
+
 TEST_CASE("a cross-site or scripted-elsewhere action is refused") {
   board_server s;
   auto target = "/api/deals/B000000001/mark";
