@@ -38,7 +38,6 @@ pipeline_settings pipeline_settings_from(const engine_options& o) {
     s.db.alert_targets.push_back({t.name, t.rules});
   s.db.links = o.links;
   s.alerts.alerts = o.alerts;
-  s.alerts.request_timeout = o.request_timeout;
   s.alerts.board_url = o.board_url;
   s.commit = {o.commit_batch, o.fees, o.levers};
   s.light = {o.light_batch, o.event_drop_percent, o.fees};

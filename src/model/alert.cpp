@@ -20,7 +20,9 @@ bool passes(const alert_rules& rules, const alert_facts& facts) {
   auto at_most = [](const auto& rule, const auto& value) {
     return !rule || (value && *value <= *rule);
   };
-  return at_least(rules.min_profit, facts.profit)
+  // A deal that loses money is never news, whatever the rules.
+  return facts.profit && *facts.profit > 0
+         && at_least(rules.min_profit, facts.profit)
          && at_least(rules.min_roi, facts.roi)
          && at_most(rules.max_rank, facts.sales_rank)
          && at_least(rules.min_drops90, facts.drops90);

@@ -59,8 +59,8 @@ struct alert_facts {
   std::optional<int64_t> drops90;
 };
 
-/// True when the row passes every rule that is set; a set rule never
-/// passes a figure that is unknown.
+/// True when the row makes a profit and passes every rule that is set; a
+/// set rule never passes a figure that is unknown.
 bool passes(const alert_rules& rules, const alert_facts& facts);
 
 /// True when `price` is a drop worth telling: at least `drop_percent`

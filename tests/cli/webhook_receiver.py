@@ -3,8 +3,9 @@
 answer of --plan (200 once it is spent) and appends one JSON line per
 request to --log: its Idempotency-Key, the alert ids of its body and the
 status answered. Plan entries: a status (500, 404, 200...), `429:N`
-(Retry-After N seconds) or `timeout` (no answer for --hang seconds)."""
-import argparse, json, os, sys, threading, time
+(Retry-After N seconds) or `timeout` (no answer for --hang seconds). Once
+the plan is spent, --flaky F answers that fraction 500 (seeded)."""
+import argparse, json, os, random, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 args = argparse.ArgumentParser()
@@ -12,8 +13,10 @@ args.add_argument("--port", type=int, default=0)
 args.add_argument("--plan", default="")
 args.add_argument("--log", required=True)
 args.add_argument("--hang", type=float, default=30)
+args.add_argument("--flaky", type=float, default=0)
 a = args.parse_args()
 plan = [p for p in a.plan.split(",") if p]
+rng = random.Random(20261205)
 lock = threading.Lock()
 
 
@@ -21,7 +24,7 @@ class Hook(BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         with lock:
-            step = plan.pop(0) if plan else "200"
+            step = plan.pop(0) if plan else "500" if rng.random() < a.flaky else "200"
         status, headers = 200, {}
         if step == "timeout":
             time.sleep(a.hang)

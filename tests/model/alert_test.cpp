@@ -40,8 +40,8 @@ rapidjson::Document parsed(const std::string& body) {
 
 TEST_SUITE_BEGIN("alert");
 
-TEST_CASE("every set rule must pass, and an unknown figure fails a set "
-          "rule") {
+TEST_CASE("a deal must make a profit and pass every set rule, and an "
+          "unknown figure fails a set rule") {
   alert_facts f{12, 8.5, 40, 50000, 9};
   CHECK(passes(alert_rules{}, f));
   alert_rules r;
@@ -61,7 +61,17 @@ TEST_CASE("every set rule must pass, and an unknown figure fails a set "
   CHECK(fails([](alert_facts& g) { g.drops90 = 8; }));
   CHECK(fails([](alert_facts& g) { g.profit.reset(); }));
   CHECK(fails([](alert_facts& g) { g.sales_rank.reset(); }));
-  CHECK(passes(alert_rules{}, alert_facts{}));
+  // Without rules every profitable deal passes, and no other.
+  auto bare = f;
+  bare.roi.reset();
+  bare.sales_rank.reset();
+  bare.drops90.reset();
+  CHECK(passes(alert_rules{}, bare));
+  bare.profit = 0;
+  CHECK_FALSE(passes(alert_rules{}, bare));
+  bare.profit = -3;
+  CHECK_FALSE(passes(alert_rules{}, bare));
+  CHECK_FALSE(passes(alert_rules{}, alert_facts{}));
 }
 
 TEST_CASE("a drop is news only below the lowest price already alerted by "
