@@ -1,6 +1,7 @@
 #include "actors/alerts.hpp"
 
 #include "actors/type_ids.hpp"
+#include "io/redact.hpp"
 #include "model/alert_body.hpp"
 #include "model/alert_delivery.hpp"
 #include "model/defaults.hpp"
@@ -33,15 +34,8 @@ std::string post_url(const alert_target& t) {
 }
 
 /// `text` without `t`'s credentials, for logs, dumps and errors.
-std::string scrub(std::string text, const alert_target& t) {
-  for (auto* secret : {&t.webhook_url, &t.bot_token}) {
-    if (secret->empty())
-      continue;
-    for (auto at = text.find(*secret); at != std::string::npos;
-         at = text.find(*secret, at))
-      text.replace(at, secret->size(), "***");
-  }
-  return text;
+std::string scrub(const std::string& text, const alert_target& t) {
+  return redact(redact(text, t.webhook_url), t.bot_token);
 }
 
 /// What an answer says, for the log and `dump alerts`.
@@ -49,7 +43,7 @@ std::string describe(const delivery_answer& a, const alert_target& t) {
   auto what = a.status == 0 ? "no answer: " + a.detail
                             : "HTTP " + std::to_string(a.status)
                                 + (a.detail.empty() ? "" : ": " + a.detail);
-  return scrub(std::move(what), t);
+  return scrub(what, t);
 }
 
 /// Forgets what is older than the minute and the hour that count.
