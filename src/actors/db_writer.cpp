@@ -135,6 +135,9 @@ bool db_writer_state::flush(std::vector<deal_key>& settled) {
 }
 
 uint64_t db_writer_state::queue_alerts(const std::string& now) {
+  // Without a target no row is read back: this runs in every commit.
+  if (settings.alert_targets.empty())
+    return 0;
   uint64_t queued_alerts = 0;
   auto each_target = [&](const std::string& asin, auto record) {
     auto row = db->alerted(asin);
