@@ -1,5 +1,7 @@
 #include "mock/history.hpp"
 
+#include "mock/offers.hpp"
+
 #include "model/keepa_time.hpp"
 
 #include <algorithm>
@@ -13,16 +15,18 @@ constexpr int64_t day_ms = 86400000;
 constexpr int64_t year_ms = 365 * day_ms;
 constexpr int64_t used_shipping = 399;
 
-/// Appends a point when the value differs from the last one.
+/// Appends a point when the value (or its shipping) differs from the last.
 void push(series& s, int stride, int64_t t, int64_t v, int64_t ship) {
   auto n = s.size();
+  ship = v < 0 ? -1 : ship;
   if (n >= static_cast<size_t>(stride)
-      && s[n - static_cast<size_t>(stride) + 1] == v)
+      && s[n - static_cast<size_t>(stride) + 1] == v
+      && (stride == 2 || s[n - 1] == ship))
     return;
   s.push_back(to_keepa_minutes(t));
   s.push_back(v);
   if (stride == 3)
-    s.push_back(v < 0 ? -1 : ship);
+    s.push_back(ship);
 }
 
 /// Scales a price by `percent`, keeping -1 (no offer).
@@ -40,16 +44,18 @@ series grid_series(const catalog& cat, const item& it, int type,
   return s;
 }
 
-/// The used series (USED, or a sub-condition at `percent` with shipping):
-/// the grid until the latest drop, then the live price.
+/// The used series (USED, or a condition's with shipping at `percent` of
+/// the used grid): the grid until the latest drop, then `live` (price and
+/// shipping of the offer that sets it now, -1 when none is live).
 series used_series(const catalog& cat, const item& it, const live_state& st,
-                   int64_t now_ms, int stride, int64_t percent) {
+                   int64_t now_ms, int stride, int64_t percent,
+                   std::pair<int64_t, int64_t> live) {
   series s;
   for (auto c = (now_ms - year_ms) / price_step_ms;
        c * price_step_ms < st.last_update_ms; ++c)
     push(s, stride, c * price_step_ms,
          scaled(cat.grid_value(it, 2, c), percent), used_shipping);
-  push(s, stride, st.last_update_ms, scaled(st.used, percent), used_shipping);
+  push(s, stride, st.last_update_ms, live.first, live.second);
   return s;
 }
 
@@ -88,14 +94,19 @@ std::vector<series> csv_of(const catalog& cat, const item& it, int64_t now_ms) {
   std::vector<series> csv(it.sparse ? 23 : 36);
   csv[0] = grid_series(cat, it, 0, now_ms);
   csv[1] = grid_series(cat, it, 1, now_ms);
-  csv[2] = used_series(cat, it, st, now_ms, 2, 100);
+  csv[2] = used_series(cat, it, st, now_ms, 2, 100, {st.used, -1});
   csv[3] = rank_series(cat, it, now_ms);
   csv[11] = grid_series(cat, it, 11, now_ms);
   csv[12] = grid_series(cat, it, 12, now_ms);
   const int64_t condition_percent[] = {130, 115, 105, 100}; // 19..22
-  for (int k = 0; k < 4; ++k)
-    csv[static_cast<size_t>(19 + k)] = used_series(cat, it, st, now_ms, 3,
-                                                   condition_percent[k]);
+  auto live = live_offers(cat, it, st, now_ms);
+  for (int k = 0; k < 4; ++k) {
+    auto cheapest = cheapest_in_condition(live, 2 + k);
+    csv[static_cast<size_t>(19 + k)]
+      = used_series(cat, it, st, now_ms, 3, condition_percent[k],
+                    cheapest ? std::pair{cheapest->price, cheapest->shipping}
+                             : std::pair<int64_t, int64_t>{-1, -1});
+  }
   if (!it.amazon)
     csv[0].clear();
   if (it.sparse) {
@@ -145,7 +156,9 @@ int64_t latest(const series& s, int type, bool landed) {
 
 int64_t previous(const series& s, int type) {
   auto stride = static_cast<size_t>(stride_of(type));
-  return s.size() < 2 * stride ? -1 : s[s.size() - 2 * stride + 1];
+  return s.size() < 2 * stride
+           ? -1
+           : value_at(s, static_cast<int>(stride), s.size() - 2 * stride, true);
 }
 
 int64_t latest_time(const series& s, int type) {
@@ -173,7 +186,7 @@ deal_figures deal_of(const catalog& cat, const item& it, int64_t now_ms) {
     auto& s = csv[static_cast<size_t>(t)];
     if (s.empty())
       continue;
-    auto cur = latest(s, t, false);
+    auto cur = latest(s, t, true); // landed for the *_SHIPPING types
     auto prev = previous(s, t);
     d.current[static_cast<size_t>(t)] = cur;
     d.current_since[static_cast<size_t>(t)] = latest_time(s, t);
@@ -183,7 +196,7 @@ deal_figures deal_of(const catalog& cat, const item& it, int64_t now_ms) {
       = cur >= 0 && prev == -1
         && s.size() >= 2 * static_cast<size_t>(stride_of(t));
     for (size_t r = 0; r < 4; ++r) {
-      auto avg = weighted_mean(s, t, now_ms - range_ms[r], now_ms, false);
+      auto avg = weighted_mean(s, t, now_ms - range_ms[r], now_ms, true);
       d.avg[r][static_cast<size_t>(t)] = avg;
       if (avg > 0 && cur >= 0) {
         d.delta[r][static_cast<size_t>(t)] = avg - cur;

@@ -31,13 +31,14 @@ int64_t weighted_mean(const series& s, int type, int64_t from_ms,
 /// The newest value (landed for triples when `landed`); -1 when empty.
 int64_t latest(const series& s, int type, bool landed);
 
-/// The value before the newest; -1 when there is none.
+/// The value before the newest (landed for triples); -1 when there is none.
 int64_t previous(const series& s, int type);
 
 /// The Keepa minute of the newest point; 0 when empty.
 int64_t latest_time(const series& s, int type);
 
-/// A deal's figures per csv type (docs/keepa.md); range index 0 =
+/// A deal's figures per csv type (docs/keepa.md), landed (item plus
+/// shipping) for the *_SHIPPING types as in Keepa's; range index 0 =
 /// day (48 h), 1 = week, 2 = month, 3 = 90 days. delta = avg - current and
 /// deltaPercent = floor(100 (avg - current) / avg + 0.5), positive for a
 /// drop; both 0 when either is missing.

@@ -1,5 +1,7 @@
 #include "mock/render.hpp"
 
+#include "mock/offers.hpp"
+
 #include "model/keepa_time.hpp"
 
 #include <algorithm>
@@ -94,18 +96,6 @@ void write_stats(json_writer& w, const item& it, const live_state& s,
   w.EndObject();
 }
 
-/// One offer object.
-struct offer_fields {
-  int id = 0;
-  int64_t last_seen = 0; // Keepa minutes
-  uint64_t seller = 0;
-  int condition = 1;
-  bool fba = false;
-  int64_t since = 0; // Keepa minutes
-  int64_t price = 0;
-  int64_t shipping = 0;
-};
-
 /// Writes one offer.
 void write_offer(json_writer& w, const offer_fields& o) {
   w.StartObject();
@@ -130,77 +120,25 @@ void write_offer(json_writer& w, const offer_fields& o) {
   w.EndObject();
 }
 
-/// The used offers that sold at the item's last drops (up to four, in the
-/// year before `now_ms`): each at that drop's price, gone hours later.
-/// Keepa keeps them in `offers` (docs/keepa.md); their price is often
-/// today's, their shipping not (FBA, or 4.99 seller-shipped).
-std::vector<offer_fields> sold_offers(const catalog& cat, const item& it,
-                                      int64_t now_ms) {
-  std::vector<offer_fields> out;
-  auto r = cat.noise(it.index, 500);
-  auto count = static_cast<int>(1 + r % 4);
-  auto drop = cat.last_drop_ms(it, now_ms);
-  for (int j = 0; j < count; ++j) {
-    drop = cat.last_drop_ms(it, drop - 1);
-    if (drop < now_ms - 365 * day_ms)
-      break;
-    auto n = cat.noise(it.index, 600 + static_cast<uint64_t>(j));
-    offer_fields o;
-    o.id = j;
-    o.since = to_keepa_minutes(drop);
-    o.last_seen = o.since + static_cast<int64_t>(n % 600);
-    o.seller = n >> 8;
-    o.condition = 2 + static_cast<int>((n >> 4) % 4);
-    o.fba = n % 2 == 0;
-    o.price = cat.state_at(it, drop).used;
-    o.shipping = o.fba ? 0 : 499;
-    if (o.price > 0)
-      out.push_back(o);
-  }
-  return out;
-}
-
 /// Writes `offers`: the sold (historical) ones first, then `n` live ones,
 /// and `liveOffersOrder`, the live ones' indices cheapest first.
 void write_offers(json_writer& w, const catalog& cat, const item& it,
                   const live_state& s, int n, int64_t now_ms) {
   auto offers = sold_offers(cat, it, now_ms);
   auto first_live = offers.size();
-  for (int k = 0; k < n; ++k) {
-    auto r = cat.noise(it.index, 1000 + static_cast<uint64_t>(k));
-    offer_fields o;
-    o.id = static_cast<int>(first_live) + k;
-    o.condition = 1 + static_cast<int>(r % 5);
-    // The second live offer is the lowest used one, seller-shipped: the
-    // used price now is its price, and its shipping lands on top.
-    bool lowest_used = k == 1;
-    if (lowest_used)
-      o.condition = 2 + static_cast<int>(r % 4);
-    o.last_seen = to_keepa_minutes(now_ms) - static_cast<int64_t>(r % 3000);
-    o.seller = r;
-    o.fba = k % 3 == 0;
-    o.since = to_keepa_minutes(now_ms) - 600;
-    o.price = lowest_used ? s.used
-                          : (o.condition == 1 ? s.fresh : s.used)
-                              + static_cast<int64_t>(r % 500);
-    o.shipping = 399;
-    offers.push_back(o);
-  }
+  auto live = live_offers(cat, it, s, now_ms);
+  live.resize(std::min(live.size(), static_cast<size_t>(n)));
+  offers.insert(offers.end(), live.begin(), live.end());
+  for (size_t i = 0; i < offers.size(); ++i)
+    offers[i].id = static_cast<int>(i);
   w.Key("offers");
   w.StartArray();
   for (auto& o : offers)
     write_offer(w, o);
   w.EndArray();
-  std::vector<size_t> live;
-  for (auto i = first_live; i < offers.size(); ++i)
-    live.push_back(i);
-  std::stable_sort(live.begin(), live.end(), [&](size_t a, size_t b) {
-    return offers[a].price + offers[a].shipping
-           < offers[b].price + offers[b].shipping;
-  });
-  w.Key("liveOffersOrder");
+  w.Key("liveOffersOrder"); // the live ones, already cheapest first
   w.StartArray();
-  for (auto i : live)
+  for (auto i = first_live; i < offers.size(); ++i)
     w.Uint64(i);
   w.EndArray();
 }

@@ -463,13 +463,15 @@ void check_two_weeks(simulation& sim, const std::string& plan) {
   // was refreshed as fast as the refill allowed, and that wave comes due
   // again a day later, and again, at the full due-lane rate (at 5
   // tokens/min the whole budget), so a restart inside it makes rows late by
-  // up to two hours. Outside it, up to 45 minutes: when the plan cannot
-  // keep up, discovery starts again at the newest listings every cycle
-  // (two or three an hour at 5 tokens/min), and its pages are granted
-  // before due refreshes.
+  // up to two and a half hours (2.3 h at 5 tokens/min since the mock's
+  // offers agree with its landed condition prices, 1.8 h before: other
+  // deals, other rows in the wave). Outside it, up to 45 minutes: when the
+  // plan cannot keep up, discovery starts again at the newest listings
+  // every cycle (two or three an hour at 5 tokens/min), and its pages are
+  // granted before due refreshes.
   CHECK(quantile(sim.lateness_hours, 0.99) <= 1.0);
   CHECK(sim.latest_late_outside_wave <= 0.75);
-  CHECK(sim.latest_late <= 2.0);
+  CHECK(sim.latest_late <= 2.5);
   CHECK(sim.lateness_hours.size() > 10000);
   CHECK(sim.rows_after_downtime >= sim.rows_before_downtime);
   // What Keepa forgot is gone once the engine had time to look.

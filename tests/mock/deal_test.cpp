@@ -256,3 +256,50 @@ TEST_CASE_FIXTURE(handler_fixture, "range filters apply with "
   for (auto& x : deals(excluded).GetArray())
     CHECK(num(x, "rootCat") != 283155);
 }
+
+TEST_CASE_FIXTURE(handler_fixture, "a deal's landed condition prices are "
+                                   "its cheapest live used offers', item "
+                                   "plus shipping, as in recorded pages") {
+  start(1000000);
+  auto doc = json(deal_target(used_selection(0)));
+  auto& page = deals(doc);
+  REQUIRE(page.Size() == 150);
+  int with_condition_price = 0, free_shipping = 0;
+  for (unsigned i = 0; i < 40; ++i) {
+    auto& deal = page[i];
+    std::string asin = deal["asin"].GetString();
+    CAPTURE(asin);
+    auto product = json("/product?key=mock-key&domain=1&stats=180&offers=100"
+                        "&asin="
+                        + asin);
+    auto& p = product["products"][0];
+    auto& offers = p["offers"];
+    int64_t cheapest[6] = {-1, -1, -1, -1, -1, -1};
+    int64_t lowest_item = -1;
+    for (auto& k : p["liveOffersOrder"].GetArray()) {
+      auto& o = offers[static_cast<unsigned>(k.GetInt())];
+      auto c = o["condition"].GetInt();
+      auto& csv = o["offerCSV"];
+      auto item = csv[csv.Size() - 2].GetInt64();
+      auto landed = item + csv[csv.Size() - 1].GetInt64();
+      if (c >= 2 && (cheapest[c] < 0 || landed < cheapest[c]))
+        cheapest[c] = landed;
+      if (c >= 2 && (lowest_item < 0 || item < lowest_item))
+        lowest_item = item;
+    }
+    // USED (2) is the item alone, the four *_SHIPPING types landed.
+    CHECK(deal["current"][2].GetInt64() == lowest_item);
+    bool any = false;
+    for (int c = 2; c <= 5; ++c) {
+      auto type = static_cast<unsigned>(17 + c);
+      CHECK(deal["current"][type].GetInt64() == cheapest[c]);
+      CHECK(p["stats"]["current"][type].GetInt64() == cheapest[c]);
+      any = any || cheapest[c] > 0;
+      if (cheapest[c] == lowest_item)
+        ++free_shipping;
+    }
+    with_condition_price += any;
+  }
+  CHECK(with_condition_price == 40); // 150 of 150 in a recorded page
+  CHECK(free_shipping > 0);          // landed = item: FBA, shipped free
+}
