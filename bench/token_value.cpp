@@ -10,13 +10,15 @@
 // token-economy change), once with each lever alone, and once with all of
 // them, and is scored against the oracle. Every row the engine shows
 // profitable is checked against a full fetch of the same product at the
-// moment of its own fetch.
+// moment its price is from: its price against the landed price of the
+// cheapest live used offer, its List at and profit against the analytics.
 //
 // usage: bench_token_economy value [hours] [deal_rate_per_hour] [plans...]
 
 #include "virtual_engine.hpp"
 
 #include "io/keepa_api.hpp"
+#include "model/analytics.hpp"
 #include "model/deal_rows.hpp"
 
 #include <spdlog/spdlog.h>
@@ -166,9 +168,14 @@ struct run_result {
   double page_tokens = 0;
   double peek_tokens = 0;
   double commit_tokens = 0;
-  size_t truth_checked = 0;
-  size_t truth_diffs = 0;
-  size_t truth_skipped = 0;
+  /// Shown rows checked against the cheapest live landed used offer.
+  struct truth_count {
+    size_t checked = 0;
+    size_t price_off = 0; // beyond a cent
+  };
+  truth_count truth_full;      // priced by their full fetch
+  truth_count truth_refreshed; // priced by a refresh since
+  size_t analytics_off = 0;    // list_at, profit or margin off a full fetch
 };
 
 /// Rows of a query on the run's database, one callback per row.
@@ -189,9 +196,26 @@ std::string text(sqlite3_stmt* s, int i) {
   return p ? reinterpret_cast<const char*>(p) : "";
 }
 
-/// Checks every shown row against a full fetch at the moment of its own
-/// fetch: price_now, list_at, profit and margin within a cent. Rows whose
-/// price a later listing has refreshed since are counted, not compared.
+/// The landed price (item plus shipping, cents) of the cheapest live used
+/// offer of `p`; -1 without one.
+int64_t cheapest_landed_used(const product& p, keepa_minutes now) {
+  int64_t best = -1;
+  for (auto* o : live_offers(p, now)) {
+    auto& csv = o->offer_csv;
+    if (o->condition < 2 || o->condition > 5 || csv.size() < 3)
+      continue;
+    auto landed = csv[csv.size() - 2] + std::max<int64_t>(0, csv.back());
+    if (best < 0 || landed < best)
+      best = landed;
+  }
+  return best;
+}
+
+/// Checks every shown row against a full fetch at the moment its price is
+/// from (its last fetch or refresh). Its price against the landed price of
+/// the cheapest live used offer then, per basis; for a row not refreshed
+/// since its full fetch also list_at, profit and margin against the
+/// analytics of that fetch, within a cent.
 void check_truth(run_result& out, const std::string& db_path, int deal_rate,
                  const fee_settings& fees) {
   unlimited_keepa unlimited{deal_rate};
@@ -202,17 +226,24 @@ void check_truth(run_result& out, const std::string& db_path, int deal_rate,
            "last_full_fetch_utc, last_seen_utc FROM deals WHERE status = "
            "'active' AND profit > 0",
            [&](sqlite3_stmt* s) {
-             if (text(s, 5) != text(s, 6)) {
-               ++out.truth_skipped;
-               return;
-             }
-             now = parse_iso_utc_ms(text(s, 5));
+             bool refreshed = text(s, 5) != text(s, 6);
+             auto& basis = refreshed ? out.truth_refreshed : out.truth_full;
+             now = parse_iso_utc_ms(text(s, 6));
              auto found = full_fetch(keepa, {text(s, 0)});
-             ++out.truth_checked;
+             ++basis.checked;
              if (found.empty()) {
-               ++out.truth_diffs;
+               ++basis.price_off;
                return;
              }
+             auto landed = cheapest_landed_used(found[0],
+                                                to_keepa_minutes(now));
+             if (landed < 0
+                 || std::abs(static_cast<double>(landed) / 100.0
+                             - sqlite3_column_double(s, 1))
+                      > 0.01)
+               ++basis.price_off;
+             if (refreshed)
+               return;
              auto row = full_row(found[0], -1, now, fees);
              auto same = [&](column c, int i) {
                auto cell = row.find(c);
@@ -221,9 +252,9 @@ void check_truth(run_result& out, const std::string& db_path, int deal_rate,
                                   - sqlite3_column_double(s, i))
                            <= 0.01;
              };
-             if (!same(column::price_now, 1) || !same(column::list_at, 2)
-                 || !same(column::profit, 3) || !same(column::margin, 4))
-               ++out.truth_diffs;
+             if (!same(column::list_at, 2) || !same(column::profit, 3)
+                 || !same(column::margin, 4))
+               ++out.analytics_off;
            });
 }
 
@@ -334,6 +365,16 @@ double oracle_best_first_hour(const oracle& truth, size_t n) {
   return mean(best);
 }
 
+/// Tokens per profitable deal if every token went to a listing's share of
+/// its /deal page (5 tokens for 150) plus one peek per listing judged: the
+/// price of judging a listing over the share of listings that are profitable.
+double physical_limit(const oracle& truth, size_t truth_profitable) {
+  return truth_profitable
+           ? (1.0 + 5.0 / 150.0) * static_cast<double>(truth.listed_ms.size())
+               / static_cast<double>(truth_profitable)
+           : 0;
+}
+
 std::string minutes(double m) {
   return m < 0 ? std::string{"never"} : std::to_string(static_cast<int>(m));
 }
@@ -358,6 +399,10 @@ int run_value_bench(int argc, char** argv) {
               "%zu profitable after a full fetch\n",
               truth.listings, truth.listed_ms.size(), hours, deal_rate,
               truth_profitable);
+  auto limit = physical_limit(truth, truth_profitable);
+  std::printf("physical limit: %.2f tokens per profitable deal (a page's "
+              "share and one peek per listing judged)\n",
+              limit);
   spend_levers off{false, false, false, false, false};
   struct variant {
     const char* name;
@@ -380,17 +425,17 @@ int run_value_bench(int argc, char** argv) {
       "tokens/profitable | first 10 | first 50 | first-hour mean "
       "profit (oracle's best) | free rejections (oracle-profitable)"
       " | gate rejections (oracle-profitable) | peeked | committed "
-      "| tokens: pages / peeks / commits | truth: checked / differing / "
-      "refreshed |\n");
+      "| tokens: pages / peeks / commits | landed price off: full fetch "
+      "/ refreshed (rows) | analytics off |\n");
     std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-                "\n");
+                "---|\n");
     std::vector<run_result> results;
     for (auto& v : variants) {
       auto r = run_engine(v.name, rate, hours, deal_rate, v.levers, truth);
       std::printf(
         "| %s | %lld | %zu | %.3f | %.3f | %.1f | %s min | %s min "
         "| $%.2f ($%.2f) | %zu (%zu) | %zu (%zu) | %zu | %zu | %.0f / %.0f "
-        "/ %.0f | %zu / %zu / %zu |\n",
+        "/ %.0f | %zu of %zu / %zu of %zu | %zu |\n",
         r.name.c_str(), static_cast<long long>(r.tokens), r.shown.size(),
         recall(r, truth, truth_profitable), precision(r, truth),
         per_profitable(r), minutes(r.first10_min).c_str(),
@@ -398,19 +443,22 @@ int run_value_bench(int argc, char** argv) {
         oracle_best_first_hour(truth, r.first_hour.size()), r.payload_rejected,
         r.lost_to_payload, r.gate_rejected, r.lost_to_gate, r.peeked,
         r.committed, r.page_tokens, r.peek_tokens, r.commit_tokens,
-        r.truth_checked, r.truth_diffs, r.truth_skipped);
+        r.truth_full.price_off, r.truth_full.checked,
+        r.truth_refreshed.price_off, r.truth_refreshed.checked,
+        r.analytics_off);
       results.push_back(std::move(r));
     }
     auto& base = results.front();
     auto& best = results.back();
     std::printf(
       "value %lld/min: recall %.2f precision %.2f tokens/profitable "
-      "%.1f (arrival order %.1f, ratio %.1fx) first10 %s min "
-      "(arrival order %s)\n",
+      "%.1f (arrival order %.1f, ratio %.1fx; physical limit %.2f, %.1fx "
+      "it) first10 %s min (arrival order %s)\n",
       static_cast<long long>(rate), recall(best, truth, truth_profitable),
       precision(best, truth), per_profitable(best), per_profitable(base),
       per_profitable(best) > 0 ? per_profitable(base) / per_profitable(best)
                                : 0.0,
+      limit, limit > 0 ? per_profitable(best) / limit : 0.0,
       minutes(best.first10_min).c_str(), minutes(base.first10_min).c_str());
   }
   return 0;

@@ -282,26 +282,36 @@ landed_price price_now(const product& p, keepa_minutes now) {
   landed_price out;
   if (!p.stats)
     return out;
-  auto target = at_or_missing(p.stats->current, csv_type::used);
-  bool used = target > 0;
-  if (!used)
-    target = at_or_missing(p.stats->current, csv_type::new_);
+  auto used = at_or_missing(p.stats->current, csv_type::used);
+  auto target = used > 0 ? used
+                         : at_or_missing(p.stats->current, csv_type::new_);
   if (target <= 0)
     return out;
   out.price = static_cast<double>(target) / 100.0;
+  int64_t best = -1, best_shipping = 0;
   for (auto* o : live_offers(p, now)) {
     auto& csv = o->offer_csv;
-    bool same_class = used ? o->condition >= 2 && o->condition <= 5
-                           : o->condition == 1;
-    if (!same_class || csv.size() < 3 || csv[csv.size() - 2] != target)
+    bool same_class = used > 0 ? o->condition >= 2 && o->condition <= 5
+                               : o->condition == 1;
+    if (!same_class || csv.size() < 3)
       continue;
+    auto item = csv[csv.size() - 2];
     auto shipping = csv[csv.size() - 1];
-    if (shipping >= 0 || o->is_fba) {
-      out.price = static_cast<double>(target + std::max<int64_t>(0, shipping))
-                  / 100.0;
-      out.shipping_included = true;
+    // A used offer of any item price may be the cheapest landed; a new one
+    // must match the new price now. Unknown shipping gives no landed price.
+    if (item <= 0 || (used <= 0 && item != target)
+        || (shipping < 0 && !o->is_fba))
+      continue;
+    shipping = std::max<int64_t>(0, shipping);
+    if (best < 0 || item + shipping < best) {
+      best = item + shipping;
+      best_shipping = shipping;
     }
-    break;
+  }
+  if (best > 0) {
+    out.price = static_cast<double>(best) / 100.0;
+    out.shipping = static_cast<double>(best_shipping) / 100.0;
+    out.shipping_included = true;
   }
   return out;
 }

@@ -69,10 +69,11 @@ std::optional<double> one_year_average(const sales_inference& s,
 /// (avg - now) / avg × 100, 0 when the price is above the average.
 std::optional<double> percent_down(std::optional<double> avg, double now);
 
-/// The landed used price now and whether its shipping is known included.
+/// The landed price now, whether it includes shipping, and that shipping.
 struct landed_price {
   double price = 0; // dollars; 0 when unavailable
   bool shipping_included = false;
+  std::optional<double> shipping; // of the offer it came from
 };
 
 /// The live offers of `p`: those `liveOffersOrder` lists, in its order
@@ -82,8 +83,11 @@ struct landed_price {
 /// the offers seen in the 365 days before `now`, in array order.
 std::vector<const offer*> live_offers(const product& p, keepa_minutes now);
 
-/// The used price now (stats.current), landed through the live offer of
-/// that price and condition class (used, or new without a used price).
+/// The landed price now: item plus shipping of the cheapest live used offer
+/// whose shipping is known (an FBA offer ships free), so an FBA offer above
+/// the lowest item price may set it. Without one, the used price now
+/// (stats.current) alone, shipping not included. A product without a used
+/// price: the new price, landed through the live new offer of that price.
 landed_price price_now(const product& p, keepa_minutes now);
 
 /// What a row's price rests on besides the item price, all from its last

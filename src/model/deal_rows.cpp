@@ -29,14 +29,12 @@ cell count_or_null(int64_t v) {
   return v;
 }
 
-/// Sets price_now from `item_cents` on `basis`, and everything derived
-/// from it: shipping_included, all_in_cost, profit, margin,
-/// min_listing_price and percent_down.
-void set_price(deal_update& u, int64_t item_cents, const price_basis& basis,
-               const fee_settings& fees) {
-  auto item = static_cast<double>(item_cents) / 100.0;
-  bool shipped = basis.shipping.has_value();
-  auto price = item + (shipped ? std::max(0.0, *basis.shipping) : 0.0);
+/// Sets price_now to `price` (dollars; `shipped` when it includes the
+/// shipping) and everything derived from it with `basis`:
+/// shipping_included, all_in_cost, profit, margin, min_listing_price and
+/// percent_down.
+void set_price(deal_update& u, double price, bool shipped,
+               const price_basis& basis, const fee_settings& fees) {
   auto fba = basis.fba_fee.value_or(fees.default_fba_fee);
   auto referral
     = basis.referral_percent.value_or(fees.default_referral_percent);
@@ -50,17 +48,29 @@ void set_price(deal_update& u, int64_t item_cents, const price_basis& basis,
   u.set(column::percent_down, opt_cell(percent_down(basis.one_yr_avg, price)));
 }
 
-/// The basis of a full fetch of `p`: the shipping of the live offer that
-/// matched the item price, the estimates, and the product's fees.
-price_basis full_basis(const product& p, int64_t item_cents,
+/// Sets the price a refresh reads in `current` (a listing's or a product's
+/// stats): the lowest landed used condition price when Keepa gives one,
+/// else the item price plus the shipping of the row's last full fetch.
+/// Nothing when neither is known.
+void set_refreshed_price(deal_update& u, const csv_values& current,
+                         const price_basis& basis, const fee_settings& fees) {
+  if (auto landed = landed_used_price(current); landed > 0)
+    set_price(u, static_cast<double>(landed) / 100.0, true, basis, fees);
+  else if (auto item = item_price(current); item > 0)
+    set_price(u,
+              static_cast<double>(item) / 100.0
+                + std::max(0.0, basis.shipping.value_or(0.0)),
+              basis.shipping.has_value(), basis, fees);
+}
+
+/// The basis of a full fetch of `p`: the shipping of the offer its landed
+/// price came from, the estimates, and the product's fees.
+price_basis full_basis(const landed_price& landed, const product& p,
                        std::optional<double> list_at,
-                       std::optional<double> one_yr_avg, keepa_minutes now,
+                       std::optional<double> one_yr_avg,
                        const fee_settings& fees) {
   price_basis basis;
-  auto landed = price_now(p, now);
-  if (landed.shipping_included && landed.price > 0)
-    basis.shipping
-      = std::max(0.0, landed.price - static_cast<double>(item_cents) / 100.0);
+  basis.shipping = landed.shipping;
   basis.list_at = list_at;
   basis.one_yr_avg = one_yr_avg;
   auto [fba, referral] = product_fees(p, fees);
@@ -79,6 +89,16 @@ void set_drops(deal_update& u, const product_stats& s) {
 
 } // namespace
 
+int64_t landed_used_price(const csv_values& current) {
+  int64_t best = -1;
+  for (auto t :
+       {csv_type::used_new_shipping, csv_type::used_very_good_shipping,
+        csv_type::used_good_shipping, csv_type::used_acceptable_shipping})
+    if (auto v = at_or_missing(current, t); v > 0 && (best < 0 || v < best))
+      best = v;
+  return best;
+}
+
 int64_t item_price(const csv_values& current) {
   auto used = at_or_missing(current, csv_type::used);
   if (used > 0)
@@ -93,8 +113,7 @@ deal_update payload_refresh(const deal& d, const price_basis& basis,
   deal_update u;
   u.asin = d.asin;
   u.mode = write_mode::update_only;
-  if (auto item = item_price(d.current); item > 0)
-    set_price(u, item, basis, fees);
+  set_refreshed_price(u, d.current, basis, fees);
   u.set(column::sales_rank,
         count_or_null(at_or_missing(d.current, csv_type::sales)));
   if (d.sales_rank_drops30 >= 0)
@@ -134,10 +153,9 @@ deal_update full_row(const product& p, keepa_minutes last_update,
   auto sales = infer_sales(p, now);
   auto estimate = estimate_list_at(sales, p, fees);
   auto avg = one_year_average(sales, now);
-  auto item = p.stats ? item_price(p.stats->current) : -1;
-  if (item > 0) {
-    auto basis = full_basis(p, item, estimate.list_at, avg, now, fees);
-    set_price(u, item, basis, fees);
+  if (auto landed = price_now(p, now); landed.price > 0) {
+    auto basis = full_basis(landed, p, estimate.list_at, avg, fees);
+    set_price(u, landed.price, landed.shipping_included, basis, fees);
     u.set(column::shipping, opt_cell(basis.shipping));
     u.set(column::fba_fee, opt_cell(basis.fba_fee));
     u.set(column::referral_percent, opt_cell(basis.referral_percent));
@@ -176,8 +194,7 @@ deal_update light_row(const product& p, const price_basis& basis,
   u.asin = p.asin;
   u.mode = write_mode::update_only;
   if (p.stats) {
-    if (auto item = item_price(p.stats->current); item > 0)
-      set_price(u, item, basis, fees);
+    set_refreshed_price(u, p.stats->current, basis, fees);
     u.set(column::sales_rank,
           count_or_null(at_or_missing(p.stats->current, csv_type::sales)));
     set_drops(u, *p.stats);

@@ -211,8 +211,8 @@ TEST_CASE("price now lands through the matching offer, shipping included is "
   CHECK_FALSE(price_now(p, now).shipping_included);
 }
 
-TEST_CASE("price now reads live offers only: liveOffersOrder, or recent "
-          "lastSeen without it") {
+TEST_CASE("price now is the cheapest live used offer landed, read from "
+          "live offers only: liveOffersOrder, or recent lastSeen without it") {
   // In the first row offers 0 and 1 are historical: a cheaper one, and one
   // at today's price shipped by Amazon (free). Offer 2 is the one live used
   // offer, 27.50 + 3.99 shipping; offer 3 a live new one.
@@ -242,10 +242,21 @@ TEST_CASE("price now reads live offers only: liveOffersOrder, or recent "
      std::vector<int>{2, 3},
      31.49,
      true},
-    {"only the historical offer has today's price: shipping unknown",
+    {"the live offer moved past the stats' price: the live offer's",
      {used_offer(now - 30 * day, 2750, 0, true),
       used_offer(now - 3, 2800, 399, false)},
      std::vector<int>{1},
+     31.99,
+     true},
+    {"an FBA offer dearer as an item is cheaper landed",
+     {used_offer(now - 3, 2750, 399, false),
+      used_offer(now - 3, 2900, 0, true)},
+     std::vector<int>{1, 0},
+     29.00,
+     true},
+    {"a live offer of unknown shipping gives no landed price",
+     {used_offer(now - 3, 2750, -1, false)},
+     std::vector<int>{0},
      27.50,
      false},
     {"liveOffersOrder empty: no live offer at all",

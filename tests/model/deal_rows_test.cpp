@@ -215,14 +215,42 @@ TEST_CASE("price_now means one thing on every path: a seller-shipped book "
   CHECK(is_price_drop(13.99, int64_t{1}, payload, 10));
 }
 
-TEST_CASE("the item price is the USED price, never a minimum over the "
-          "shipping-included used types") {
+TEST_CASE("a refresh prices at the lowest landed condition price when "
+          "Keepa gives one, never the USED item price with shipping mixed "
+          "in") {
   auto d = listed_deal();
-  d.current[2] = 1500;
-  d.current[22] = 900; // USED_ACCEPTABLE_SHIPPING: landed, another meaning
-  auto u = payload_refresh(d, price_basis{}, "t", fee_settings{});
-  CHECK(money(u, column::price_now) == doctest::Approx(15.0));
-  CHECK(std::get<int64_t>(*u.find(column::shipping_included)) == 0);
+  d.current[2] = 1500;  // USED: the lowest item price
+  d.current[20] = 1999; // USED_VERY_GOOD_SHIPPING: landed
+  d.current[22] = 1899; // USED_ACCEPTABLE_SHIPPING: landed, the lowest
+  price_basis basis;
+  basis.shipping = 3.99; // what the last full fetch matched
+  auto u = payload_refresh(d, basis, "t", fee_settings{});
+  CHECK(money(u, column::price_now) == doctest::Approx(18.99));
+  CHECK(std::get<int64_t>(*u.find(column::shipping_included)) == 1);
+  // The light refresh reads the product's stats the same way.
+  auto p = stats_product();
+  p.stats->current[21] = 1750;
+  auto light = light_row(p, basis, now_ms, fee_settings{});
+  CHECK(money(light, column::price_now) == doctest::Approx(17.50));
+  // Without a landed price: the item price and the stored shipping.
+  d.current[20] = d.current[22] = -1;
+  CHECK(money(payload_refresh(d, basis, "t", fee_settings{}), column::price_now)
+        == doctest::Approx(18.99));
+}
+
+TEST_CASE("a full row's price is the cheapest live used offer landed, its "
+          "shipping the one stored") {
+  auto p = shipped_product(); // 10.00 + 3.99 seller-shipped
+  offer fba;
+  fba.condition = 2;
+  fba.is_fba = true;
+  fba.last_seen = to_keepa_minutes(now_ms);
+  fba.offer_csv = {to_keepa_minutes(now_ms), 1250, 0};
+  p.offers.push_back(fba);
+  auto full = full_row(p, 500, now_ms, fee_settings{});
+  CHECK(money(full, column::price_now) == doctest::Approx(12.50));
+  CHECK(money(full, column::shipping) == doctest::Approx(0.0));
+  CHECK(std::get<int64_t>(*full.find(column::shipping_included)) == 1);
 }
 
 TEST_CASE("a payload without a used or new price leaves the price alone") {
