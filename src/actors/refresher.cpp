@@ -52,7 +52,11 @@ void pass(self_ptr self, const bucket_stats& b) {
   q.deadline_age_ms = static_cast<int64_t>(
     s.deadline_share * static_cast<double>(s.retention_hours) * 3600000);
   q.deadline_limit = deadline_limit;
-  q.fetched_before_iso = iso_utc(now - s.refresh_after_hours * 3600000);
+  auto due_before = iso_utc(now - s.refresh_after_hours * 3600000);
+  // Spare tokens also buy rows not due yet (oldest fetch first, so the due
+  // rows still come first and take the due share).
+  q.fetched_before_iso = budget.idle > 0 ? iso_utc(now - s.spare_after.count())
+                                         : due_before;
   q.due_limit = budget.due + budget.idle;
   self->request(st.links.db, ask_timeout, atom::stale_v, q)
     .then(
@@ -66,9 +70,17 @@ void pass(self_ptr self, const bucket_stats& b) {
                        found.deadline.size());
         queue(self, found.deadline, 0, found.deadline.size(),
               refresh_class::deadline);
-        queue(self, found.due, 0, budget.due, refresh_class::due);
-        queue(self, found.due, budget.due, found.due.size(),
-              refresh_class::idle);
+        // Oldest fetch first: the rows past refresh_after_hours are a
+        // prefix; only they count against the due share.
+        auto due_rows = static_cast<size_t>(
+          std::partition_point(found.due.begin(), found.due.end(),
+                               [&](const stored_deal& d) {
+                                 return d.last_fetch_utc < due_before;
+                               })
+          - found.due.begin());
+        auto due_part = std::min<size_t>(budget.due, due_rows);
+        queue(self, found.due, 0, due_part, refresh_class::due);
+        queue(self, found.due, due_part, found.due.size(), refresh_class::idle);
       },
       [=](const caf::error& err) {
         spdlog::error("refresher: {}", error_text(err));

@@ -27,6 +27,11 @@ struct refresher_settings {
   /// reached only while catching up after a downtime or an outage. Due
   /// rows beyond it wait for tokens nothing else wants.
   double due_share = 0.9;
+  /// With tokens nothing else wants (no call waiting in the bucket), a
+  /// pass also refreshes active rows not due yet, oldest fetch first, in
+  /// the idle lane, once their newest fetch is this old: spare tokens keep
+  /// rows fresher instead of piling up to the bucket's cap and being lost.
+  std::chrono::milliseconds spare_after = std::chrono::minutes{10};
   caf::timespan interval = std::chrono::minutes{10};
   /// While the token bucket has not heard from Keepa, a pass asks it again
   /// this much later.

@@ -232,13 +232,16 @@ void pump(self_ptr self) {
     return;
   }
   st.project(now);
-  for (auto& queue : st.queues) {
+  for (size_t prio = 0; prio < st.queues.size(); ++prio) {
+    auto& queue = st.queues[prio];
+    bool spare = prio == static_cast<size_t>(call_priority::refresh);
     while (!queue.empty()) {
       if (refuse_if_too_large(self, queue.front())) {
         queue.pop_front();
         continue;
       }
-      if (!st.grantable(st.estimate(queue.front().call))) {
+      auto est = st.estimate(queue.front().call);
+      if (!st.grantable(est) || (spare && !st.spare_grantable(est))) {
         arm_for_tick(self);
         return;
       }
@@ -299,6 +302,10 @@ bool token_bucket_state::grantable(double est) const {
     return available > 0
            && available - est >= static_cast<double>(settings.deficit_floor);
   return available - est > 0;
+}
+
+bool token_bucket_state::spare_grantable(double est) const {
+  return balance - outstanding - est >= net_rate();
 }
 
 uint64_t token_bucket_state::waiting() const {

@@ -107,6 +107,13 @@ struct token_bucket_state {
   /// True when a call of cost `est` may be sent now.
   bool grantable(double est) const;
 
+  /// True when a call of the lowest class (`refresh`: tokens nothing else
+  /// wants) may go: from tokens in hand only, keeping one refill for the
+  /// discovery, peek or commit call that comes next, so that spare
+  /// refreshes never push the balance into a deficit another class waits
+  /// out.
+  bool spare_grantable(double est) const;
+
   uint64_t waiting() const;
 };
 

@@ -258,3 +258,23 @@ TEST_CASE_FIXTURE(refresher_fixture, "no due row starves: each pass takes "
   CHECK(sent(refresh_class::idle).empty());
   CHECK(stats().passes == 11);
 }
+
+TEST_CASE_FIXTURE(refresher_fixture, "tokens nothing else wants refresh rows "
+                                     "not due yet, oldest fetch first, after "
+                                     "the due ones") {
+  bucket_state.waiting = 0; // nothing waits in the bucket: spare tokens
+  bucket_state.balance = 100;
+  stored("DUE", "2026-10-30T10:00:00Z");  // 38 h ago
+  stored("HOUR", "2026-10-31T23:00:00Z"); // an hour ago
+  stored("TWO", "2026-10-31T22:00:00Z");  // two hours ago
+  stored("JUST", "2026-10-31T23:55:00Z"); // 5 min ago: too fresh
+  start();
+  CHECK(sent(refresh_class::due) == "DUE");
+  CHECK(sent(refresh_class::idle) == "TWO HOUR");
+  // While calls wait in the bucket, only due rows are bought.
+  queued.clear();
+  bucket_state.waiting = 1;
+  advance(10min, 1min);
+  CHECK(sent(refresh_class::due) == "DUE");
+  CHECK(sent(refresh_class::idle).empty());
+}

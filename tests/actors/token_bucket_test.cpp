@@ -146,9 +146,13 @@ TEST_CASE_FIXTURE(bucket_fixture, "priorities are explicit, never "
   advance(61s);
   CHECK(fake().log
         == std::vector<std::string>{"token", "product:1", "deal:0", "product:1",
-                                    "product:1", "product:1"});
+                                    "product:1"});
   // The order of grants: a refresh near the retention deadline, discovery,
-  // commit (offers), peek, other refreshes.
+  // commit (offers), peek; other refreshes last, once a refill stays in
+  // hand beside them (the next tick).
+  REQUIRE(got->size() == 4);
+  advance(60s);
+  CHECK(fake().log.back() == "product:1");
   REQUIRE(got->size() == 5);
   CHECK(got->at(0).envelope->tokens_consumed == 1);
   CHECK(got->at(1).envelope->tokens_consumed == 5);
@@ -404,4 +408,21 @@ TEST_CASE_FIXTURE(bucket_fixture, "a call held through a 30 h pause is "
   CHECK(bucket().waiting() == 0);
   REQUIRE(got->size() == 2);
   CHECK(got->at(1).status == call_status::ok);
+}
+
+TEST_CASE_FIXTURE(bucket_fixture, "a spare refresh keeps one refill in hand "
+                                  "for the classes above it") {
+  // 25 tokens at 20 a minute: a 10-ASIN refresh would leave 15, under one
+  // refill, so it waits; a peek of the same size goes at once.
+  start(25, 20);
+  call(product_call(call_kind::light, call_priority::refresh, 10));
+  CHECK(got->empty());
+  call(product_call(call_kind::peek, call_priority::peek, 10));
+  REQUIRE(got->size() == 1);
+  CHECK(bucket().balance == doctest::Approx(15));
+  // With 35 tokens after the next tick, the refresh leaves 25 >= 20: sent.
+  advance(61s, 1s);
+  REQUIRE(got->size() == 2);
+  CHECK(got->at(1).status == call_status::ok);
+  CHECK(bucket().balance == doctest::Approx(25));
 }
