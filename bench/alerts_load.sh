@@ -4,7 +4,8 @@
 # database: once without alerts, once with every new deal alerted to a
 # receiver that answers 20 % of its requests with a 500. Prints the token
 # utilization (tokens Keepa charged / tokens it refilled), the 429s, the
-# rows written and the alerts delivered and pending at the end.
+# rows written and the alerts delivered and pending at the end. The two
+# runs go side by side, each with its own mock, so an hour costs an hour.
 #
 # usage: bench/alerts_load.sh [seconds] [tokens per minute]   (after
 # scripts/build.sh)
@@ -60,5 +61,7 @@ INI
 echo "alerts load: ${seconds} s a run, refill ${rate}/min from an empty bucket"
 echo "| alerts | tokens charged | tokens refilled | utilization | 429s | rows + rejections | alerts delivered | alerts pending |"
 echo "|---|---|---|---|---|---|---|---|"
-run without
-run with
+run without > "$work/without.row" &
+run with > "$work/with.row" &
+wait
+cat "$work/without.row" "$work/with.row"

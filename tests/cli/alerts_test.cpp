@@ -98,14 +98,20 @@ std::set<std::string> outbox(const std::string& dir) {
   return out;
 }
 
-/// Pauses Keepa calls, then waits until no alert is pending.
-void drain_alerts(console_process& engine) {
+/// Pauses Keepa calls, then waits until no alert is pending: the engine
+/// says so, and so does its outbox (right after a start the engine has not
+/// read the outbox yet and counts nothing pending).
+void drain_alerts(console_process& engine, const std::string& dir) {
   engine.type("pause");
   bool drained = false;
   for (int i = 0; i < 200 && !drained; ++i) {
     engine.type("dump alerts");
     drained = engine.wait_for("{\"sent_last_hour\":", 5s)
-              && engine.wait_for("\"pending\":0,", 1s);
+              && engine.wait_for("\"pending\":0,", 1s)
+              && keepa::test::sqlite(dir + "/data/deals.db",
+                                     "SELECT COUNT(*) FROM alert_outbox "
+                                     "WHERE state = 'pending'")
+                   == "0";
   }
   CHECK_MESSAGE(drained, engine.output);
 }
@@ -135,7 +141,7 @@ TEST_CASE("through a refused connection, a 500, a 429 and a 404 every alert "
     engine.type("alerts retry");
     REQUIRE_MESSAGE(engine.wait_for("ok: sending again to alerts", 30s),
                     engine.output);
-    drain_alerts(engine);
+    drain_alerts(engine, dir);
     engine.type("alerts test");
     REQUIRE_MESSAGE(engine.wait_for("alerts: ok, HTTP 200", 30s),
                     engine.output);
@@ -178,7 +184,7 @@ TEST_CASE("kill -9 during delivery loses no alert, and a repeat carries the "
     CHECK(res.output.find("exit=137") != std::string::npos);
   }
   console_process engine{console_kind::pipe, dir, {ingest}};
-  drain_alerts(engine);
+  drain_alerts(engine, dir);
   engine.type("quit");
   CHECK(engine.wait_exit(30s) == 0);
   auto got = read_log(log);
