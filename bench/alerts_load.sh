@@ -13,10 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-180}
 rate=${2:-100}
-root=$(pwd)
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 source bench/mock.sh
+start_bench
 
 # One run: "without" or "with" alerts; prints its table row.
 run() {
@@ -24,10 +22,11 @@ run() {
   mkdir -p "$dir/data"
   start_mock "$dir" --products 20000 --deal-rate 3000 --refill-rate "$rate" \
     --initial-tokens 0
-  local mock=$mock_pid port=$mock_port alerts=""
+  local mock=$mock_pid port=$mock_port alerts="" hook=""
   if [ "$kind" = with ]; then
     /usr/bin/python3 tests/cli/webhook_receiver.py --port 0 --flaky 0.2 \
       --log "$dir/received.jsonl" > "$dir/hook.out" &
+    hook=$!
     for _ in $(seq 50); do grep -q listening "$dir/hook.out" && break; sleep 0.1; done
     alerts="[alerts]
 format = generic
@@ -45,7 +44,8 @@ INI
   local stats
   stats=$(curl -s "http://127.0.0.1:$port/_mock/stats")
   wait "$engine" || true
-  kill "$mock" 2>/dev/null || true
+  # A run is a subshell: the exit trap does not see its jobs.
+  kill "$mock" $hook 2>/dev/null || true
   local consumed refilled http429 rows delivered pending
   consumed=$(echo "$stats" | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["tokens_consumed"])')
   refilled=$(echo "$stats" | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["tokens_refilled"])')

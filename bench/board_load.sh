@@ -12,10 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-180}
 rate=${2:-300}
-root=$(pwd)
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 source bench/mock.sh
+start_bench
 
 # 16 threads asking /api/deals with filters and sorts never asked before,
 # until the file `stop` appears.

@@ -1,5 +1,14 @@
-# Shared by the shell benches (source it after `cd` to the repository):
-# the mock on a free loopback port and an engine config pointing at it.
+# Shared by the shell benches (source it after `cd` to the repository): a
+# work directory, the mock on a free loopback port and an engine config
+# pointing at it.
+
+# Sets root (the repository) and work (a temporary directory, removed
+# and every background job killed when the bench exits).
+start_bench() {
+  root=$(pwd)
+  work=$(mktemp -d)
+  trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+}
 
 # Starts build/mock-keepa in the background with ARGS, its output in
 # DIR/mock.out; sets mock_pid and mock_port once it listens.
