@@ -168,14 +168,20 @@ struct run_result {
   double page_tokens = 0;
   double peek_tokens = 0;
   double commit_tokens = 0;
-  /// Shown rows checked against the cheapest live landed used offer.
+  /// Shown rows checked against the cheapest live landed used offer at
+  /// the moment their price is from, and against a full fetch at the end
+  /// of the run (still profitable now).
   struct truth_count {
     size_t checked = 0;
     size_t price_off = 0; // beyond a cent
+    size_t profitable_now = 0;
   };
-  truth_count truth_full;      // priced by their full fetch
-  truth_count truth_refreshed; // priced by a refresh since
-  size_t analytics_off = 0;    // list_at, profit or margin off a full fetch
+  /// By price_basis: listing, offers, stats, none.
+  std::map<std::string, truth_count> truth;
+  size_t analytics_off = 0; // list_at, profit or margin off a full fetch
+  size_t verified = 0;      // verify commits, and those that turned
+  size_t verify_changed = 0;
+  size_t end_ms = 0;
 };
 
 /// Rows of a query on the run's database, one callback per row.
@@ -212,54 +218,77 @@ int64_t cheapest_landed_used(const product& p, keepa_minutes now) {
 }
 
 /// Checks every shown row against a full fetch at the moment its price is
-/// from (its last fetch or refresh). Its price against the landed price of
-/// the cheapest live used offer then, per basis; for a row not refreshed
-/// since its full fetch also list_at, profit and margin against the
-/// analytics of that fetch, within a cent.
+/// from (price_basis_utc, for a listing the end of its lastUpdate minute;
+/// for a row without one, when it was last seen):
+/// its price against the landed price of the cheapest live used offer
+/// then, per basis. For a row priced by its full fetch and not refreshed
+/// since, also list_at, profit and margin against the analytics of that
+/// fetch, within a cent; for one priced from its listing, list_at against
+/// a full fetch at its peek. Then whether a full fetch at the end of the
+/// run still finds it profitable.
 void check_truth(run_result& out, const std::string& db_path, int deal_rate,
                  const fee_settings& fees) {
   unlimited_keepa unlimited{deal_rate};
   auto& now = unlimited.now;
   auto& keepa = unlimited.keepa;
-  each_row(db_path,
-           "SELECT asin, price_now, list_at, profit, margin, "
-           "last_full_fetch_utc, last_seen_utc FROM deals WHERE status = "
-           "'active' AND profit > 0",
-           [&](sqlite3_stmt* s) {
-             bool refreshed = text(s, 5) != text(s, 6);
-             auto& basis = refreshed ? out.truth_refreshed : out.truth_full;
-             now = parse_iso_utc_ms(text(s, 6));
-             auto found = full_fetch(keepa, {text(s, 0)});
-             ++basis.checked;
-             if (found.empty()) {
-               ++basis.price_off;
-               return;
-             }
-             auto landed = cheapest_landed_used(found[0],
-                                                to_keepa_minutes(now));
-             if (landed < 0
-                 || std::abs(static_cast<double>(landed) / 100.0
-                             - sqlite3_column_double(s, 1))
-                      > 0.01)
-               ++basis.price_off;
-             if (refreshed)
-               return;
-             auto row = full_row(found[0], -1, now, fees);
-             auto same = [&](column c, int i) {
-               auto cell = row.find(c);
-               return cell && std::holds_alternative<double>(*cell)
-                      && std::abs(std::get<double>(*cell)
-                                  - sqlite3_column_double(s, i))
-                           <= 0.01;
-             };
-             if (!same(column::list_at, 2) || !same(column::profit, 3)
-                 || !same(column::margin, 4))
-               ++out.analytics_off;
-           });
+  each_row(
+    db_path,
+    "SELECT asin, price_now, list_at, profit, margin, "
+    "last_full_fetch_utc, last_seen_utc, price_basis, "
+    "price_basis_utc, last_light_fetch_utc FROM deals WHERE status = "
+    "'active' AND profit > 0",
+    [&](sqlite3_stmt* s) {
+      auto basis_name = text(s, 7).empty() ? "none" : text(s, 7);
+      auto& basis = out.truth[basis_name];
+      auto at = text(s, 8).empty() ? text(s, 6) : text(s, 8);
+      now = parse_iso_utc_ms(at);
+      // A listing's lastUpdate is a Keepa minute: the price is as
+      // Keepa saw it within that minute, so as of its end.
+      if (basis_name == "listing")
+        now += minute_ms - 1;
+      auto found = full_fetch(keepa, {text(s, 0)});
+      ++basis.checked;
+      if (found.empty()) {
+        ++basis.price_off;
+        return;
+      }
+      auto landed = cheapest_landed_used(found[0], to_keepa_minutes(now));
+      if (landed < 0
+          || std::abs(static_cast<double>(landed) / 100.0
+                      - sqlite3_column_double(s, 1))
+               > 0.01)
+        ++basis.price_off;
+      auto same = [&](const deal_update& row, column c, int i) {
+        auto cell = row.find(c);
+        return cell && std::holds_alternative<double>(*cell)
+               && std::abs(std::get<double>(*cell)
+                           - sqlite3_column_double(s, i))
+                    <= 0.01;
+      };
+      if (basis_name == "offers" && text(s, 5) == at) {
+        auto row = full_row(found[0], -1, now, fees);
+        if (!same(row, column::list_at, 2) || !same(row, column::profit, 3)
+            || !same(row, column::margin, 4))
+          ++out.analytics_off;
+      } else if (basis_name == "listing" && !text(s, 9).empty()) {
+        now = parse_iso_utc_ms(text(s, 9));
+        auto peeked = full_fetch(keepa, {text(s, 0)});
+        if (peeked.empty()
+            || !same(full_row(peeked[0], -1, now, fees), column::list_at, 2))
+          ++out.analytics_off;
+      }
+      now = static_cast<int64_t>(out.end_ms);
+      auto end = full_fetch(keepa, {text(s, 0)});
+      if (!end.empty() && has_live_data(end[0]))
+        if (auto profit = profit_of(full_row(end[0], -1, now, fees));
+            profit && *profit > 0)
+          ++basis.profitable_now;
+    });
 }
 
 run_result run_engine(const std::string& name, int64_t rate, int hours,
-                      int deal_rate, spend_levers levers, const oracle& truth) {
+                      int deal_rate, spend_levers levers,
+                      double verify_move_per_hour, const oracle& truth) {
   run_result out;
   out.name = name;
   auto dir = std::filesystem::temp_directory_path() / "keepa-bench-value";
@@ -271,6 +300,7 @@ run_result run_engine(const std::string& name, int64_t rate, int hours,
   o.selection = selection;
   o.db_path = db_path;
   o.levers = levers;
+  o.verify_move_per_hour = verify_move_per_hour;
   {
     bench::virtual_engine run{mock_options(rate, deal_rate), o};
     for (int minute = 1; minute <= hours * 60; ++minute) {
@@ -298,7 +328,11 @@ run_result run_engine(const std::string& name, int64_t rate, int hours,
     out.page_tokens = number(d, "tokens", "consumed_by_kind", "deal_page");
     out.peek_tokens = number(d, "tokens", "consumed_by_kind", "peek");
     out.commit_tokens = number(d, "tokens", "consumed_by_kind", "commit");
+    out.verified = static_cast<size_t>(number(d, "commit", "verified_total"));
+    out.verify_changed
+      = static_cast<size_t>(number(d, "commit", "verify_changed_total"));
     out.tokens = run.keepa->stats(run.clock()()).tokens_consumed;
+    out.end_ms = static_cast<size_t>(run.clock()());
   }
 
   each_row(db_path,
@@ -375,6 +409,17 @@ double physical_limit(const oracle& truth, size_t truth_profitable) {
            : 0;
 }
 
+/// "listing: 0 off, 812 of 830 now; offers: ..." for each basis checked.
+std::string truth_text(const run_result& r) {
+  std::string out;
+  for (auto& [basis, t] : r.truth)
+    out += (out.empty() ? "" : "; ") + basis + ": "
+           + std::to_string(t.price_off) + " off, "
+           + std::to_string(t.profitable_now) + " of "
+           + std::to_string(t.checked) + " now";
+  return out;
+}
+
 std::string minutes(double m) {
   return m < 0 ? std::string{"never"} : std::to_string(static_cast<int>(m));
 }
@@ -403,19 +448,24 @@ int run_value_bench(int argc, char** argv) {
   std::printf("physical limit: %.2f tokens per profitable deal (a page's "
               "share and one peek per listing judged)\n",
               limit);
-  spend_levers off{false, false, false, false, false};
+  spend_levers off{false, false, false, false, false, false};
   struct variant {
     const char* name;
     spend_levers levers;
+    double verify_move_per_hour = defaults::verify_move_per_hour;
   };
   std::vector<variant> variants{
     {"arrival order", off},
-    {"+ payload rules", {true, false, false, false, false}},
-    {"+ profit gate", {false, true, false, false, false}},
-    {"+ best first", {false, false, true, false, false}},
-    {"+ update=1", {false, false, false, true, false}},
-    {"+ fresh first", {false, false, false, false, true}},
-    {"all levers", spend_levers{}},
+    {"+ payload rules", {true, false, false, false, false, false}},
+    {"+ profit gate", {false, true, false, false, false, false}},
+    {"+ best first", {false, false, true, false, false, false}},
+    {"+ update=1", {false, false, false, true, false, false}},
+    {"+ fresh first", {false, false, false, false, true, false}},
+    {"all levers (offers for every row)", spend_levers{}},
+    {"all levers, listing rows, no verifies",
+     {true, true, true, true, true, true},
+     0},
+    {"all levers, listing rows", {true, true, true, true, true, true}},
   };
   for (auto rate : plans) {
     std::printf("\n%lld tokens/min over %d h (100 tokens at the start)\n",
@@ -425,40 +475,43 @@ int run_value_bench(int argc, char** argv) {
       "tokens/profitable | first 10 | first 50 | first-hour mean "
       "profit (oracle's best) | free rejections (oracle-profitable)"
       " | gate rejections (oracle-profitable) | peeked | committed "
-      "| tokens: pages / peeks / commits | landed price off: full fetch "
-      "/ refreshed (rows) | analytics off |\n");
+      "| tokens: pages / peeks / commits | verifies (turned) | price off, "
+      "still profitable at the end, of rows, by basis | analytics off |\n");
     std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-                "---|\n");
+                "---|---|\n");
     std::vector<run_result> results;
     for (auto& v : variants) {
-      auto r = run_engine(v.name, rate, hours, deal_rate, v.levers, truth);
+      auto r = run_engine(v.name, rate, hours, deal_rate, v.levers,
+                          v.verify_move_per_hour, truth);
       std::printf(
         "| %s | %lld | %zu | %.3f | %.3f | %.1f | %s min | %s min "
         "| $%.2f ($%.2f) | %zu (%zu) | %zu (%zu) | %zu | %zu | %.0f / %.0f "
-        "/ %.0f | %zu of %zu / %zu of %zu | %zu |\n",
+        "/ %.0f | %zu (%zu) | %s | %zu |\n",
         r.name.c_str(), static_cast<long long>(r.tokens), r.shown.size(),
         recall(r, truth, truth_profitable), precision(r, truth),
         per_profitable(r), minutes(r.first10_min).c_str(),
         minutes(r.first50_min).c_str(), mean(r.first_hour),
         oracle_best_first_hour(truth, r.first_hour.size()), r.payload_rejected,
         r.lost_to_payload, r.gate_rejected, r.lost_to_gate, r.peeked,
-        r.committed, r.page_tokens, r.peek_tokens, r.commit_tokens,
-        r.truth_full.price_off, r.truth_full.checked,
-        r.truth_refreshed.price_off, r.truth_refreshed.checked,
-        r.analytics_off);
+        r.committed, r.page_tokens, r.peek_tokens, r.commit_tokens, r.verified,
+        r.verify_changed, truth_text(r).c_str(), r.analytics_off);
       results.push_back(std::move(r));
     }
     auto& base = results.front();
+    auto& offers_always = results[results.size() - 3];
     auto& best = results.back();
     std::printf(
-      "value %lld/min: recall %.2f precision %.2f tokens/profitable "
-      "%.1f (arrival order %.1f, ratio %.1fx; physical limit %.2f, %.1fx "
-      "it) first10 %s min (arrival order %s)\n",
+      "value %lld/min: recall %.3f precision %.3f tokens/profitable "
+      "%.1f (arrival order %.1f, ratio %.1fx; offers for every row %.1f "
+      "at recall %.3f; physical limit %.2f, %.1fx it) first10 %s min "
+      "(arrival order %s)\n",
       static_cast<long long>(rate), recall(best, truth, truth_profitable),
       precision(best, truth), per_profitable(best), per_profitable(base),
       per_profitable(best) > 0 ? per_profitable(base) / per_profitable(best)
                                : 0.0,
-      limit, limit > 0 ? per_profitable(best) / limit : 0.0,
+      per_profitable(offers_always),
+      recall(offers_always, truth, truth_profitable), limit,
+      limit > 0 ? per_profitable(best) / limit : 0.0,
       minutes(best.first10_min).c_str(), minutes(base.first10_min).c_str());
   }
   return 0;

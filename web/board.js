@@ -26,7 +26,7 @@ const COLUMNS = [
   ["used_offer_count", "Offers", (d) => int(d.used_offer_count)],
   ["seasonality", "Season", (d) => d.seasonality ?? "—"],
   ["deal_trust", "Trust", (d) => pct(d.deal_trust)],
-  ["price_age_minutes", "Price age", (d) => KB.age(d.price_age_minutes)],
+  ["price_age_minutes", "Price age", priceAgeCell],
   ["first_seen_utc", "Found", foundCell],
   ["mark", "Mark", markCell],
 ];
@@ -213,6 +213,14 @@ function priceCell(d) {
 // Sales a month from the rank drops of 30, 90 and 365 days.
 function salesCell(d) {
   return el("span", { title: "estimated sales a month from rank drops over 30 · 90 · 365 days", text: KB.salesPerMonth(d) });
+}
+
+// Price age cell: how old the price is and, beside it, whether it came
+// from the listing (no offers bought) or the offers; the tooltip says
+// when Keepa saw it.
+function priceAgeCell(d) {
+  const short = { listing: "listing", offers: "offers", stats: "refresh" }[d.price_basis] ?? "—";
+  return el("span", { title: `${KB.basis(d.price_basis)}, seen by Keepa ${d.price_basis_utc || "at an unknown time"}`, text: `${KB.age(d.price_age_minutes)} · ${short}` });
 }
 
 // Found cell: relative time with the exact UTC time as tooltip.

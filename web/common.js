@@ -153,5 +153,10 @@ const KB = (() => {
     setInterval(refreshHealthPanel, 30000);
   });
 
-  return { el, svg, safeUrl, money, pct, int, salesPerMonth, age, ago, minutesSince, getJson, postJson, setMark };
+  // Where a price came from, in words: the row's price_basis.
+  function basis(b) {
+    return { listing: "from the listing", offers: "from the live offers", stats: "from a light refresh" }[b] ?? "source unknown";
+  }
+
+  return { el, svg, safeUrl, money, pct, int, salesPerMonth, age, ago, minutesSince, basis, getJson, postJson, setMark };
 })();

@@ -20,7 +20,7 @@ async function load() {
   document.title = `${d.title || d.asin} · keepa-ingest`;
   document.getElementById("title").textContent = d.title || "(no title)";
   document.getElementById("meta").textContent =
-    `${d.asin} · ${d.status} · mark: ${d.mark ?? "none"} · found ${KB.ago(d.first_seen_utc)} · price ${KB.age(d.price_age_minutes)} old`;
+    `${d.asin} · ${d.status} · mark: ${d.mark ?? "none"} · found ${KB.ago(d.first_seen_utc)} · price ${KB.age(d.price_age_minutes)} old, ${KB.basis(d.price_basis)}`;
   setLink("amazon", d.amazon_url);
   setLink("keepa", d.keepa_url);
   document.querySelectorAll(".mark-btn").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.mark === d.mark)));
@@ -136,7 +136,8 @@ function events(list) {
   if (!list.length) body.append(el("tr", {}, el("td", { colspan: 3, class: "muted", text: "no price drop recorded" })));
 }
 
-// Wires the mark buttons (pressing the current mark clears it) and refresh.
+// Wires the mark buttons (pressing the current mark clears it), refresh
+// and verify.
 function wire() {
   const msg = document.getElementById("action-msg");
   document.querySelectorAll(".mark-btn").forEach((b) => b.addEventListener("click", async () => {
@@ -152,6 +153,12 @@ function wire() {
       await KB.postJson(`/api/deals/${encodeURIComponent(ASIN)}/refresh`, {});
       msg.textContent = "refresh queued; reload in a minute";
     } catch (e) { showError("Could not queue a refresh: " + e.message); }
+  });
+  document.getElementById("verify").addEventListener("click", async () => {
+    try {
+      await KB.postJson(`/api/deals/${encodeURIComponent(ASIN)}/verify`, {});
+      msg.textContent = "offers queued; reload in a minute";
+    } catch (e) { showError("Could not queue the offers: " + e.message); }
   });
 }
 

@@ -150,6 +150,8 @@ using peek_pool_actor = caf::typed_actor<
 using commit_pool_actor = caf::typed_actor<
   // Queues peek survivors for the heavy fetch.
   caf::reacts_to<atom::enqueue, std::vector<survivor>>,
+  // Counts profitable rows PEEK_POOL wrote from their listing.
+  caf::reacts_to<atom::completed, uint64_t>,
   // Internal: after the backoff of a lane, sends its parked batches again.
   caf::reacts_to<atom::retry, uint64_t>,
   // Internal: reads the pending rows to resume (again after a failure).

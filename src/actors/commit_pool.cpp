@@ -20,6 +20,12 @@ constexpr uint64_t resume_limit = 100000;
 
 void send_batches(self_ptr self);
 
+/// Counts `n` new profitable rows found at `now`.
+void count_found(commit_pool_state& st, int64_t now, uint64_t n) {
+  st.stats.profitable_total += n;
+  st.profitable_times.insert(st.profitable_times.end(), n, now);
+}
+
 /// Queues survivors not already queued.
 void enqueue(self_ptr self, const std::vector<survivor>& keys) {
   auto& st = self->state;
@@ -76,11 +82,14 @@ void commit(self_ptr self, const std::vector<survivor>& batch,
       continue;
     }
     auto row = full_row(*i->second, k.last_update, now, st.settings.fees);
-    if (auto profit = row.find(column::profit);
-        profit && std::holds_alternative<double>(*profit)
-        && std::get<double>(*profit) > 0) {
-      ++st.stats.profitable_total;
-      st.profitable_times.push_back(now);
+    auto* profit = row.find(column::profit);
+    bool profitable = profit && std::holds_alternative<double>(*profit)
+                      && std::get<double>(*profit) > 0;
+    if (k.verify) {
+      ++st.stats.verified_total;
+      st.stats.verify_changed_total += profitable != (k.value > 0);
+    } else if (profitable) {
+      count_found(st, now, 1);
     }
     out.upserts.push_back(std::move(row));
     ++st.stats.done_total;
@@ -189,6 +198,10 @@ make_commit_pool(commit_pool_actor::stateful_pointer<commit_pool_state> self,
     // Queues peek survivors and sends what fits.
     [=](atom::enqueue, const std::vector<survivor>& keys) {
       enqueue(self, keys);
+    },
+    // Counts the profitable rows the peek pool wrote from their listing.
+    [=](atom::completed, uint64_t found) {
+      count_found(self->state, self->state.now_ms(), found);
     },
     // Retries the parked batches after the backoff.
     [=](atom::retry, uint64_t lane) {

@@ -17,6 +17,7 @@
 #include <spdlog/spdlog.h>
 
 #include <functional>
+#include <limits>
 #include <optional>
 #include <tuple>
 
@@ -283,6 +284,24 @@ void refresh_one(self_ptr self, const std::string& asin,
   });
 }
 
+/// Queues a heavy fetch of one stored deal, first in line: its live
+/// offers decide its price (a seller's verify).
+void verify_one(self_ptr self, const std::string& asin,
+                std::function<void(std::string)> done) {
+  with_stored(self, asin, done, [=](const lookup_result& found) {
+    auto& row = found.stored.front();
+    survivor job;
+    job.asin = asin;
+    job.last_update = row.keepa_last_update;
+    job.value = std::numeric_limits<double>::max();
+    job.queued_ms = 0;
+    job.verify = true;
+    self->send(self->state.actors.commit, atom::enqueue_v,
+               std::vector<survivor>{job});
+    done("ok: offers of " + asin + " queued");
+  });
+}
+
 /// Writes the seller's mark on a stored row and commits it before
 /// answering, so that a page loaded after the answer shows it.
 void mark_one(self_ptr self, const console_command& cmd,
@@ -410,6 +429,9 @@ void execute(self_ptr self, const console_command& cmd,
       break;
     case console_verb::refresh:
       refresh_one(self, cmd.name, std::move(done));
+      break;
+    case console_verb::verify:
+      verify_one(self, cmd.name, std::move(done));
       break;
     case console_verb::mark:
       mark_one(self, cmd, std::move(done));

@@ -47,8 +47,12 @@ struct engine_options {
   webhook_actor webhook;
   /// The peek filter's thresholds.
   peek_rules rules;
-  /// How tokens are spent on new listings (all on outside the bench).
+  /// How tokens are spent on new listings (spend_levers).
   spend_levers levers;
+  /// With `levers.listing_rows`: a row whose profit is at most this
+  /// percent of its price per hour since Keepa saw it gets its offers
+  /// bought first (peek_settings).
+  double verify_move_per_hour = defaults::verify_move_per_hour;
   /// One discovery cycle, drain, one janitor pass, stop (`--once`).
   bool once = false;
   /// The db_writer gets its own thread (off only under the test scheduler).

@@ -54,7 +54,7 @@ void refresh(self_ptr self, const std::vector<stored_deal>& batch,
     st.misses.erase(job.asin);
     auto row = light_row(*i->second, job.basis(), now, st.settings.fees);
     if (job.status == deal_status::active
-        && is_price_drop(job.price_now, job.shipping_included, row,
+        && is_price_drop(job.price_now, job.price_basis, row,
                          st.settings.drop_percent)) {
       auto now_price = std::get<double>(*row.find(column::price_now));
       spdlog::info("price drop: {} from {:.2f} to {:.2f}", job.asin,

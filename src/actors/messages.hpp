@@ -130,6 +130,10 @@ struct listing : deal {
 struct survivor : deal_key {
   double value = 0;
   int64_t queued_ms = 0;
+  /// An active row priced from its listing (or a seller's `verify`):
+  /// its offers are bought to check that price, and it is not counted as
+  /// found again.
+  bool verify = false;
 };
 
 /// How the engine spends tokens on new listings. Every lever is on in
@@ -149,6 +153,11 @@ struct spend_levers {
   /// A held discovery walk that reached listings an hour old ends its
   /// cycle, so the next one reads the newest (scout_settings).
   bool fresh_first = true;
+  /// With `profit_gate`: a peek survivor becomes an active row priced from
+  /// its listing's landed price; offers are bought only where needed.
+  /// Off by default (`[engine] listing_rows`): at 5 tokens/min the rows it
+  /// finds outgrow what the plan refreshes within refresh_after_hours.
+  bool listing_rows = false;
 };
 
 /// The longest a listing or survivor served best first waits while newer

@@ -9,7 +9,9 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <map>
+#include <utility>
 
 namespace keepa {
 
@@ -37,8 +39,81 @@ peek_verdict verdict_of(const product& p, const peek_settings& settings,
   return v;
 }
 
-/// Applies the filter to each listing of an answered batch and writes
-/// pending rows for survivors and rejections for the rest.
+/// The profit a row sets, when it sets one.
+std::optional<double> profit_of(const deal_update& row) {
+  auto* profit = row.find(column::profit);
+  if (profit && std::holds_alternative<double>(*profit))
+    return std::get<double>(*profit);
+  return std::nullopt;
+}
+
+/// True when the listing row's profit is positive but within what its
+/// price could have moved since Keepa saw it, `hours` ago: `per_hour`
+/// percent of the price an hour, at most verify_move_cap. The live offers
+/// decide such a row.
+bool needs_offers(const deal_update& row, double hours, double per_hour) {
+  auto profit = profit_of(row);
+  auto* price = row.find(column::price_now);
+  if (!profit || *profit <= 0 || !price
+      || !std::holds_alternative<double>(*price))
+    return false;
+  auto move = std::min(defaults::verify_move_cap,
+                       per_hour * std::max(0.0, hours));
+  return *profit <= std::get<double>(*price) * move / 100.0;
+}
+
+/// Why a listing row is rejected: no profit at its listing's landed price.
+std::string loss_reason(std::optional<double> profit) {
+  return profit ? fmt::format("not profitable at the listing's landed "
+                              "price: {:.2f}",
+                              *profit)
+                : std::string{"not profitable at the listing's landed "
+                              "price: no List at"};
+}
+
+/// Writes a survivor: with `listing_rows` and its listing's landed price,
+/// the active row priced from the listing, or, when needs_offers says so,
+/// that row as pending until the commit pool buys its offers, or, at a
+/// loss, a rejection (a price drop lists it again and it is peeked anew);
+/// otherwise a pending row for the commit pool.
+void keep(self_ptr self, const listing& d, const product& p,
+          const peek_verdict& verdict, write_batch& out,
+          std::vector<survivor>& commits) {
+  auto& st = self->state;
+  auto now = st.now_ms();
+  deal_key key{d.asin, d.last_update};
+  auto row = st.settings.levers.listing_rows && st.settings.levers.profit_gate
+               ? listing_row(d, p, now, st.settings.fees)
+               : deal_update{};
+  if (row.asin.empty()) {
+    out.upserts.push_back(pending_row(d, verdict, iso_utc(now)));
+    commits.push_back({key, verdict.value.value_or(d.value), now, false});
+    ++st.stats.done_total;
+    return;
+  }
+  auto profit = profit_of(row);
+  if (!profit || *profit <= 0) {
+    out.rejections.push_back({d.asin, d.last_update, loss_reason(profit)});
+    ++st.stats.rejected_total;
+    return;
+  }
+  auto hours = static_cast<double>(now - to_unix_ms(d.last_update)) / 3.6e6;
+  if (needs_offers(row, hours, st.settings.verify_move_per_hour)) {
+    // Pending until its offers land: neither the board nor an alert shows
+    // a profit the offers may take back.
+    row.set(column::status, std::string{to_string(deal_status::pending)});
+    ++st.stats.verify_total;
+    commits.push_back({key, *profit, now, true});
+  }
+  out.upserts.push_back(std::move(row));
+  ++st.stats.done_total;
+  ++st.stats.listing_rows_total;
+  ++st.stats.profitable_total;
+  ++st.found;
+}
+
+/// Applies the filter to each listing of an answered batch and writes a
+/// row (keep) for survivors and rejections for the rest.
 void judge(self_ptr self, const std::vector<listing>& batch,
            const keepa_body& body) {
   auto& st = self->state;
@@ -46,29 +121,27 @@ void judge(self_ptr self, const std::vector<listing>& batch,
   for (auto& p : body.products)
     found.emplace(p.asin, &p);
   auto now = st.now_ms();
-  auto now_iso = iso_utc(now);
   write_batch out;
-  std::vector<survivor> survivors;
+  std::vector<survivor> commits;
   for (auto& d : batch) {
-    deal_key key{d.asin, d.last_update};
-    out.settles.push_back(key);
+    out.settles.push_back({d.asin, d.last_update});
     auto i = found.find(d.asin);
     auto verdict = i != found.end()
                      ? verdict_of(*i->second, st.settings, now)
                      : peek_verdict{"not in Keepa's product data", -1, -1, {}};
     if (verdict.survives()) {
-      out.upserts.push_back(pending_row(d, verdict, now_iso));
-      survivors.push_back({key, verdict.value.value_or(d.value), now});
-      ++st.stats.done_total;
+      keep(self, d, *i->second, verdict, out, commits);
     } else {
       out.rejections.push_back({d.asin, d.last_update, verdict.rejection});
       ++st.stats.rejected_total;
     }
   }
   self->send(st.links.db, atom::write_v, std::move(out));
-  st.commit_backlog += survivors.size();
-  if (!survivors.empty())
-    self->send(st.links.commit, atom::enqueue_v, std::move(survivors));
+  if (st.found > 0)
+    self->send(st.links.commit, atom::completed_v, std::exchange(st.found, 0));
+  st.commit_backlog += commits.size();
+  if (!commits.empty())
+    self->send(st.links.commit, atom::enqueue_v, std::move(commits));
 }
 
 /// Gives up the listings that waited longer than best_first_max_wait_ms

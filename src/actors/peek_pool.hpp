@@ -26,6 +26,10 @@ struct peek_settings {
   peek_rules rules;
   fee_settings fees;
   spend_levers levers;
+  /// A listing row whose profit is at most this percent of its price per
+  /// hour since its lastUpdate (at most verify_move_cap) gets its offers
+  /// bought first (a verify commit).
+  double verify_move_per_hour = defaults::verify_move_per_hour;
 };
 
 struct peek_pool_state {
@@ -37,6 +41,9 @@ struct peek_pool_state {
   uint64_t commit_backlog = 0;
   /// A `pace` look is scheduled.
   bool pacing = false;
+  /// Profitable listing rows of the batch being judged, for the commit
+  /// pool's count.
+  uint64_t found = 0;
   peek_stats stats;
 
   static inline constexpr const char* name = "peek_pool";

@@ -24,6 +24,7 @@ engine_options engine_options_from(const config& cfg, bool once,
   o.stall_window = std::chrono::minutes{cfg.engine.stall_minutes};
   o.janitor_interval
     = std::chrono::minutes{cfg.engine.janitor_interval_minutes};
+  o.levers.listing_rows = cfg.engine.listing_rows;
   o.once = once;
   o.now_ms = std::move(now_ms);
   return o;
@@ -42,7 +43,8 @@ pipeline_settings pipeline_settings_from(const engine_options& o) {
   s.commit = {o.commit_batch, o.fees, o.levers};
   s.light = {o.light_batch, o.event_drop_percent, o.fees};
   s.peek = {o.peek_batch, defaults::commit_ahead_batches * o.commit_batch,
-            o.rules, o.fees, o.levers};
+            o.rules,      o.fees,
+            o.levers,     o.verify_move_per_hour};
   s.router = {o.refresh_after_hours, o.event_drop_percent, o.fees, o.rules,
               o.levers};
   s.scout.selection = o.selection;

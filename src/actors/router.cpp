@@ -50,7 +50,7 @@ void copy_set(const deal_update& row, column c, Field& field) {
 /// router recorded) is not recorded again.
 stored_deal refreshed(stored_deal known, const deal_update& row) {
   copy_set<double>(row, column::price_now, known.price_now);
-  copy_set<int64_t>(row, column::shipping_included, known.shipping_included);
+  copy_set<std::string>(row, column::price_basis, known.price_basis);
   copy_set<int64_t>(row, column::keepa_last_update, known.keepa_last_update);
   copy_set<std::string>(row, column::last_seen_utc, known.last_seen_utc);
   return known;
@@ -81,8 +81,8 @@ void route(self_ptr self, const std::vector<deal>& deals,
       auto& known_row = *i->second;
       auto row = payload_refresh(d, known_row.basis(), now_iso, settings.fees);
       if (known_row.status == deal_status::active
-          && is_price_drop(known_row.price_now, known_row.shipping_included,
-                           row, settings.drop_percent)) {
+          && is_price_drop(known_row.price_now, known_row.price_basis, row,
+                           settings.drop_percent)) {
         auto now_price = std::get<double>(*row.find(column::price_now));
         spdlog::info("price drop: {} from {:.2f} to {:.2f}", d.asin,
                      *known_row.price_now, now_price);

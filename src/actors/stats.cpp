@@ -92,6 +92,7 @@ void to_json(json_writer& w, const bucket_stats& s, bool engine_paused) {
   put(w, "failures_total", s.failures_total);
   put(w, "last_answer_age_s", s.since_success_ms / 1000);
   put(w, "expired_total", s.expired_total);
+  put(w, "overtaken_total", s.overtaken_total);
   put(w, "lowest_balance", s.lowest_balance);
   put_bool(w, "synced", s.synced);
   put_bool(w, "paused", s.paused || engine_paused);
@@ -120,6 +121,9 @@ void to_json(json_writer& w, const peek_stats& s) {
   put(w, "rejected_total", s.rejected_total);
   put(w, "outranked_total", s.outranked_total);
   put(w, "failed_total", s.failed_total);
+  put(w, "listing_rows_total", s.listing_rows_total);
+  put(w, "profitable_total", s.profitable_total);
+  put(w, "verify_total", s.verify_total);
   w.EndObject();
 }
 
@@ -129,6 +133,8 @@ void to_json(json_writer& w, const commit_stats& s, int64_t buying_last_hour) {
   put(w, "failed_total", s.failed_total);
   put(w, "profitable_total", s.profitable_total);
   put(w, "profitable_last_hour", s.profitable_last_hour);
+  put(w, "verified_total", s.verified_total);
+  put(w, "verify_changed_total", s.verify_changed_total);
   w.Key("tokens_per_profitable_last_hour");
   if (s.profitable_last_hour > 0)
     w.Double(static_cast<double>(buying_last_hour)
@@ -144,6 +150,12 @@ void to_json(json_writer& w, const db_stats& s) {
   put(w, "rows", s.rows.total);
   put(w, "active", s.rows.active);
   put(w, "pending", s.rows.pending);
+  w.Key("active_by_price_basis");
+  w.StartObject();
+  for (size_t i = 0; i < s.rows.active_by_basis.size(); ++i)
+    put(w, row_counts::bases[i] ? row_counts::bases[i] : "none",
+        s.rows.active_by_basis[i]);
+  w.EndObject();
   put(w, "gone", s.rows.gone);
   put(w, "rejections", s.rows.rejections);
   put(w, "pending_writes", s.pending_writes);

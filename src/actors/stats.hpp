@@ -34,6 +34,8 @@ struct bucket_stats {
   uint64_t failures_total = 0;
   /// Calls answered `retryable` after grant_wait_limit without a grant.
   uint64_t expired_total = 0;
+  /// Due refreshes moved before the discovery pages after waiting 30 min.
+  uint64_t overtaken_total = 0;
   double lowest_balance = 0;
   bool paused = false;
   std::string halted; // why requests stopped (key refused), or empty
@@ -86,6 +88,11 @@ struct peek_stats : pool_stats {
   /// Listings given up unpeeked after waiting best_first_max_wait_ms
   /// behind better ones.
   uint64_t outranked_total = 0;
+  /// Survivors written active, priced from their listing; of them, those
+  /// profitable, and those sent for their offers (verify_move_per_hour).
+  uint64_t listing_rows_total = 0;
+  uint64_t profitable_total = 0;
+  uint64_t verify_total = 0;
 };
 
 /// Writes the dump's `peek` member.
@@ -93,9 +100,14 @@ void to_json(json_writer& w, const peek_stats& s);
 
 /// COMMIT_POOL's counters, with what it found and what waits.
 struct commit_stats : pool_stats {
-  /// Committed rows with a profit above 0: in all, and in the last hour.
+  /// New rows with a profit above 0, from a commit or (as PEEK_POOL tells)
+  /// from a listing: in all, and in the last hour.
   uint64_t profitable_total = 0;
   uint64_t profitable_last_hour = 0;
+  /// Commits of active rows priced from their listing (verify), and of
+  /// those the ones whose offers turned the profit's sign.
+  uint64_t verified_total = 0;
+  uint64_t verify_changed_total = 0;
   /// The expected profit of the jobs waiting (dollars, losses as 0): the
   /// backlog's value.
   double queued_value = 0;

@@ -27,6 +27,7 @@ enum field_rank : int {
   alerts,
   watermark,
   plan,
+  prices,
 };
 
 /// `value` with `digits` decimals.
@@ -114,6 +115,11 @@ void add_work_fields(std::vector<status_field>& out, const pipeline_snapshot& s,
                          1)
                  + " tokens each";
   out.push_back({last_hour, "", field_rank::last_hour});
+  // rows::bases: listing, offers, stats, none.
+  auto& by_basis = s.db.rows.active_by_basis;
+  out.push_back({"prices: " + std::to_string(by_basis[0]) + " from listings, "
+                   + std::to_string(by_basis[1]) + " from offers",
+                 "", field_rank::prices});
   out.push_back({"backlog worth $" + fixed(s.commit.queued_value, 0), "",
                  field_rank::backlog_value});
   if (!s.alerts.targets.empty()) {

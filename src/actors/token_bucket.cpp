@@ -214,6 +214,21 @@ void promote(self_ptr self, uint64_t id, call_priority prio) {
   }
 }
 
+/// Moves the due refreshes that waited `due_overtake` into the discovery
+/// class, behind the pages waiting there.
+void age_due_refreshes(token_bucket_state& st,
+                       caf::actor_clock::time_point now) {
+  auto& due = st.queues[static_cast<size_t>(call_priority::due_refresh)];
+  auto& discovery = st.queues[static_cast<size_t>(call_priority::discovery)];
+  while (!due.empty()
+         && now - due.front().queued_at >= st.settings.due_overtake) {
+    due.front().call.priority = call_priority::discovery;
+    discovery.push_back(std::move(due.front()));
+    due.pop_front();
+    ++st.stats.overtaken_total;
+  }
+}
+
 /// Grants waiting calls in priority order while the balance allows; the
 /// first call that must wait holds back every call behind it.
 void pump(self_ptr self) {
@@ -232,6 +247,7 @@ void pump(self_ptr self) {
     return;
   }
   st.project(now);
+  age_due_refreshes(st, now);
   for (size_t prio = 0; prio < st.queues.size(); ++prio) {
     auto& queue = st.queues[prio];
     bool spare = prio == static_cast<size_t>(call_priority::refresh);

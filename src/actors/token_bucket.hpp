@@ -35,6 +35,11 @@ struct bucket_settings {
   caf::timespan sync_retry = std::chrono::seconds{5};
   /// A call held this long without a grant is answered `retryable`.
   caf::timespan max_wait = grant_wait_limit;
+  /// A due refresh that waited this long goes before the discovery pages
+  /// queued after it: the rows already found stay fresh before more are
+  /// listed, and discovery, held by the peek backlog, slows to what the
+  /// plan can keep fresh.
+  caf::timespan due_overtake = std::chrono::minutes{30};
 };
 
 /// A call waiting for its grant.

@@ -147,6 +147,15 @@ maybe_error set_tax_exempt(const std::string& key, const std::string& value,
   return std::nullopt;
 }
 
+/// Sets [engine] listing_rows.
+maybe_error set_listing_rows(const std::string& key, const std::string& value,
+                             config& c) {
+  if (value != "true" && value != "false")
+    return config_error{key, "must be true or false, got '" + value + "'"};
+  c.engine.listing_rows = value == "true";
+  return std::nullopt;
+}
+
 /// Sets [web] listen: `off`, or HOST:PORT with an IP address (IPv6 in
 /// brackets) and a port from 0 (any free port) to 65535.
 maybe_error set_web_listen(const std::string& key, const std::string& value,
@@ -240,6 +249,7 @@ const std::vector<key_spec>& key_specs() {
     {"engine.stall_minutes", set_number<e, &es::stall_minutes, 1, 10080>},
     {"engine.janitor_interval_minutes",
      set_number<e, &es::janitor_interval_minutes, 1, 1440>},
+    {"engine.listing_rows", set_listing_rows},
     {"fees.prep", set_number<f, &fe::prep, 0, 1000>},
     {"fees.shipping_estimate", set_number<f, &fe::shipping_estimate, 0, 1000>},
     {"fees.tax_percent", set_number<f, &fe::tax_percent, 0, 100>},

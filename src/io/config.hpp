@@ -40,6 +40,9 @@ struct engine_settings {
   int stall_minutes = defaults::stall_minutes;
   /// Engine-alive minutes between two janitor passes.
   int janitor_interval_minutes = defaults::janitor_interval_minutes;
+  /// Peek survivors become active rows priced from their listing, offers
+  /// bought only where they change a decision (spend_levers).
+  bool listing_rows = false;
 };
 
 /// The deal board's server (`[web]`).

@@ -6,7 +6,8 @@ namespace keepa {
 
 const char* const console_commands
   = "status, dump [NAME], pause, resume, rewind HOURS, refresh ASIN, "
-    "mark ASIN watch|bought|dismissed|none, janitor, alerts test|retry, "
+    "verify ASIN, mark ASIN watch|bought|dismissed|none, janitor, alerts "
+    "test|retry, "
     "quit";
 
 namespace {
@@ -25,6 +26,7 @@ constexpr verb_spec verbs[] = {
   {"resume", console_verb::resume, verb_spec::none},
   {"rewind", console_verb::rewind, verb_spec::required},
   {"refresh", console_verb::refresh, verb_spec::required},
+  {"verify", console_verb::verify, verb_spec::required},
   {"janitor", console_verb::janitor, verb_spec::none},
   {"alerts", console_verb::alerts, verb_spec::required},
   {"quit", console_verb::quit, verb_spec::none},

@@ -18,6 +18,8 @@ enum class console_verb : uint8_t {
   resume,
   rewind,
   refresh,
+  /// Buys one stored deal's offers (a heavy fetch), first in line.
+  verify,
   mark,
   janitor,
   /// `alerts test` or `alerts retry` (in `name`).
@@ -28,8 +30,8 @@ enum class console_verb : uint8_t {
 /// One parsed console line.
 struct console_command {
   console_verb verb = console_verb::status;
-  /// `dump`'s member ("" for the whole dump), the ASIN of `refresh` and
-  /// `mark`, or what `alerts` does (`test` or `retry`).
+  /// `dump`'s member ("" for the whole dump), the ASIN of `refresh`,
+  /// `verify` and `mark`, or what `alerts` does (`test` or `retry`).
   std::string name;
   /// `rewind`'s hours, always positive.
   int64_t hours = 0;

@@ -32,7 +32,7 @@ const std::string newest_fetch = "MAX(COALESCE(last_full_fetch_utc, ''), "
 const std::string stored_columns
   = "asin, status, keepa_last_update, list_at, one_yr_avg, price_now, "
     + newest_fetch
-    + ", last_seen_utc, shipping_included, shipping, fba_fee, "
+    + ", last_seen_utc, price_basis, shipping, fba_fee, "
       "referral_percent";
 
 /// Reads a row selected with `stored_columns`.
@@ -48,7 +48,7 @@ stored_deal read_stored(sqlite3_stmt* stmt) {
   d.last_fetch_utc = text_at(stmt, 6);
   d.last_seen_utc = text_at(stmt, 7);
   if (sqlite3_column_type(stmt, 8) != SQLITE_NULL)
-    d.shipping_included = sqlite3_column_int64(stmt, 8);
+    d.price_basis = text_at(stmt, 8);
   d.shipping = real_at(stmt, 9);
   d.fba_fee = real_at(stmt, 10);
   d.referral_percent = real_at(stmt, 11);
@@ -387,6 +387,21 @@ bool database::checkpoint() {
   return rc == SQLITE_OK;
 }
 
+namespace {
+
+/// The sums of active rows per price basis, in row_counts::bases order.
+std::string by_basis_sql() {
+  std::string sql;
+  for (auto* basis : row_counts::bases)
+    sql += std::string{", COALESCE(SUM(status = 'active' AND "}
+           + (basis ? "price_basis = '" + std::string{basis} + "'"
+                    : std::string{"price_basis IS NULL"})
+           + "), 0)";
+  return sql;
+}
+
+} // namespace
+
 row_counts database::counts() {
   if (rejections_ < 0) {
     auto* all = cached("SELECT COUNT(*) FROM rejections");
@@ -398,7 +413,8 @@ row_counts database::counts() {
   auto* stmt = cached("SELECT COUNT(*), COALESCE(SUM("
                       + status_is(deal_status::active) + "), 0), COALESCE(SUM("
                       + status_is(deal_status::pending) + "), 0), COALESCE(SUM("
-                      + status_is(deal_status::gone) + "), 0) FROM deals");
+                      + status_is(deal_status::gone) + "), 0)" + by_basis_sql()
+                      + " FROM deals");
   statement_use use{stmt};
   row_counts out;
   if (sqlite3_step(stmt) != SQLITE_ROW)
@@ -407,6 +423,9 @@ row_counts database::counts() {
   out.active = sqlite3_column_int64(stmt, 1);
   out.pending = sqlite3_column_int64(stmt, 2);
   out.gone = sqlite3_column_int64(stmt, 3);
+  for (size_t i = 0; i < out.active_by_basis.size(); ++i)
+    out.active_by_basis[i] = sqlite3_column_int64(stmt,
+                                                  4 + static_cast<int>(i));
   out.rejections = rejections_;
   return out;
 }

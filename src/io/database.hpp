@@ -10,7 +10,9 @@
 #include "model/columns.hpp"
 #include "model/keepa_time.hpp"
 
+#include <array>
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -39,15 +41,15 @@ struct stored_deal {
   /// The later of the last full and light fetch; empty when never.
   std::string last_fetch_utc;
   std::string last_seen_utc;
-  /// 1 when price_now includes the matched offer's shipping; nullopt
-  /// when never priced.
-  std::optional<int64_t> shipping_included;
+  /// Where price_now came from (`listing`, `offers`, `stats`); nullopt
+  /// for a row priced before price_basis existed, or not priced.
+  std::optional<std::string> price_basis;
   std::optional<double> shipping;
   std::optional<double> fba_fee;
   std::optional<double> referral_percent;
 
   /// What a cheap refresh prices the row on.
-  price_basis basis() const {
+  cost_basis basis() const {
     return {shipping, list_at, one_yr_avg, fba_fee, referral_percent};
   }
 };
@@ -69,6 +71,11 @@ struct row_counts {
   int64_t pending = 0;
   int64_t gone = 0;
   int64_t rejections = 0;
+  /// The price bases active rows are counted by; nullptr is none (NULL).
+  static constexpr const char* bases[] = {"listing", "offers", "stats",
+                                          nullptr};
+  /// Active rows per price basis, in `bases` order.
+  std::array<int64_t, std::size(bases)> active_by_basis{};
 };
 
 class database {

@@ -95,7 +95,7 @@ landed_price price_now(const product& p, keepa_minutes now);
 /// matched to (unknown: the fee settings' estimate is priced in instead),
 /// the List at and one-year average, and Amazon's fees (unknown: the fee
 /// settings' defaults).
-struct price_basis {
+struct cost_basis {
   std::optional<double> shipping;
   std::optional<double> list_at;
   std::optional<double> one_yr_avg;

@@ -38,6 +38,8 @@ const std::vector<column_spec>& deal_columns() {
     {column::chart, "chart", "TEXT"},
     {column::drops_90, "drops_90", "INTEGER"},
     {column::drops_365, "drops_365", "INTEGER"},
+    {column::price_basis, "price_basis", "TEXT"},
+    {column::price_basis_utc, "price_basis_utc", "TEXT"},
   };
   return specs;
 }

@@ -42,7 +42,7 @@ enum class column : uint8_t {
   /// The engine-alive clock (milliseconds the engine ran and reached
   /// Keepa) when the row was last seen: retention counts only that time.
   seen_alive_ms,
-  /// What the price rests on (see price_basis): the matched offer's
+  /// What the price rests on (see cost_basis): the matched offer's
   /// shipping and Amazon's fees, from the last full fetch.
   shipping,
   fba_fee,
@@ -57,6 +57,14 @@ enum class column : uint8_t {
   /// sale), beside drops_30.
   drops_90,
   drops_365,
+  /// Where price_now came from: `listing` (a /deal listing's landed
+  /// condition prices), `offers` (the live offers of a full fetch) or
+  /// `stats` (a light refresh's landed condition prices); NULL for a row
+  /// priced before these columns existed, or not priced.
+  price_basis,
+  /// When Keepa saw that price (UTC): the listing's lastUpdate, or the
+  /// time of the fetch.
+  price_basis_utc,
   count_,
 };
 

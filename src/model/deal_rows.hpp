@@ -21,19 +21,24 @@ namespace keepa {
 int64_t landed_used_price(const csv_values& current);
 
 /// The item price of a `current` array, cents: the used price, or the new
-/// price when there is no used offer; -1 when neither. Without a landed
-/// price, a refresh prices a row at this plus the shipping of its last
-/// full fetch when that is known (shipping_included = 1), else this alone
-/// (shipping_included = 0, and all_in_cost carries the fee settings'
-/// shipping estimate).
+/// price when there is no used offer; -1 when neither. The peek filter and
+/// the payload rules judge by it; no row is priced by it after a full fetch.
 int64_t item_price(const csv_values& current);
 
-/// A deal seen again on a /deal page: price (its landed used price, or on
-/// the stored row's `basis`, with everything derived from it), rank, the rank
-/// drops (the deal's own salesRankDrops30/90/365, when known), lastUpdate and
-/// liveness, at no product cost. A payload without a price, or without known
-/// drops, leaves that column as it is.
-deal_update payload_refresh(const deal& d, const price_basis& basis,
+/// The `price_basis` texts: where a row's price_now came from.
+namespace price_from {
+inline constexpr const char* listing = "listing";
+inline constexpr const char* offers = "offers";
+inline constexpr const char* stats = "stats";
+} // namespace price_from
+
+/// A deal seen again on a /deal page: price (its landed used price, basis
+/// `listing` as of its lastUpdate, with everything derived from it on the
+/// stored row's `basis`), rank, the rank drops (the deal's own
+/// salesRankDrops30/90/365, when known), lastUpdate and liveness, at no
+/// product cost. A payload without a landed price, or without known drops,
+/// leaves that column as it is.
+deal_update payload_refresh(const deal& d, const cost_basis& basis,
                             const std::string& now_iso,
                             const fee_settings& fees);
 
@@ -42,17 +47,26 @@ deal_update payload_refresh(const deal& d, const price_basis& basis,
 deal_update pending_row(const deal& d, const peek_verdict& v,
                         const std::string& now_iso);
 
-/// The full row of a committed deal after the heavy fetch; `last_update`
-/// is the listing's (-1 keeps the stored one).
+/// The full row of a committed deal after the heavy fetch, priced by its
+/// live offers (basis `offers`); `last_update` is the listing's (-1 keeps
+/// the stored one).
 deal_update full_row(const product& p, keepa_minutes last_update,
                      int64_t now_ms, const fee_settings& fees);
 
-/// A light refresh: only price (as a page refresh reads it, from the
-/// product's stats), rank, drops, liveness and the economics recomputed on
-/// the stored row's `basis` (List at, average, shipping and fees preserved
-/// from the full fetch).
-deal_update light_row(const product& p, const price_basis& basis,
-                      int64_t now_ms, const fee_settings& fees);
+/// The active row of a listing `d` whose peek `p` (stats and a year of
+/// history) is at hand: the analytics of a full row, priced at the
+/// listing's landed used price (basis `listing` as of its lastUpdate,
+/// shipping unknown), with no offers bought. Empty (no ASIN) when the
+/// listing has no landed price.
+deal_update listing_row(const deal& d, const product& p, int64_t now_ms,
+                        const fee_settings& fees);
+
+/// A light refresh: only price (the landed condition prices of the
+/// product's stats, basis `stats`; none there leaves the price as it is),
+/// rank, drops, liveness and the economics recomputed on the stored row's
+/// `basis` (List at, average and fees preserved from the last analysis).
+deal_update light_row(const product& p, const cost_basis& basis, int64_t now_ms,
+                      const fee_settings& fees);
 
 /// Marks an active row `gone` (update only): Keepa stopped returning its
 /// product. Nothing else changes, so the janitor deletes it on time.
@@ -64,9 +78,11 @@ deal_update gone_row(const std::string& asin);
 bool has_live_data(const product& p);
 
 /// True when the row `u` prices more than `percent` below `old_price`,
-/// priced the same way (`old_shipping_included` equals the new one).
+/// both landed prices: `old_basis` and the basis `u` sets are known. A row
+/// priced before price_basis existed (NULL) measures no drop, so a change
+/// of definition is never news.
 bool is_price_drop(std::optional<double> old_price,
-                   std::optional<int64_t> old_shipping_included,
+                   const std::optional<std::string>& old_basis,
                    const deal_update& u, double percent);
 
 } // namespace keepa

@@ -54,6 +54,13 @@ inline constexpr int stall_minutes = 30;
 /// on its own.
 inline constexpr int janitor_interval_minutes = 60;
 
+/// A row priced from its listing gets its offers bought first when its
+/// profit is at most this percent of its price per hour since Keepa saw
+/// that price (the listing's lastUpdate), up to 10 %: within what the
+/// price may have moved meanwhile, the live offers decide.
+inline constexpr double verify_move_per_hour = 2.0;
+inline constexpr double verify_move_cap = 10.0;
+
 // Derived from the batches
 
 /// Discovery reads no further page while the peek backlog holds this many

@@ -14,10 +14,11 @@ constexpr std::string_view max_buy_cost_sql
     "- CASE WHEN shipping_included = 1 THEN 0 ELSE :ship_est END) "
     "/ (1 + :tax) END";
 
-// Minutes since the newer of the last full and light fetch.
+// Minutes since Keepa saw the price (price_basis_utc); for a row priced
+// before that column existed, since the newer of its full and light fetch.
 constexpr std::string_view price_age_sql
-  = "CAST(ROUND((julianday(:now) - julianday(MAX("
-    "COALESCE(last_full_fetch_utc, ''), COALESCE(last_light_fetch_utc, ''))))"
+  = "CAST(ROUND((julianday(:now) - julianday(COALESCE(price_basis_utc, MAX("
+    "COALESCE(last_full_fetch_utc, ''), COALESCE(last_light_fetch_utc, '')))))"
     " * 1440) AS INTEGER)";
 
 } // namespace
@@ -58,6 +59,8 @@ const std::vector<deal_field>& deal_fields() {
     {"last_full_fetch_utc", "last_full_fetch_utc", t::text},
     {"last_light_fetch_utc", "last_light_fetch_utc", t::text},
     {"price_age_minutes", price_age_sql, t::integer},
+    {"price_basis", "price_basis", t::text},
+    {"price_basis_utc", "price_basis_utc", t::text},
   };
   return fields;
 }

@@ -299,8 +299,8 @@ route_result routes::post(const web_request& req,
   if (auto problem = cross_site_problem(req); !problem.empty())
     return error_response(403, "refused: " + problem);
   auto& asin = segments[2];
-  if (segments[3] == "refresh")
-    return engine_call{"refresh " + asin, action_response};
+  if (segments[3] == "refresh" || segments[3] == "verify")
+    return engine_call{segments[3] + " " + asin, action_response};
   if (segments[3] != "mark")
     return error_response(404, "no such action");
   rapidjson::Document body;

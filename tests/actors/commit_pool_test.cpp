@@ -91,7 +91,7 @@ TEST_CASE_FIXTURE(commit_fixture, "the backlog's value is the expected "
 
 TEST_CASE_FIXTURE(commit_fixture, "arrival order without the levers, and no "
                                   "update parameter") {
-  start(spend_levers{false, false, false, false, false});
+  start(spend_levers{false, false, false, false, false, false});
   enqueue({job("L", -1, 1, 0), job("H", -1, 9, 0)});
   CHECK(asked() == std::vector<std::string>{"L", "H"});
   CHECK(param(0, "update").empty());
@@ -140,7 +140,7 @@ TEST_CASE_FIXTURE(commit_fixture, "a batch too large for the token bucket "
   };
   for (auto a : {"A", "B", "C", "D"})
     catalog[a] = test::good_product(a);
-  start(spend_levers{false, false, false, false, false}, 4);
+  start(spend_levers{false, false, false, false, false, false}, 4);
   auto now_ms = clock()();
   enqueue({job("A", -1, 1, now_ms), job("B", -1, 1, now_ms),
            job("C", -1, 1, now_ms), job("D", -1, 1, now_ms)});
@@ -149,4 +149,35 @@ TEST_CASE_FIXTURE(commit_fixture, "a batch too large for the token bucket "
   CHECK(s.done_total == 4);
   CHECK(s.refused_total == 0);
   CHECK(rejections().empty());
+}
+
+TEST_CASE_FIXTURE(commit_fixture, "a verify buys the offers of a row priced "
+                                  "from its listing and counts what they "
+                                  "turned, never the row as found again") {
+  start(spend_levers{});
+  catalog["A"] = test::good_product("A");       // profitable
+  catalog["B"] = test::good_product("B", 1200); // a loss
+  auto now_ms = clock()();
+  // The peek pool found two profitable rows from their listings.
+  caf::anon_send(pool, atom::completed_v, uint64_t{2});
+  run();
+  auto verify = [&](const std::string& asin) {
+    auto j = job(asin, 100, 0.5, now_ms);
+    j.verify = true;
+    return j;
+  };
+  enqueue({verify("A"), verify("B")});
+  REQUIRE(writes.size() == 2);
+  auto s = stats();
+  CHECK(s.profitable_total == 2);
+  CHECK(s.profitable_last_hour == 2);
+  CHECK(s.verified_total == 2);
+  // B's offers show a loss: the listing's profit was not there.
+  CHECK(s.verify_changed_total == 1);
+  // A commit that is no verify counts its row when profitable.
+  catalog["C"] = test::good_product("C");
+  enqueue({job("C", 100, 3, now_ms)});
+  s = stats();
+  CHECK(s.profitable_total == 3);
+  CHECK(s.verified_total == 2);
 }

@@ -71,14 +71,14 @@ struct light_fixture : test::deterministic_fixture {
     run();
   }
 
-  /// A stored active deal priced at $20 (no shipping known).
+  /// A stored active deal priced at $20 by its offers.
   static stored_deal job(const std::string& asin) {
     stored_deal d;
     d.asin = asin;
     d.status = deal_status::active;
     d.list_at = 30.0;
     d.price_now = 20.0;
-    d.shipping_included = 0;
+    d.price_basis = "offers";
     return d;
   }
 

@@ -26,9 +26,10 @@ struct peek_fixture : test::spend_fixture {
                  settings, clock());
   }
 
-  /// Lists deals whose payload says used $10 now and `avg90_cents` as the
-  /// 90-day average.
-  void list(const std::vector<std::pair<std::string, int64_t>>& deals) {
+  /// Lists deals whose payload says used $10 now (landed `landed_cents`,
+  /// -1 for none) and `avg90_cents` as the 90-day average.
+  void list(const std::vector<std::pair<std::string, int64_t>>& deals,
+            int64_t landed_cents = 1000) {
     auto page = std::make_shared<std::vector<deal>>();
     for (auto& [asin, avg90] : deals) {
       deal d;
@@ -36,6 +37,7 @@ struct peek_fixture : test::spend_fixture {
       d.last_update = 100;
       d.current = std::vector<int64_t>(36, -1);
       d.current[2] = 1000;
+      d.current[21] = landed_cents;
       d.avg.assign(4, std::vector<int64_t>(36, -1));
       d.avg[3][2] = avg90;
       page->push_back(d);
@@ -71,7 +73,7 @@ TEST_CASE_FIXTURE(peek_fixture, "the peek reads the sales history and "
 
 TEST_CASE_FIXTURE(peek_fixture, "without the profit gate the peek is stats "
                                 "only and a loss survives") {
-  start(spend_levers{false, false, false, false, false});
+  start(spend_levers{false, false, false, false, false, false});
   catalog["B"] = test::good_product("B", 1200);
   list({{"B", 3000}});
   REQUIRE(calls.size() == 1);
@@ -99,4 +101,73 @@ TEST_CASE_FIXTURE(peek_fixture, "listings are peeked best first by their "
     else
       CHECK(order == std::vector<std::string>{"L", "M", "H"});
   }
+}
+
+namespace {
+
+/// The rows of every write, by ASIN.
+std::map<std::string, deal_update> rows_of(const peek_fixture& f) {
+  std::map<std::string, deal_update> out;
+  for (auto& w : f.writes)
+    for (auto& u : w.upserts)
+      out[u.asin] = u;
+  return out;
+}
+
+std::string text_of(const deal_update& u, column c) {
+  auto* v = u.find(c);
+  return v && std::holds_alternative<std::string>(*v)
+           ? std::get<std::string>(*v)
+           : "";
+}
+
+} // namespace
+
+TEST_CASE_FIXTURE(peek_fixture, "a survivor with a landed listing price is "
+                                "an active row at once, its offers bought "
+                                "first only when its profit is thin") {
+  spend_levers levers;
+  levers.listing_rows = true;
+  start(levers);
+  catalog["A"] = test::good_product("A"); // $6.75 at $10 landed
+  catalog["T"] = test::good_product("T");
+  catalog["N"] = test::good_product("N");
+  catalog["L"] = test::good_product("L");
+  list({{"A", 3000}});
+  list({{"T", 3000}}, 1600); // $6 more: $0.45 profit, under 10 % of $16
+  list({{"N", 3000}}, -1);   // no landed price
+  list({{"L", 3000}}, 1800); // $8 more: a loss at the listing's price
+  auto rows = rows_of(*this);
+  REQUIRE(rows.count("A") == 1);
+  CHECK(text_of(rows["A"], column::status) == "active");
+  CHECK(text_of(rows["A"], column::price_basis) == "listing");
+  CHECK(std::get<double>(*rows["A"].find(column::price_now)) == 10.0);
+  CHECK(std::get<double>(*rows["A"].find(column::profit))
+        == doctest::Approx(6.75));
+  // T waits for its offers as pending: no board row or alert before.
+  CHECK(text_of(rows["T"], column::status) == "pending");
+  CHECK(std::get<double>(*rows["T"].find(column::profit))
+        == doctest::Approx(0.45));
+  // N waits for its heavy fetch as before.
+  CHECK(text_of(rows["N"], column::status) == "pending");
+  // Only T (a verify) and N (a commit) reach the commit pool.
+  REQUIRE(survivors.size() == 2);
+  CHECK(survivors[0].asin == "T");
+  CHECK(survivors[0].verify);
+  CHECK(survivors[1].asin == "N");
+  CHECK_FALSE(survivors[1].verify);
+  // A and T are found, and the commit pool counts them.
+  CHECK(found == 2);
+  // L is judged at its listing's price: a rejection, no row, no offers.
+  CHECK(rows.count("L") == 0);
+  auto r = rejections();
+  REQUIRE(r.size() == 1);
+  CAPTURE(r[0]);
+  CHECK(r[0].rfind("L: not profitable at the listing's landed price: -1.", 0)
+        == 0);
+  // Every listing settles with its write.
+  size_t settled = 0;
+  for (auto& w : writes)
+    settled += w.settles.size();
+  CHECK(settled == 4);
 }

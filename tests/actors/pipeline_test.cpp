@@ -36,6 +36,7 @@ std::vector<deal> listings(size_t n) {
     d.last_update = newest_listing - static_cast<keepa_minutes>(i);
     d.current = std::vector<int64_t>(36, -1);
     d.current[2] = 1000;
+    d.current[21] = 1000;
     d.current[3] = 40000;
     out.push_back(d);
   }
@@ -43,12 +44,24 @@ std::vector<deal> listings(size_t n) {
 }
 
 /// Products for a request: even ASINs pass the peek, odd ones are dead.
+/// With `offers`, each has one live FBA offer at its used price.
 keepa_body products_for(const product_request& req) {
+  bool offers = std::any_of(req.params.begin(), req.params.end(),
+                            [](auto& kv) { return kv.first == "offers"; });
   keepa_body body;
   for (auto& a : req.asins) {
     auto p = test::good_product(a);
     if ((a.back() - '0') % 2 == 1)
       p.stats->sales_rank_drops365 = 0;
+    if (offers) {
+      offer fba;
+      fba.condition = 3;
+      fba.is_fba = true;
+      fba.last_seen = newest_listing;
+      fba.offer_csv = {newest_listing, p.stats->current[2], 0};
+      p.offers.push_back(fba);
+      p.live_offers_order = std::vector<int>{0};
+    }
     body.products.push_back(p);
   }
   return body;
@@ -64,6 +77,8 @@ struct pipeline_fixture : test::deterministic_fixture {
   caf::timespan request_timeout = 60s;
   /// Called after every simulated second of run_once.
   std::function<void()> each_second = [] {};
+  /// The engine's spending levers.
+  spend_levers levers;
 
   pipeline_fixture() {
     db_path = test::fresh_dir("pipeline") + "/deals.db";
@@ -94,6 +109,7 @@ struct pipeline_fixture : test::deterministic_fixture {
     o.selection = R"({"sortType": 1, "page": 0})";
     o.db_path = db_path;
     o.once = true;
+    o.levers = levers;
     o.detached_db = false;
     o.now_ms = wall;
     o.request_timeout = request_timeout;
@@ -118,6 +134,7 @@ struct pipeline_fixture : test::deterministic_fixture {
     o.client = keepa;
     o.selection = R"({"sortType": 1, "page": 0})";
     o.db_path = db_path;
+    o.levers = levers;
     o.detached_db = false;
     o.now_ms = wall;
     return spawn(make_engine, o);
@@ -189,6 +206,24 @@ TEST_CASE_FIXTURE(pipeline_fixture, "--once accounts for every listed deal") {
   CHECK(fake().lowest >= defaults::deficit_floor);
 }
 
+TEST_CASE_FIXTURE(pipeline_fixture, "--once with listing rows: the "
+                                    "survivors are active from their "
+                                    "listing, no offers bought") {
+  levers.listing_rows = true;
+  REQUIRE(run_once());
+  // 100 pass the peek, each with a profit no price move since erases.
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals WHERE status = 'active' "
+                        "AND price_basis = 'listing' AND profit > 0")
+        == 100);
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM rejections") == 100);
+  CHECK(scalar(db_path, "SELECT value FROM system_state WHERE key = "
+                        "'watermark'")
+        == newest_listing);
+  // Four peeks and nothing else.
+  CHECK(count_of("product:50") == 4);
+  CHECK(calls_of("product:") == 4);
+}
+
 TEST_CASE_FIXTURE(pipeline_fixture, "a lastUpdate more than a day past "
                                     "Keepa's clock does not move the "
                                     "watermark") {
@@ -221,7 +256,7 @@ TEST_CASE_FIXTURE(pipeline_fixture, "a second --once refreshes from the "
                                     "payload instead of buying again") {
   REQUIRE(run_once());
   auto products_before = calls_of("product:");
-  listed[0].current[2] = 900; // one price moved
+  listed[0].current[2] = listed[0].current[21] = 900; // one price moved
   listed[0].last_update += 5;
   REQUIRE(run_once());
   CHECK(calls_of("product:") == products_before);
@@ -421,10 +456,13 @@ TEST_CASE_FIXTURE(pipeline_fixture, "the refresher refreshes rows fetched "
     deal_update old;
     old.asin = "B000000000";
     old.set(column::last_full_fetch_utc, std::string{"2026-10-30T20:00:00Z"});
+    old.set(column::last_light_fetch_utc, std::string{"2026-10-30T20:00:00Z"});
     db.upsert(old);
     deal_update older = old;
     older.asin = "B000000002";
     older.set(column::last_full_fetch_utc, std::string{"2026-10-30T10:00:00Z"});
+    older.set(column::last_light_fetch_utc,
+              std::string{"2026-10-30T10:00:00Z"});
     db.upsert(older);
   }
   listed = {};
@@ -447,7 +485,7 @@ TEST_CASE_FIXTURE(pipeline_fixture, "the refresher refreshes rows fetched "
 TEST_CASE_FIXTURE(pipeline_fixture, "a price drop on refresh is an event, an "
                                     "unchanged price is not") {
   REQUIRE(run_once());
-  listed[0].current[2] = 500; // $10.00 -> $5.00
+  listed[0].current[2] = listed[0].current[21] = 500; // $10.00 -> $5.00
   listed[0].last_update += 10;
   listed[2].last_update += 10; // seen again, same price
   REQUIRE(run_once());
@@ -471,13 +509,14 @@ TEST_CASE_FIXTURE(pipeline_fixture, "a drop listed on /deal is one event, "
     old.set(column::last_full_fetch_utc, std::string{"2026-10-30T00:00:00Z"});
     db.upsert(old);
   }
-  listed[0].current[2] = 500; // $10.00 -> $5.00, and Keepa agrees
+  listed[0].current[2] = listed[0].current[21] = 500; // $10.00 -> $5.00,
+                                                      // and Keepa agrees
   listed[0].last_update += 10;
   fake().products = [](const product_request& req) {
     auto body = products_for(req);
     for (auto& p : body.products)
       if (p.asin == "B000000000")
-        p.stats->current[2] = 500;
+        p.stats->current[2] = p.stats->current[21] = 500;
     return body;
   };
   REQUIRE(run_once());
@@ -537,11 +576,11 @@ TEST_CASE_FIXTURE(pipeline_fixture, "refreshes of rows near the retention "
     return scalar(db_path, "SELECT COUNT(*) FROM deals WHERE asin LIKE 'C%' "
                            "AND last_light_fetch_utc IS NOT NULL");
   };
-  advance(90min, 1s);
+  advance(30min, 1s);
+  // All refreshed while the backlog is still there.
   CHECK(refreshed() == 100);
-  // The backlog is still there (listings are given up as outranked only
-  // after 2 h).
   CHECK(command(engine, "status").find("peek 0+0") == std::string::npos);
+  advance(60min, 1s);
   // Past the old rows' deadline: none deleted.
   advance(60min, 1s);
   CHECK(command(engine, "janitor").rfind("ok:", 0) == 0);
@@ -614,5 +653,28 @@ TEST_CASE_FIXTURE(pipeline_fixture, "a new user's due rows are refreshed "
                         "last_light_fetch_utc IS NOT NULL")
         == 200);
   CHECK(command(engine, "dump refresher").find("\"queued_total\":200")
+        != std::string::npos);
+}
+
+TEST_CASE_FIXTURE(pipeline_fixture, "verify ASIN buys the offers of a row "
+                                    "priced from its listing") {
+  levers.listing_rows = true;
+  auto engine = start_engine();
+  advance(10s);
+  REQUIRE(scalar(db_path, "SELECT COUNT(*) FROM deals WHERE price_basis = "
+                          "'listing'")
+          == 100);
+  auto commits = calls_of("product:");
+  CHECK(command(engine, "verify B000000000")
+        == "ok: offers of B000000000 queued");
+  CHECK(command(engine, "verify B999999999")
+        == "error: B999999999 is not in the database");
+  advance(10s);
+  CHECK(calls_of("product:") == commits + 1);
+  CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals WHERE asin = "
+                        "'B000000000' AND price_basis = 'offers' AND "
+                        "last_full_fetch_utc IS NOT NULL")
+        == 1);
+  CHECK(command(engine, "dump commit").find("\"verified_total\":1")
         != std::string::npos);
 }

@@ -83,6 +83,7 @@ struct router_fixture : test::deterministic_fixture {
       d.last_update = at;
       d.current = std::vector<int64_t>(36, -1);
       d.current[2] = 1000;
+      d.current[21] = 1000;
       d.avg.assign(4, std::vector<int64_t>(36, -1));
       d.avg[3][2] = 3000;
       d.sales_rank_drops365 = drops365;
@@ -155,7 +156,7 @@ TEST_CASE_FIXTURE(router_fixture, "a drop seen on a page is one event: the "
   row.keepa_last_update = 90;
   row.list_at = 40.0;
   row.price_now = 20.0;
-  row.shipping_included = 0;
+  row.price_basis = "offers";
   row.last_fetch_utc = "2026-10-01T00:00:00Z";
   row.last_seen_utc = "2026-10-01T00:00:00Z";
   known.stored = {row};
@@ -169,7 +170,7 @@ TEST_CASE_FIXTURE(router_fixture, "a drop seen on a page is one event: the "
   REQUIRE(lighted.size() == 1);
   auto& job = lighted[0];
   CHECK(job.price_now == 10.0);
-  CHECK(job.shipping_included == 0);
+  CHECK(job.price_basis == "listing");
   CHECK(job.keepa_last_update == 100);
   CHECK(job.last_seen_utc == "2026-11-01T00:00:00Z");
   CHECK(job.last_fetch_utc == row.last_fetch_utc);
@@ -178,7 +179,8 @@ TEST_CASE_FIXTURE(router_fixture, "a drop seen on a page is one event: the "
   p.stats = product_stats{};
   p.stats->current = std::vector<int64_t>(36, -1);
   p.stats->current[2] = 1000;
+  p.stats->current[21] = 1000;
   auto light = light_row(p, job.basis(), 0, fee_settings{});
-  CHECK_FALSE(is_price_drop(job.price_now, job.shipping_included, light,
+  CHECK_FALSE(is_price_drop(job.price_now, job.price_basis, light,
                             router_settings{}.drop_percent));
 }

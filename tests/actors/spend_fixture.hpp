@@ -22,6 +22,8 @@ struct spend_fixture : deterministic_fixture {
   std::vector<keepa_call> calls;
   std::vector<write_batch> writes;
   std::vector<survivor> survivors;
+  /// Profitable listing rows the next stage was told of.
+  uint64_t found = 0;
   /// With `hold`, calls are never answered (they stay in flight).
   bool hold = false;
   /// Set, answers with the status it gives for a call instead of products.
@@ -75,6 +77,7 @@ struct spend_fixture : deterministic_fixture {
         [this](atom::enqueue, const std::vector<survivor>& s) {
           survivors.insert(survivors.end(), s.begin(), s.end());
         },
+        [this](atom::completed, uint64_t n) { found += n; },
         [](atom::release, const std::vector<deal_key>&) {},
       };
     });

@@ -426,3 +426,27 @@ TEST_CASE_FIXTURE(bucket_fixture, "a spare refresh keeps one refill in hand "
   CHECK(got->at(1).status == call_status::ok);
   CHECK(bucket().balance == doctest::Approx(25));
 }
+
+TEST_CASE_FIXTURE(bucket_fixture, "a due refresh that waited 30 min goes "
+                                  "before the discovery pages queued after "
+                                  "it") {
+  // 5 tokens a minute, all of them wanted by a page a minute: without the
+  // overtake, the refresh would wait for as long as discovery reads.
+  start(0, 5);
+  call(product_call(call_kind::light, call_priority::due_refresh, 5));
+  keepa_call page;
+  page.kind = call_kind::deal_page;
+  page.priority = call_priority::discovery;
+  page.request = deal_request{};
+  size_t refreshed_at = 0;
+  for (size_t minute = 1; minute <= 40 && refreshed_at == 0; ++minute) {
+    call(page);
+    advance(60s, 1s);
+    if (calls_of("product") > 0)
+      refreshed_at = minute;
+  }
+  CAPTURE(fake().log);
+  CHECK(refreshed_at >= 30);
+  CHECK(refreshed_at <= 33);
+  CHECK(bucket().stats.overtaken_total == 1);
+}

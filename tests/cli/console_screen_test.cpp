@@ -36,7 +36,8 @@ const std::regex full_status{
   R"(rejected \| watermark (none|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ) \| 429s )"
   R"(\d+( \| plan keeps at most \d+ deals alive, refreshes \d+ on time)? \| )"
   R"(\d+ peeks, \d+ commits/min \| last hour: \d+ profitable(, \d+\.\d )"
-  R"(tokens each)? \| backlog worth \$\d+( \| backlog ETA \d+ min)?)"
+  R"(tokens each)? \| prices: \d+ from listings, \d+ from offers \| )"
+  R"(backlog worth \$\d+( \| backlog ETA \d+ min)?)"
   R"(( \| [A-Za-z].*)?)"};
 
 /// Each field the live line may show, whole.

@@ -53,13 +53,13 @@ TEST_CASE("a full disk holds every request, loses nothing written, exits 1 "
                     "--products 3000 --deal-rate 3000 --refill-rate 3000", log};
   auto dir = engine_dir("full-disk", mock.url(), 5);
   auto db = dir + "/data/deals.db";
-  // Files may not grow past 200 KB: SQLite's writes fail as on a full disk
+  // Files may not grow past 500 KB: SQLite's writes fail as on a full disk
   // (SIGXFSZ ignored, so a write past the limit is an error, not a kill).
   auto full
     = run("cd " + dir
             + " && (sleep 8; echo status; echo dump tokens; "
               "sleep 4; echo dump tokens; echo quit) | (trap \"\" XFSZ; "
-              "ulimit -f 400; "
+              "ulimit -f 1000; "
             + ingest
             + " > out.txt 2> err.txt; "
               "echo exit=$?)",

@@ -168,6 +168,7 @@ TEST_CASE("the shipped config.ini loads with the key from the environment") {
   CHECK(c.engine.stall_minutes == defaults::stall_minutes);
   CHECK(c.engine.janitor_interval_minutes
         == defaults::janitor_interval_minutes);
+  CHECK_FALSE(c.engine.listing_rows);
   CHECK(c.db_path == unset.db_path);
   CHECK(c.log_level == "info");
   CHECK(c.log_file == unset.log_file);
@@ -221,6 +222,7 @@ TEST_CASE("each bad value names its key and never the API key") {
      "engine.janitor_interval_minutes"},
     {"janitor_interval_minutes = 60", "janitor_interval_minutes = 1441",
      "engine.janitor_interval_minutes"},
+    {"listing_rows = false", "listing_rows = yes", "engine.listing_rows"},
     {"deficit_floor = -180", "deficit_floor = -100001", "engine.deficit_floor"},
     {"request_timeout_s = 60", "request_timeout_s = 0",
      "keepa.request_timeout_s"},

@@ -51,6 +51,10 @@ TEST_CASE("refresh takes the ASIN and rewind a positive whole number of "
   auto refresh = command("refresh B000000001");
   CHECK(refresh.verb == console_verb::refresh);
   CHECK(refresh.name == "B000000001");
+  auto verify = command("verify B000000001");
+  CHECK(verify.verb == console_verb::verify);
+  CHECK(verify.name == "B000000001");
+  CHECK(error("verify").rfind("error: unknown command", 0) == 0);
   auto rewind = command("rewind 6");
   CHECK(rewind.verb == console_verb::rewind);
   CHECK(rewind.hours == 6);

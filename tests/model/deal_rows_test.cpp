@@ -15,6 +15,7 @@ product stats_product() {
   product_stats s;
   s.current = std::vector<int64_t>(36, -1);
   s.current[2] = 1500;
+  s.current[21] = 1500; // USED_GOOD_SHIPPING: landed, an FBA offer
   s.current[3] = 42000;
   s.current[12] = 7;
   s.avg90 = std::vector<int64_t>(36, -1);
@@ -59,7 +60,7 @@ TEST_CASE("first_seen_utc is kept once set") {
 }
 
 TEST_CASE("a light row never carries the preserved columns") {
-  price_basis basis;
+  cost_basis basis;
   basis.list_at = 40.0;
   basis.one_yr_avg = 30.0;
   auto u = light_row(stats_product(), basis, now_ms, fee_settings{});
@@ -70,15 +71,16 @@ TEST_CASE("a light row never carries the preserved columns") {
     CHECK(u.find(c) == nullptr);
   REQUIRE(u.find(column::price_now) != nullptr);
   CHECK(std::get<double>(*u.find(column::price_now)) == doctest::Approx(15.0));
-  // all-in 15 × 1.05 + 2.75 + 3.99 = 22.49; fees 40 × 0.15 + 5.50 = 11.50
-  CHECK(std::get<double>(*u.find(column::profit)) == doctest::Approx(6.01));
+  // all-in 15 × 1.05 + 2.75 = 18.50 (landed: no shipping estimate);
+  // fees 40 × 0.15 + 5.50 = 11.50
+  CHECK(std::get<double>(*u.find(column::profit)) == doctest::Approx(10.0));
   CHECK(std::get<double>(*u.find(column::percent_down))
         == doctest::Approx(50.0));
   CHECK(std::get<int64_t>(*u.find(column::used_offer_count)) == 7);
 }
 
 TEST_CASE("a light row with unknown estimates writes NULL economics") {
-  auto u = light_row(stats_product(), price_basis{}, now_ms, fee_settings{});
+  auto u = light_row(stats_product(), cost_basis{}, now_ms, fee_settings{});
   CHECK(std::holds_alternative<std::monostate>(*u.find(column::profit)));
   CHECK(std::holds_alternative<std::monostate>(*u.find(column::percent_down)));
 }
@@ -87,8 +89,9 @@ TEST_CASE("a payload refresh sets price, rank, lastUpdate and liveness only") {
   auto d = listed_deal();
   d.last_update = 1000;
   d.current[2] = 2500;
+  d.current[19] = 2500;
   d.current[3] = 1234;
-  auto u = payload_refresh(d, price_basis{}, "2026-01-01T00:00:00Z",
+  auto u = payload_refresh(d, cost_basis{}, "2026-01-01T00:00:00Z",
                            fee_settings{});
   for (auto c : {column::title, column::status, column::list_at,
                  column::one_yr_avg, column::first_seen_utc,
@@ -104,12 +107,12 @@ TEST_CASE("a payload refresh stores the deal's own salesRankDrops30 when "
   auto d = listed_deal();
   d.current[2] = 2500;
   d.sales_rank_drops30 = 7;
-  auto u = payload_refresh(d, price_basis{}, "2026-01-01T00:00:00Z",
+  auto u = payload_refresh(d, cost_basis{}, "2026-01-01T00:00:00Z",
                            fee_settings{});
   REQUIRE(u.find(column::drops_30) != nullptr);
   CHECK(std::get<int64_t>(*u.find(column::drops_30)) == 7);
   d.sales_rank_drops30 = -1;
-  u = payload_refresh(d, price_basis{}, "2026-01-01T00:00:00Z", fee_settings{});
+  u = payload_refresh(d, cost_basis{}, "2026-01-01T00:00:00Z", fee_settings{});
   CHECK(u.find(column::drops_30) == nullptr);
 }
 
@@ -118,7 +121,7 @@ TEST_CASE("the rank drops of 30, 90 and 365 days reach their columns, and "
   auto d = listed_deal();
   d.sales_rank_drops90 = 21;
   d.sales_rank_drops365 = 70;
-  auto u = payload_refresh(d, price_basis{}, "2026-01-01T00:00:00Z",
+  auto u = payload_refresh(d, cost_basis{}, "2026-01-01T00:00:00Z",
                            fee_settings{});
   CHECK(u.find(column::drops_30) == nullptr);
   CHECK(std::get<int64_t>(*u.find(column::drops_90)) == 21);
@@ -168,7 +171,7 @@ product shipped_product() {
 }
 
 /// The basis a stored row written from `u` would give.
-price_basis basis_of(const deal_update& u) {
+cost_basis basis_of(const deal_update& u) {
   auto opt = [&](column c) -> std::optional<double> {
     auto* x = u.find(c);
     if (!x || !std::holds_alternative<double>(*x))
@@ -186,43 +189,52 @@ double money(const deal_update& u, column c) {
 
 } // namespace
 
-TEST_CASE("price_now means one thing on every path: a seller-shipped book "
-          "keeps its shipping on light and payload refreshes") {
+TEST_CASE("price_now means one thing on every path: the landed price of "
+          "the cheapest used offer, with where it came from and when") {
   auto full = full_row(shipped_product(), 500, now_ms, fee_settings{});
   CHECK(money(full, column::price_now) == doctest::Approx(13.99));
   CHECK(money(full, column::shipping) == doctest::Approx(3.99));
   CHECK(std::get<int64_t>(*full.find(column::shipping_included)) == 1);
+  CHECK(std::get<std::string>(*full.find(column::price_basis)) == "offers");
+  CHECK(std::get<std::string>(*full.find(column::price_basis_utc))
+        == iso_utc(now_ms));
   auto basis = basis_of(full);
   basis.list_at = 40.0; // as if the full fetch had estimated one
-  // The item price did not move: the light refresh shows the same price.
-  auto light = light_row(shipped_product(), basis, now_ms, fee_settings{});
+  // The light refresh reads the same landed price in the product's stats.
+  auto p = shipped_product();
+  p.stats->current[21] = 1399;
+  auto light = light_row(p, basis, now_ms, fee_settings{});
   CHECK(money(light, column::price_now) == doctest::Approx(13.99));
-  CHECK(std::get<int64_t>(*light.find(column::shipping_included)) == 1);
-  CHECK(!is_price_drop(13.99, int64_t{1}, light, 10));
-  // The payload refresh reads the same item price and the same shipping,
-  // and recomputes what depends on it.
+  CHECK(std::get<std::string>(*light.find(column::price_basis)) == "stats");
+  CHECK(!is_price_drop(13.99, std::string{"offers"}, light, 10));
+  // The payload refresh reads a listing's landed price, as of its
+  // lastUpdate, and recomputes what depends on it.
   auto d = listed_deal();
+  d.last_update = 7000000;
   d.current[2] = 800;
+  d.current[20] = 1199;
   auto payload = payload_refresh(d, basis, "t", fee_settings{});
   CHECK(money(payload, column::price_now) == doctest::Approx(11.99));
+  CHECK(std::get<std::string>(*payload.find(column::price_basis)) == "listing");
+  CHECK(std::get<std::string>(*payload.find(column::price_basis_utc))
+        == keepa_minutes_iso(7000000));
   CHECK(money(payload, column::profit)
         == doctest::Approx(money(light, column::profit) + 2.0 * 1.05));
   CHECK(money(payload, column::all_in_cost)
         == doctest::Approx(money(light, column::all_in_cost) - 2.0 * 1.05));
   CHECK(payload.find(column::percent_down) != nullptr);
   CHECK(payload.find(column::margin) != nullptr);
-  // A real drop of the same price definition is a drop.
-  CHECK(is_price_drop(13.99, int64_t{1}, payload, 10));
+  // A real drop between landed prices is a drop.
+  CHECK(is_price_drop(13.99, std::string{"offers"}, payload, 10));
 }
 
-TEST_CASE("a refresh prices at the lowest landed condition price when "
-          "Keepa gives one, never the USED item price with shipping mixed "
-          "in") {
+TEST_CASE("a refresh prices at the lowest landed condition price, and "
+          "without one leaves the price and its basis alone") {
   auto d = listed_deal();
   d.current[2] = 1500;  // USED: the lowest item price
   d.current[20] = 1999; // USED_VERY_GOOD_SHIPPING: landed
   d.current[22] = 1899; // USED_ACCEPTABLE_SHIPPING: landed, the lowest
-  price_basis basis;
+  cost_basis basis;
   basis.shipping = 3.99; // what the last full fetch matched
   auto u = payload_refresh(d, basis, "t", fee_settings{});
   CHECK(money(u, column::price_now) == doctest::Approx(18.99));
@@ -232,10 +244,47 @@ TEST_CASE("a refresh prices at the lowest landed condition price when "
   p.stats->current[21] = 1750;
   auto light = light_row(p, basis, now_ms, fee_settings{});
   CHECK(money(light, column::price_now) == doctest::Approx(17.50));
-  // Without a landed price: the item price and the stored shipping.
+  // Without a landed price an item price means something else: neither
+  // refresh moves the price, so the row keeps its price and its age.
   d.current[20] = d.current[22] = -1;
-  CHECK(money(payload_refresh(d, basis, "t", fee_settings{}), column::price_now)
-        == doctest::Approx(18.99));
+  u = payload_refresh(d, basis, "t", fee_settings{});
+  p.stats->current[21] = -1;
+  light = light_row(p, basis, now_ms, fee_settings{});
+  for (auto* row : {&u, &light})
+    for (auto c : {column::price_now, column::profit, column::price_basis,
+                   column::price_basis_utc})
+      CHECK(row->find(c) == nullptr);
+  CHECK(light.find(column::sales_rank) != nullptr);
+}
+
+TEST_CASE("a listing row is a full row priced at the listing's landed "
+          "price, as of its lastUpdate, with no offers bought") {
+  auto p = shipped_product();
+  auto d = listed_deal();
+  d.last_update = 7000000;
+  d.current[2] = 900;
+  d.current[21] = 1290;
+  auto row = listing_row(d, p, now_ms, fee_settings{});
+  auto full = full_row(p, 7000000, now_ms, fee_settings{});
+  CHECK(row.asin == p.asin);
+  CHECK(std::get<std::string>(*row.find(column::status)) == "active");
+  CHECK(money(row, column::price_now) == doctest::Approx(12.90));
+  CHECK(std::get<int64_t>(*row.find(column::shipping_included)) == 1);
+  CHECK(std::holds_alternative<std::monostate>(*row.find(column::shipping)));
+  CHECK(std::get<std::string>(*row.find(column::price_basis)) == "listing");
+  CHECK(std::get<std::string>(*row.find(column::price_basis_utc))
+        == keepa_minutes_iso(7000000));
+  // Not a heavy fetch; the peek was a light one.
+  CHECK(row.find(column::last_full_fetch_utc) == nullptr);
+  CHECK(std::get<std::string>(*row.find(column::last_light_fetch_utc))
+        == iso_utc(now_ms));
+  // Everything else is what the full fetch computes.
+  for (auto c : {column::price_source, column::seasonality, column::rank_trend,
+                 column::chart, column::title})
+    CHECK(*row.find(c) == *full.find(c));
+  // A listing without a landed price makes no row.
+  d.current[21] = -1;
+  CHECK(listing_row(d, p, now_ms, fee_settings{}).asin.empty());
 }
 
 TEST_CASE("a full row's price is the cheapest live used offer landed, its "
@@ -256,18 +305,25 @@ TEST_CASE("a full row's price is the cheapest live used offer landed, its "
 TEST_CASE("a payload without a used or new price leaves the price alone") {
   auto d = listed_deal();
   d.current[0] = 2000; // only Amazon's price (a non-USED priceTypes)
-  auto u = payload_refresh(d, price_basis{}, "t", fee_settings{});
+  auto u = payload_refresh(d, cost_basis{}, "t", fee_settings{});
   CHECK(u.find(column::price_now) == nullptr);
   CHECK(u.find(column::profit) == nullptr);
 }
 
-TEST_CASE("a change of price definition is not a price drop") {
+TEST_CASE("a change of price definition is not a price drop: a row "
+          "priced before price_basis existed measures none") {
   auto d = listed_deal();
-  d.current[2] = 1000;
-  auto u = payload_refresh(d, price_basis{}, "t", fee_settings{});
-  // The stored 13.99 included shipping; 10.00 does not.
-  CHECK(!is_price_drop(13.99, int64_t{1}, u, 10));
-  CHECK(is_price_drop(13.99, int64_t{0}, u, 10));
+  d.current[19] = 1000;
+  auto u = payload_refresh(d, cost_basis{}, "t", fee_settings{});
+  // The stored 13.99 was priced by an older definition (no basis).
+  CHECK(!is_price_drop(13.99, std::nullopt, u, 10));
+  CHECK(is_price_drop(13.99, std::string{"listing"}, u, 10));
+}
+
+TEST_CASE("a full row without a landed price clears the price basis") {
+  auto u = full_row(stats_product(), 500, now_ms, fee_settings{});
+  CHECK(std::get<int64_t>(*u.find(column::shipping_included)) == 0);
+  CHECK(std::holds_alternative<std::monostate>(*u.find(column::price_basis)));
 }
 
 TEST_CASE("deals.status stores pending, active and gone, and an unknown "

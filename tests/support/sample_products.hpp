@@ -37,6 +37,7 @@ inline product good_product(const std::string& asin,
   product_stats s;
   s.current = std::vector<int64_t>(36, -1);
   s.current[2] = 1000;
+  s.current[21] = 1000; // landed: an FBA offer at the used price
   s.current[3] = 50000;
   s.avg90 = std::vector<int64_t>(36, -1);
   s.avg90[2] = 3000;

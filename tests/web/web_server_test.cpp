@@ -191,10 +191,13 @@ TEST_CASE("a seller's action reaches the engine as a console line") {
   auto refresh = ask(s.port, http::verb::post, "/api/deals/B000000001/refresh",
                      "", board_action(s.port));
   CHECK(refresh.status == 200);
+  auto verify = ask(s.port, http::verb::post, "/api/deals/B000000001/verify",
+                    "", board_action(s.port));
+  CHECK(verify.status == 200);
   CHECK(s.received()
         == std::vector<std::string>{"mark B000000001 dismissed",
                                     "mark B000000001 none",
-                                    "refresh B000000001"});
+                                    "refresh B000000001", "verify B000000001"});
   CHECK(ask(s.port, http::verb::post, "/api/deals/B000000001/mark",
             R"({"mark":"love"})", board_action(s.port))
           .status
