@@ -8,6 +8,7 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <map>
 
 namespace keepa {
@@ -87,7 +88,8 @@ void commit(self_ptr self, const std::vector<survivor>& batch,
                       && std::get<double>(*profit) > 0;
     if (k.verify) {
       ++st.stats.verified_total;
-      st.stats.verify_changed_total += profitable != (k.value > 0);
+      if (!k.by_seller)
+        st.stats.verify_changed_total += profitable != (k.value > 0);
     } else if (profitable) {
       count_found(st, now, 1);
     }
@@ -174,11 +176,13 @@ commit_stats stats_of(commit_pool_state& st) {
   st.stats.profitable_last_hour = st.profitable_times.size();
   st.stats.queued = st.jobs.size();
   double value = 0;
+  auto add = [&](const survivor& j) {
+    if (!j.by_seller)
+      value += std::max(0.0, j.value);
+  };
   auto& lane = st.jobs.at(0);
-  for (auto& j : lane.waiting)
-    value += std::max(0.0, j.value);
-  for (auto& j : lane.parked)
-    value += std::max(0.0, j.value);
+  std::for_each(lane.waiting.begin(), lane.waiting.end(), add);
+  std::for_each(lane.parked.begin(), lane.parked.end(), add);
   st.stats.queued_value = value;
   return st.stats;
 }

@@ -296,6 +296,7 @@ void verify_one(self_ptr self, const std::string& asin,
     job.value = std::numeric_limits<double>::max();
     job.queued_ms = 0;
     job.verify = true;
+    job.by_seller = true;
     self->send(self->state.actors.commit, atom::enqueue_v,
                std::vector<survivor>{job});
     done("ok: offers of " + asin + " queued");

@@ -134,6 +134,10 @@ struct survivor : deal_key {
   /// its offers are bought to check that price, and it is not counted as
   /// found again.
   bool verify = false;
+  /// A seller's `verify`: first in line (its value is the largest double),
+  /// so it counts in neither the backlog's value nor the verifies that
+  /// turned a listing's profit.
+  bool by_seller = false;
 };
 
 /// How the engine spends tokens on new listings. Every lever is on in

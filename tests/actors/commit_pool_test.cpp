@@ -7,6 +7,8 @@
 
 #include <doctest/doctest.h>
 
+#include <limits>
+
 using namespace keepa;
 using namespace std::chrono_literals;
 
@@ -86,6 +88,13 @@ TEST_CASE_FIXTURE(commit_fixture, "the backlog's value is the expected "
   CHECK(asked() == std::vector<std::string>{"A", "C"});
   auto s = stats();
   CHECK(s.queued == 2);
+  CHECK(s.queued_value == doctest::Approx(2.5));
+  // A seller's verify waits first in line, and is worth nothing new.
+  auto seller = job("E", -1, std::numeric_limits<double>::max(), 0);
+  seller.verify = seller.by_seller = true;
+  enqueue({seller});
+  s = stats();
+  CHECK(s.queued == 3);
   CHECK(s.queued_value == doctest::Approx(2.5));
 }
 
@@ -180,4 +189,13 @@ TEST_CASE_FIXTURE(commit_fixture, "a verify buys the offers of a row priced "
   s = stats();
   CHECK(s.profitable_total == 3);
   CHECK(s.verified_total == 2);
+  // A seller's verify of a row its listing showed profitable, whose offers
+  // show a loss, changed no decision the engine made.
+  auto seller = verify("B");
+  seller.value = std::numeric_limits<double>::max();
+  seller.by_seller = true;
+  enqueue({seller});
+  s = stats();
+  CHECK(s.verified_total == 3);
+  CHECK(s.verify_changed_total == 1);
 }
