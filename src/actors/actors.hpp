@@ -143,6 +143,9 @@ using peek_pool_actor = caf::typed_actor<
   // Internal: asks the commit pool whether it is short of work, and peeks
   // if so.
   caf::reacts_to<atom::pace>,
+  // REFRESHER says whether the active rows leave room under what the plan
+  // refreshes on time: only then are listings peeked.
+  caf::reacts_to<atom::room, bool>,
   // Answers the pool's state.
   caf::replies_to<atom::stats>::with<peek_stats>>;
 

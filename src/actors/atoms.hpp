@@ -42,6 +42,7 @@ CAF_ADD_ATOM(keepa, keepa::atom, outbox, "outbox")
 CAF_ADD_ATOM(keepa, keepa::atom, mark, "mark")
 CAF_ADD_ATOM(keepa, keepa::atom, post, "post")
 CAF_ADD_ATOM(keepa, keepa::atom, test, "test")
+CAF_ADD_ATOM(keepa, keepa::atom, room, "room")
 
 namespace keepa::atom {
 

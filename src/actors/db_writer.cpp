@@ -282,7 +282,8 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
                                          q.deadline_limit);
         auto due = db.due(q.fetched_before_iso, alive, q.deadline_age_ms,
                           q.due_limit);
-        return refresh_due{std::move(deadline), std::move(due)};
+        return refresh_due{std::move(deadline), std::move(due),
+                           db.counts().active};
       });
     },
     // Deletes rows unseen for longer than the retention in engine-alive

@@ -65,7 +65,7 @@ void spawn_pipeline(self_ptr self) {
   a.janitor = self->spawn(make_janitor, janitor_links{a.bucket, a.db},
                           s.janitor, o.now_ms);
   a.refresher = self->spawn(make_refresher,
-                            refresher_links{a.bucket, a.db, a.light},
+                            refresher_links{a.bucket, a.db, a.light, a.peek},
                             s.refresher, o.now_ms);
   a.alerts = self->spawn(make_alerts, alerts_links{a.db, o.webhook}, s.alerts,
                          o.now_ms);

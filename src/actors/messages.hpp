@@ -158,10 +158,9 @@ struct spend_levers {
   /// cycle, so the next one reads the newest (scout_settings).
   bool fresh_first = true;
   /// With `profit_gate`: a peek survivor becomes an active row priced from
-  /// its listing's landed price; offers are bought only where needed.
-  /// Off by default (`[engine] listing_rows`): at 5 tokens/min the rows it
-  /// finds outgrow what the plan refreshes within refresh_after_hours.
-  bool listing_rows = false;
+  /// its listing's landed price; offers are bought only where needed
+  /// (`[engine] listing_rows`).
+  bool listing_rows = true;
 };
 
 /// The longest a listing or survivor served best first waits while newer
@@ -216,6 +215,8 @@ struct refresh_query {
 struct refresh_due {
   light_jobs deadline;
   light_jobs due;
+  /// Active rows in all.
+  int64_t active = 0;
 };
 
 /// ALERTS' question to DB_WRITER: a target's alerts due now.

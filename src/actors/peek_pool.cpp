@@ -169,11 +169,14 @@ void give_up_outranked(self_ptr self) {
   self->send(st.links.db, atom::write_v, std::move(out));
 }
 
-/// True when a peek may go: always without best first; with it, only
-/// while the commit pool is short of work (and a `pace` look is asked for
-/// when it is not).
+/// True when a peek may go: never while the active rows leave no room
+/// (REFRESHER says); else always without best first; with it, only while
+/// the commit pool is short of work (and a `pace` look is asked for when it
+/// is not).
 bool ready(self_ptr self) {
   auto& st = self->state;
+  if (!st.room)
+    return false;
   if (!st.settings.levers.best_first
       || st.commit_backlog < st.settings.commit_ahead)
     return true;
@@ -276,6 +279,14 @@ make_peek_pool(peek_pool_actor::stateful_pointer<peek_pool_state> self,
     },
     // Looks whether the commit pool is short of work, and peeks if so.
     [=](atom::pace) { pace(self); },
+    // Takes REFRESHER's word on whether new rows may be made, and peeks
+    // again once they may.
+    [=](atom::room, bool room) {
+      bool opened = room && !self->state.room;
+      self->state.room = room;
+      if (opened)
+        send_batches(self);
+    },
     // Answers the pool's state.
     [=](atom::stats) {
       self->state.stats.queued = self->state.jobs.size();

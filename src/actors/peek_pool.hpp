@@ -44,6 +44,10 @@ struct peek_pool_state {
   /// Profitable listing rows of the batch being judged, for the commit
   /// pool's count.
   uint64_t found = 0;
+  /// The active rows are under what the plan refreshes on time (REFRESHER
+  /// says, each pass). Past it no listing is peeked: the engine makes no
+  /// more rows than its plan keeps fresh.
+  bool room = true;
   peek_stats stats;
 
   static inline constexpr const char* name = "peek_pool";

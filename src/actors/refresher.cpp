@@ -35,6 +35,24 @@ void queue(self_ptr self, const light_jobs& jobs, size_t from, size_t to,
   self->send(self->state.links.light, atom::enqueue_v, std::move(part), cls);
 }
 
+/// Tells the peek pool whether `active` rows leave room for new rows,
+/// and logs when that changes.
+void tell_room(self_ptr self, int64_t active) {
+  auto& st = self->state.stats;
+  bool room = active < st.keep_capacity;
+  if (room != st.room)
+    spdlog::info(room ? "refresher: {} active rows, under the {} the plan "
+                        "refreshes on time: new listings are peeked again"
+                      : "refresher: {} active rows fill the {} the plan "
+                        "refreshes on time: no new listing is peeked until "
+                        "there is room",
+                 active, st.keep_capacity);
+  st.active_last = active;
+  st.room = room;
+  if (self->state.links.peek)
+    self->send(self->state.links.peek, atom::room_v, room);
+}
+
 /// Queues the rows near their deadline, then the due rows within the
 /// budget `b` allows.
 void pass(self_ptr self, const bucket_stats& b) {
@@ -44,6 +62,8 @@ void pass(self_ptr self, const bucket_stats& b) {
                                light_cost(b));
   st.stats.fresh_capacity = fresh_capacity(
     b.refill_per_min, s.refresh_after_hours, s.due_share, light_cost(b));
+  st.stats.keep_capacity = fresh_capacity(
+    b.refill_per_min, s.refresh_after_hours, s.keep_share, light_cost(b));
   auto now = st.now_ms();
   st.stats.last_run_iso = iso_utc(now);
   ++st.stats.passes;
@@ -64,6 +84,7 @@ void pass(self_ptr self, const bucket_stats& b) {
         auto& st = self->state;
         st.stats.deadline_last = found.deadline.size();
         st.stats.due_last = found.due.size();
+        tell_room(self, found.active);
         if (!found.deadline.empty())
           spdlog::info("refresher: {} deals near the retention "
                        "deadline queued first",

@@ -12,6 +12,9 @@ struct refresher_links {
   token_bucket_actor bucket;
   db_writer_actor db;
   light_pool_actor light;
+  /// Told after each pass whether the active rows leave room for new rows
+  /// (none in tests that do not ask).
+  peek_pool_actor peek;
 };
 
 /// Tunables of REFRESHER.
@@ -27,6 +30,12 @@ struct refresher_settings {
   /// reached only while catching up after a downtime or an outage. Due
   /// rows beyond it wait for tokens nothing else wants.
   double due_share = 0.9;
+  /// Listings are peeked (new rows made) only while the active rows need less
+  /// than this share of the refill to be refreshed every
+  /// refresh_after_hours (`keep_capacity`): the due share (0.9) less what
+  /// discovery's pages may spend (0.25) and room to catch up after a
+  /// restart or an outage (0.15).
+  double keep_share = 0.5;
   /// With tokens nothing else wants (no call waiting in the bucket), a
   /// pass also refreshes active rows not due yet, oldest fetch first, in
   /// the idle lane, once their newest fetch is this old: spare tokens keep

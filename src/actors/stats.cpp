@@ -218,6 +218,9 @@ void to_json(json_writer& w, const refresher_stats& s) {
   put(w, "queued_total", s.queued_total);
   put(w, "capacity", s.capacity);
   put(w, "fresh_capacity", s.fresh_capacity);
+  put(w, "keep_capacity", s.keep_capacity);
+  put(w, "active", s.active_last);
+  put_bool(w, "room", s.room);
   put(w, "last_run_iso", s.last_run_iso);
   w.EndObject();
 }

@@ -194,6 +194,12 @@ struct refresher_stats {
   /// Deals the refresher's share of the refill refreshes every
   /// refresh_after_hours (what the settings deliver).
   int64_t fresh_capacity = 0;
+  /// Deals `keep_share` of the refill refreshes every refresh_after_hours,
+  /// the active rows at the last pass, and whether they leave room under
+  /// it (new listings are peeked only then).
+  int64_t keep_capacity = 0;
+  int64_t active_last = 0;
+  bool room = true;
   std::string last_run_iso;
 };
 

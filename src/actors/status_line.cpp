@@ -179,6 +179,14 @@ void add_warnings(std::vector<status_field>& out, const pipeline_snapshot& s,
         field_rank::stopped,
         "Keepa refused the deal query: fix deal_query.json as Keepa's words "
         "say and restart.");
+  if (!s.refresher.room)
+    add("PLAN FULL: " + std::to_string(s.refresher.active_last)
+          + " active rows fill the " + std::to_string(s.refresher.keep_capacity)
+          + " half the plan refreshes on time; no new listing is peeked",
+        "PLAN FULL", field_rank::warning,
+        "Every row found stays fresh; new deals are peeked again once rows "
+        "leave. For more rows: a larger plan, a longer refresh_after_hours "
+        "or a narrower deal query.");
   if (s.scout.last_shed > 0)
     add("SHEDDING: about " + std::to_string(s.scout.last_shed)
           + " listings left /deal unread in this cycle",

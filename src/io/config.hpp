@@ -42,7 +42,7 @@ struct engine_settings {
   int janitor_interval_minutes = defaults::janitor_interval_minutes;
   /// Peek survivors become active rows priced from their listing, offers
   /// bought only where they change a decision (spend_levers).
-  bool listing_rows = false;
+  bool listing_rows = true;
 };
 
 /// The deal board's server (`[web]`).

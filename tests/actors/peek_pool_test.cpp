@@ -1,6 +1,7 @@
 // PEEK_POOL: listings are peeked best first, with the sales history at the
 // same 1 token, and what cannot be profitable even with free shipping is
-// rejected before its offers are bought.
+// rejected before its offers are bought; nothing is peeked while the plan
+// has no room to keep more rows fresh.
 
 #include "actors/peek_pool.hpp"
 #include "spend_fixture.hpp"
@@ -51,7 +52,9 @@ struct peek_fixture : test::spend_fixture {
 
 TEST_CASE_FIXTURE(peek_fixture, "the peek reads the sales history and "
                                 "rejects what cannot be profitable") {
-  start(spend_levers{});
+  spend_levers levers;
+  levers.listing_rows = false; // survivors go to the commit pool
+  start(levers);
   catalog["A"] = test::good_product("A");       // $6.75 at best
   catalog["B"] = test::good_product("B", 1200); // sales at $12: a loss
   auto no_sales = test::good_product("C");
@@ -126,9 +129,7 @@ std::string text_of(const deal_update& u, column c) {
 TEST_CASE_FIXTURE(peek_fixture, "a survivor with a landed listing price is "
                                 "an active row at once, its offers bought "
                                 "first only when its profit is thin") {
-  spend_levers levers;
-  levers.listing_rows = true;
-  start(levers);
+  start(spend_levers{});
   catalog["A"] = test::good_product("A"); // $6.75 at $10 landed
   catalog["T"] = test::good_product("T");
   catalog["N"] = test::good_product("N");
@@ -170,4 +171,19 @@ TEST_CASE_FIXTURE(peek_fixture, "a survivor with a landed listing price is "
   for (auto& w : writes)
     settled += w.settles.size();
   CHECK(settled == 4);
+}
+
+TEST_CASE_FIXTURE(peek_fixture, "without room under what the plan refreshes "
+                                "on time no listing is peeked, with room "
+                                "again the waiting ones are") {
+  start(spend_levers{});
+  catalog["A"] = test::good_product("A");
+  caf::anon_send(pool, atom::room_v, false);
+  list({{"A", 3000}});
+  CHECK(asked().empty());
+  CHECK(rows_of(*this).empty());
+  caf::anon_send(pool, atom::room_v, true);
+  run();
+  CHECK(asked() == std::vector<std::string>{"A"});
+  CHECK(text_of(rows_of(*this)["A"], column::status) == "active");
 }

@@ -181,7 +181,9 @@ deal_update stored(char prefix, int i, const std::string& seen,
 
 } // namespace
 
-TEST_CASE_FIXTURE(pipeline_fixture, "--once accounts for every listed deal") {
+TEST_CASE_FIXTURE(pipeline_fixture, "--once accounts for every listed deal, "
+                                    "offers bought for every row") {
+  levers.listing_rows = false;
   REQUIRE(run_once());
   // 200 listings on two pages; 100 pass the peek and are committed.
   CHECK(calls_of("deal:") == 2);
@@ -206,10 +208,9 @@ TEST_CASE_FIXTURE(pipeline_fixture, "--once accounts for every listed deal") {
   CHECK(fake().lowest >= defaults::deficit_floor);
 }
 
-TEST_CASE_FIXTURE(pipeline_fixture, "--once with listing rows: the "
-                                    "survivors are active from their "
-                                    "listing, no offers bought") {
-  levers.listing_rows = true;
+TEST_CASE_FIXTURE(pipeline_fixture, "--once with listing rows (the "
+                                    "default): the survivors are active "
+                                    "from their listing, no offers bought") {
   REQUIRE(run_once());
   // 100 pass the peek, each with a profit no price move since erases.
   CHECK(scalar(db_path, "SELECT COUNT(*) FROM deals WHERE status = 'active' "
@@ -243,6 +244,7 @@ TEST_CASE_FIXTURE(pipeline_fixture, "a lastUpdate more than a day past "
 TEST_CASE_FIXTURE(pipeline_fixture, "a call slower than 75 s but within "
                                     "request_timeout_s is waited for, not "
                                     "paid twice") {
+  levers.listing_rows = false; // commits too are slow
   request_timeout = 120s;
   fake().product_delay = 100s;
   REQUIRE(run_once(3h));
@@ -291,6 +293,7 @@ TEST_CASE_FIXTURE(pipeline_fixture, "a pending survivor resumes "
 TEST_CASE_FIXTURE(pipeline_fixture, "a survivor gone by its heavy fetch is "
                                     "rejected, neither active nor resumed") {
   // B000000000 passes its peek; the heavy fetch (offers) finds it gone.
+  levers.listing_rows = false;
   fake().products = [](const product_request& req) {
     auto body = products_for(req);
     bool heavy = std::any_of(req.params.begin(), req.params.end(),
@@ -658,7 +661,6 @@ TEST_CASE_FIXTURE(pipeline_fixture, "a new user's due rows are refreshed "
 
 TEST_CASE_FIXTURE(pipeline_fixture, "verify ASIN buys the offers of a row "
                                     "priced from its listing") {
-  levers.listing_rows = true;
   auto engine = start_engine();
   advance(10s);
   REQUIRE(scalar(db_path, "SELECT COUNT(*) FROM deals WHERE price_basis = "

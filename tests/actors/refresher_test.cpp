@@ -43,6 +43,9 @@ struct refresher_fixture : test::deterministic_fixture {
   std::vector<queued_jobs> queued;
   caf::actor bucket;
   caf::actor light;
+  /// What the peek pool was told after each pass: room for listing rows.
+  std::vector<bool> room;
+  caf::actor peek;
   db_writer_actor db;
   refresher_actor refresher;
 
@@ -78,6 +81,9 @@ struct refresher_fixture : test::deterministic_fixture {
         },
       };
     });
+    peek = spawn([this]() -> caf::behavior {
+      return {[this](atom::room, bool r) { room.push_back(r); }};
+    });
     run();
   }
 
@@ -85,7 +91,8 @@ struct refresher_fixture : test::deterministic_fixture {
     refresher
       = spawn(make_refresher,
               refresher_links{caf::actor_cast<token_bucket_actor>(bucket), db,
-                              caf::actor_cast<light_pool_actor>(light)},
+                              caf::actor_cast<light_pool_actor>(light),
+                              caf::actor_cast<peek_pool_actor>(peek)},
               settings, wall);
     run();
   }
@@ -208,6 +215,28 @@ TEST_CASE_FIXTURE(refresher_fixture, "due rows go oldest fetch first: the "
   advance(10min, 1min);
   CHECK(sent(refresh_class::due) == "A B");
   CHECK(sent(refresh_class::idle).empty());
+}
+
+TEST_CASE_FIXTURE(refresher_fixture, "listing rows only while the active "
+                                     "rows are under what half the refill "
+                                     "refreshes on time") {
+  // 1 token a minute, 1 a refresh, due after 24 h: half the refill
+  // refreshes 0.5 x 60 x 24 = 720 rows on time.
+  bucket_state.refill_per_min = 1;
+  start();
+  CHECK(stats().keep_capacity == 720);
+  CHECK(room == std::vector<bool>{true});
+  // 720 active rows fill it: survivors wait for their offers.
+  for (int i = 0; i < 720; ++i)
+    stored("R" + std::to_string(i), "2026-10-31T23:00:00Z");
+  advance(10min, 1min);
+  CHECK(room == std::vector<bool>{true, false});
+  CHECK_FALSE(stats().room);
+  // A larger plan makes room again.
+  bucket_state.refill_per_min = 2;
+  advance(10min, 1min);
+  CHECK(room == std::vector<bool>{true, false, true});
+  CHECK(stats().keep_capacity == 1440);
 }
 
 TEST_CASE_FIXTURE(refresher_fixture, "rows near the retention deadline go "

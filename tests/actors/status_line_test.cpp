@@ -47,6 +47,18 @@ TEST_CASE("status says when listings left /deal unread") {
              "SHEDDING: about 1200 listings left /deal unread"));
 }
 
+TEST_CASE("status says when the rows fill what the plan refreshes on "
+          "time") {
+  auto s = quiet_pipeline();
+  CHECK(!says(render_status(s, engine_facts{}), "PLAN FULL"));
+  s.refresher.room = false;
+  s.refresher.active_last = 3700;
+  s.refresher.keep_capacity = 3600;
+  CHECK(says(render_status(s, engine_facts{}),
+             "PLAN FULL: 3700 active rows fill the 3600 half the plan "
+             "refreshes on time; no new listing is peeked"));
+}
+
 TEST_CASE("status shows the alerts of the last hour and warns of a stopped "
           "target") {
   auto s = quiet_pipeline();

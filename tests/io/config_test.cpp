@@ -168,7 +168,7 @@ TEST_CASE("the shipped config.ini loads with the key from the environment") {
   CHECK(c.engine.stall_minutes == defaults::stall_minutes);
   CHECK(c.engine.janitor_interval_minutes
         == defaults::janitor_interval_minutes);
-  CHECK_FALSE(c.engine.listing_rows);
+  CHECK(c.engine.listing_rows);
   CHECK(c.db_path == unset.db_path);
   CHECK(c.log_level == "info");
   CHECK(c.log_file == unset.log_file);
