@@ -222,7 +222,7 @@ TEST_CASE("each bad value names its key and never the API key") {
      "engine.janitor_interval_minutes"},
     {"janitor_interval_minutes = 60", "janitor_interval_minutes = 1441",
      "engine.janitor_interval_minutes"},
-    {"listing_rows = false", "listing_rows = yes", "engine.listing_rows"},
+    {"listing_rows = true", "listing_rows = yes", "engine.listing_rows"},
     {"deficit_floor = -180", "deficit_floor = -100001", "engine.deficit_floor"},
     {"request_timeout_s = 60", "request_timeout_s = 0",
      "keepa.request_timeout_s"},
