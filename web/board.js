@@ -124,7 +124,7 @@ async function load(resetBaseline) {
 function emptyText() {
   const filtered = Object.keys(state).some((k) => !["sort", "order", "offset"].includes(k) && state[k] !== "" && state[k] !== undefined && state[k] !== DEFAULTS[k]);
   if (filtered) return "No deal matches these filters. Reset shows every active deal.";
-  return "No active deal yet. The engine adds one when Keepa lists it and the peek and the heavy fetch say it is profitable; Health shows what it is doing now.";
+  return "No active deal yet. The engine adds one when Keepa lists a deal and its peek shows a profit at the listing's price; Health shows what it is doing now (PLAN FULL there: the plan keeps no more rows fresh).";
 }
 
 function render(page) {
