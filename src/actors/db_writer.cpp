@@ -82,6 +82,16 @@ auto guarded(self_ptr self, F f) -> caf::result<decltype(f(*self->state.db))> {
   }
 }
 
+/// The row counts as of now; the tables are scanned again only after
+/// something was written. Throws database_error.
+const row_counts& current_counts(db_writer_state& st) {
+  if (st.counted_at != st.stats.transactions_total + st.purges) {
+    st.stats.rows = st.db->counts();
+    st.counted_at = st.stats.transactions_total + st.purges;
+  }
+  return st.stats.rows;
+}
+
 } // namespace
 
 std::string db_writer_state::now_iso() const {
@@ -283,7 +293,7 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
         auto due = db.due(q.fetched_before_iso, alive, q.deadline_age_ms,
                           q.due_limit);
         return refresh_due{std::move(deadline), std::move(due),
-                           db.counts().active};
+                           current_counts(self->state).active};
       });
     },
     // Deletes rows unseen for longer than the retention in engine-alive
@@ -329,14 +339,10 @@ make_db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
     // Answers the writer's state.
     [=](atom::stats) {
       auto& st = self->state;
-      // The counts scan the tables: only after something was written.
-      if (st.counted_at != st.stats.transactions_total + st.purges) {
-        try {
-          st.stats.rows = st.db->counts();
-          st.counted_at = st.stats.transactions_total + st.purges;
-        } catch (const database_error& e) {
-          st.stats.last_error = e.what();
-        }
+      try {
+        current_counts(st);
+      } catch (const database_error& e) {
+        st.stats.last_error = e.what();
       }
       std::error_code ec;
       auto file = std::filesystem::file_size(st.settings.path, ec);
