@@ -50,7 +50,13 @@ const std::regex live_field{
   R"(|429s \d+|\d+ peeks, \d+ commits/min)"
   R"(|plan keeps at most \d+ deals alive, refreshes \d+ on time)"
   R"(|last hour: \d+ profitable(, \d+\.\d tokens each)?)"
-  R"(|backlog worth \$\d+|backlog ETA \d+ min|NO KEEPA ANSWER for \d+ min)"};
+  R"(|backlog worth \$\d+|backlog ETA \d+ min)"
+  R"(|prices: \d+ from listings, \d+ from offers)"
+  R"(|alerts \d+ sent/h, \d+ pending, \d+ failed)"
+  // The warnings' brief forms: whichever the mock's run raises.
+  R"(|NO KEEPA ANSWER for \d+ min|BOARD NOT LISTENING|DATABASE CANNOT WRITE)"
+  R"(|DISCOVERY STOPPED|PLAN FULL|SHEDDING \d+|ALERTS STOPPED)"
+  R"(|WATERMARK HELD \d+ min|janitor: .+)"};
 
 /// The screen after everything the engine printed so far.
 screen seen(const console_process& engine, terminal_size size) {
