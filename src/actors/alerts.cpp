@@ -185,10 +185,12 @@ void send(self_ptr self, size_t i, const std::vector<outbox_entry>& entries,
       });
 }
 
-/// Sends what the due alerts and the minute's budget allow: a digest begun
-/// before a restart as it was, else one alert, else one digest of the rest
-/// (its members fixed in the outbox first, so that a repeat is the same).
-void send_due(self_ptr self, size_t i, std::vector<outbox_entry> due) {
+/// Sends what the `due_total` due alerts (the oldest in `due`) and the
+/// minute's budget allow: a digest begun before a restart as it was, else
+/// one alert, else one digest of the oldest (its members fixed in the
+/// outbox first, so that a repeat is the same).
+void send_due(self_ptr self, size_t i, std::vector<outbox_entry> due,
+              int64_t due_total) {
   auto& st = self->state;
   auto& t = st.targets[i];
   auto now = st.now_ms();
@@ -203,14 +205,15 @@ void send_due(self_ptr self, size_t i, std::vector<outbox_entry> due) {
               due.end());
     return send(self, i, due, id);
   }
-  auto plan = plan_sends(static_cast<int>(due.size()),
+  auto plan = plan_sends(std::max(due_total, static_cast<int64_t>(due.size())),
                          static_cast<int>(t.sent_ms.size()),
-                         t.target.max_per_minute);
+                         t.target.max_per_minute,
+                         static_cast<int>(st.settings.digest_limit));
   if (plan.singles > 0) {
     due.resize(1);
     return send(self, i, due, due.front().id);
   }
-  if (!plan.digest) {
+  if (plan.digests == 0) {
     // The minute is spent: the tick after the oldest message leaves it.
     t.busy = false;
     t.wait_until_ms = std::max(t.wait_until_ms, t.sent_ms.front() + minute_ms);
@@ -262,7 +265,7 @@ void pump(self_ptr self, size_t i) {
           t.busy = false;
           return;
         }
-        send_due(self, i, std::move(b.due));
+        send_due(self, i, std::move(b.due), b.due_total);
       },
       [=](const caf::error& err) {
         auto& t = self->state.targets[i];

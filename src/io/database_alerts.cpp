@@ -117,6 +117,17 @@ outbox_batch database::due_alerts(const std::string& target,
     if (rc != SQLITE_DONE)
       fail("reading the alerts due for " + target);
   }
+  auto* due_count = cached(
+    "SELECT COUNT(*) FROM alert_outbox WHERE target = ? AND state = "
+    "'pending' AND (next_try_utc IS NULL OR next_try_utc <= ?)");
+  {
+    statement_use use{due_count};
+    bind_text(due_count, 1, target);
+    bind_text(due_count, 2, now_iso);
+    if (sqlite3_step(due_count) != SQLITE_ROW)
+      fail("counting the alerts due for " + target);
+    out.due_total = integer_at(due_count, 0).value_or(0);
+  }
   auto* counts = cached("SELECT state, COUNT(*) FROM alert_outbox WHERE "
                         "target = ? AND state != 'delivered' GROUP BY state");
   statement_use use{counts};

@@ -26,6 +26,8 @@ struct outbox_batch {
   /// Due pending alerts, those of a digest fixed before a restart first,
   /// then the oldest.
   std::vector<outbox_entry> due;
+  /// How many alerts are due now, `due` being at most the query's limit.
+  int64_t due_total = 0;
   /// All pending alerts (due or waiting) and all failed ones.
   int64_t pending = 0;
   int64_t failed = 0;

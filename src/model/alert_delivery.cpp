@@ -57,14 +57,16 @@ bool gives_up(int64_t created_ms, int64_t now_ms, int give_up_hours) {
   return now_ms - created_ms >= int64_t{give_up_hours} * 3600 * second_ms;
 }
 
-send_plan plan_sends(int pending, int sent_last_minute, int max_per_minute) {
+send_plan plan_sends(int64_t pending, int sent_last_minute, int max_per_minute,
+                     int digest_limit) {
   auto room = std::max(0, max_per_minute - sent_last_minute);
   if (pending <= room)
-    return {pending, false};
-  if (room == 0)
-    return {};
-  // The last message the minute allows lists every alert left.
-  return {room - 1, true};
+    return {static_cast<int>(pending), 0};
+  // Each digest in place of a single carries digest_limit - 1 more.
+  auto extra = pending - room;
+  auto per_digest = std::max(1, digest_limit - 1);
+  auto digests = std::min<int64_t>(room, (extra + per_digest - 1) / per_digest);
+  return {room - static_cast<int>(digests), static_cast<int>(digests)};
 }
 
 } // namespace keepa

@@ -3,7 +3,7 @@
 // What a webhook's answer means for the alerts it carried
 // (docs/contract.md#alerts): delivered, tried again later (and when), or
 // the target stopped as misconfigured; and how many alerts go one by one
-// in a minute before the rest go as one digest.
+// in a minute before the rest go in digests.
 
 #include <cstdint>
 #include <map>
@@ -47,17 +47,20 @@ int64_t retry_after_ms(const delivery_answer& a, int attempts);
 /// `now_ms`: it is marked failed instead of tried again.
 bool gives_up(int64_t created_ms, int64_t now_ms, int give_up_hours);
 
-/// What a target is sent now of its `pending` alerts, having been sent
-/// `sent_last_minute` messages in the last minute: at most
-/// `max_per_minute` messages a minute, the last of which, when the
-/// alerts do not fit, is one digest of all the rest.
+/// What a target is sent now of its `pending` due alerts, having been
+/// sent `sent_last_minute` messages in the last minute: at most
+/// `max_per_minute` messages a minute. When the alerts do not fit one a
+/// message, the last messages of the minute are digests of up to
+/// `digest_limit` alerts, as few as carry them all (or all the minute's
+/// messages, when even those do not).
 struct send_plan {
   /// Alerts sent one message each, oldest first.
   int singles = 0;
-  /// Whether every alert after them goes in one digest.
-  bool digest = false;
+  /// Digests after them, each of the oldest `digest_limit` left.
+  int digests = 0;
 };
 
-send_plan plan_sends(int pending, int sent_last_minute, int max_per_minute);
+send_plan plan_sends(int64_t pending, int sent_last_minute, int max_per_minute,
+                     int digest_limit);
 
 } // namespace keepa

@@ -23,7 +23,7 @@ struct alert_target {
   std::string bot_token;
   std::string chat_id;
   alert_rules rules;
-  /// Alerts sent one by one in a minute; past it, one digest a minute.
+  /// Messages a minute: one alert each while they fit, else digests.
   int max_per_minute = 10;
 };
 

@@ -2,7 +2,7 @@
 // a committed deal reaches the webhook once, with its id as the
 // Idempotency-Key; 5xx and silence are retried with backoff, a 429 waits as
 // told, a 404 stops the target until `alerts retry`, alerts past
-// max_per_minute go as one digest, a restart repeats at most the message in
+// max_per_minute go in digests, a restart repeats at most the message in
 // flight with the same id, and delivered alerts are pruned after a week.
 
 #include "actors/alerts.hpp"
@@ -258,6 +258,29 @@ TEST_CASE_FIXTURE(alerts_fixture, "past max_per_minute the rest of the "
   REQUIRE(script.posts.size() == 5);
   CHECK(script.posts[3].key == id_of(11));
   CHECK(post_seconds()[3] >= 60);
+}
+
+TEST_CASE_FIXTURE(alerts_fixture, "a backlog past one digest goes in as "
+                                  "many digests as the minute allows") {
+  targets.targets[0].max_per_minute = 3;
+  start();
+  commit_deals(1, 200);
+  advance(5s, 1s);
+  // 200 due and three messages: three digests of the oldest 50 each.
+  REQUIRE(script.posts.size() == 3);
+  CHECK(script.posts[0].key == "digest-" + id_of(1) + "-50");
+  CHECK(script.posts[1].key == "digest-" + id_of(51) + "-50");
+  CHECK(script.posts[2].key == "digest-" + id_of(101) + "-50");
+  CHECK(scalar(path, "SELECT COUNT(*) FROM alert_outbox WHERE state = "
+                     "'delivered'")
+        == 150);
+  // The next minute: 50 left in three messages, two alone and a digest.
+  advance(2min, 1s);
+  REQUIRE(script.posts.size() == 6);
+  CHECK(script.posts[3].key == id_of(151));
+  CHECK(script.posts[4].key == id_of(152));
+  CHECK(script.posts[5].key == "digest-" + id_of(153) + "-48");
+  CHECK(stats().targets[0].pending == 0);
 }
 
 TEST_CASE_FIXTURE(alerts_fixture, "a restart while a message is in flight "

@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 using namespace keepa;
 
 namespace {
@@ -63,26 +65,37 @@ TEST_CASE("an alert is given up give_up_hours after it was created") {
   CHECK(gives_up(5 * hour, 7 * hour, 2));
 }
 
-TEST_CASE("past max_per_minute the last message of the minute is a digest "
-          "of every alert left") {
+TEST_CASE("past max_per_minute the last messages of the minute are as few "
+          "digests as carry every alert left") {
   struct row {
-    int pending, sent_this_minute, max_per_minute, singles;
-    bool digest;
+    int64_t pending;
+    int sent_this_minute, max_per_minute, singles, digests;
   };
   const row rows[] = {
-    {3, 0, 10, 3, false},  // room for all
-    {15, 0, 10, 9, true},  // nine, then one digest of the six left
-    {5, 9, 10, 0, true},   // one message left: the digest of all five
-    {1, 9, 10, 1, false},  // one left and one alert: it goes alone
-    {4, 10, 10, 0, false}, // the minute is spent: wait
-    {0, 0, 10, 0, false},
+    {3, 0, 10, 3, 0},     // room for all
+    {15, 0, 10, 9, 1},    // nine, then one digest of the six left
+    {5, 9, 10, 0, 1},     // one message left: the digest of all five
+    {1, 9, 10, 1, 0},     // one left and one alert: it goes alone
+    {4, 10, 10, 0, 0},    // the minute is spent: wait
+    {0, 0, 10, 0, 0},     // nothing due
+    {59, 0, 10, 9, 1},    // nine and a digest of 50 carry 59
+    {60, 0, 10, 8, 2},    // one more needs a second digest
+    {750, 0, 60, 45, 15}, // 45 alone and 15 digests of 50 carry 795
+    {750, 0, 10, 0, 10},  // ten digests carry 500; the rest next minute
+    {250, 8, 10, 0, 2},   // two messages left: both digests
   };
   for (const auto& r : rows) {
     CAPTURE(r.pending);
     CAPTURE(r.sent_this_minute);
-    auto plan = plan_sends(r.pending, r.sent_this_minute, r.max_per_minute);
+    CAPTURE(r.max_per_minute);
+    auto plan = plan_sends(r.pending, r.sent_this_minute, r.max_per_minute, 50);
     CHECK(plan.singles == r.singles);
-    CHECK(plan.digest == r.digest);
+    CHECK(plan.digests == r.digests);
+    // The minute's messages left carry all that is due, or all they can.
+    int64_t room = r.max_per_minute - r.sent_this_minute;
+    CHECK(plan.singles + plan.digests == std::min(room, r.pending));
+    CHECK(plan.singles + 50 * int64_t{plan.digests}
+          >= std::min(r.pending, 50 * room));
   }
 }
 
