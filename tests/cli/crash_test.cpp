@@ -45,12 +45,13 @@ TEST_CASE("kill -9 at random moments (ten at least) loses nothing "
   auto dir = engine_dir("crash", mock.url(), 5);
   std::mt19937 rng{20261124};
   std::set<std::string> committed;
-  // Ten kills, and more (up to 30) while fewer than 51 rows committed: a
-  // slow machine (the sanitizers, a busy CI) commits less in the same
-  // moments, and the check must still cover enough rows.
+  // Ten kills, and more (up to 30, each given up to 5 s) while fewer than
+  // 51 rows committed: a slow machine (the sanitizers, a busy CI) commits
+  // less in the same moments, and the check must still cover enough rows.
   for (int kill = 0; kill < 10 || (committed.size() <= 50 && kill < 30);
        ++kill) {
-    auto ms = std::uniform_int_distribution<int>{300, 2500}(rng);
+    auto longest = kill < 10 ? 2500 : 5000;
+    auto ms = std::uniform_int_distribution<int>{300, longest}(rng);
     auto res = run("cd " + dir + " && timeout -s KILL "
                      + std::to_string(ms / 1000.0) + " " + ingest
                      + " > /dev/null 2>&1; echo exit=$?",

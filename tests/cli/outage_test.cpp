@@ -55,15 +55,18 @@ TEST_CASE("a full disk holds every request, loses nothing written, exits 1 "
   auto db = dir + "/data/deals.db";
   // Files may not grow past 500 KB: SQLite's writes fail as on a full disk
   // (SIGXFSZ ignored, so a write past the limit is an error, not a kill).
+  // `status` is typed once the engine has said so (a slow machine takes
+  // longer to fill the file), then the dumps 4 s apart.
   auto full
     = run("cd " + dir
-            + " && (sleep 8; echo status; echo dump tokens; "
-              "sleep 4; echo dump tokens; echo quit) | (trap \"\" XFSZ; "
-              "ulimit -f 1000; "
+            + " && (for i in $(seq 90); do grep -q \"the database cannot "
+              "write\" err.txt 2>/dev/null && break; sleep 1; done; sleep 1; "
+              "echo status; echo dump tokens; sleep 4; echo dump tokens; "
+              "echo quit) | (trap \"\" XFSZ; ulimit -f 1000; "
             + ingest
             + " > out.txt 2> err.txt; "
               "echo exit=$?)",
-          60);
+          150);
   auto out = read_all(dir + "/out.txt");
   auto err = read_all(dir + "/err.txt");
   INFO(full.output, out, err);
